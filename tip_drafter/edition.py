@@ -1,0 +1,164 @@
+"""Questionnaire editions: the paragraphs, lettered items and framing paragraphs of one year."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from .errors import TipDraftError, UsageError
+
+BUNDLED_EDITIONS = Path(__file__).parent / "editions"
+ANSWER_KINDS = ("prose", "statistics", "contact", "hours", "text")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One lettered question of a numbered paragraph."""
+
+    id: str
+    letter: str
+    topic: str
+    kind: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One numbered paragraph of the questionnaire (e.g. 25, INVESTIGATION AND ...)."""
+
+    id: str
+    number: int
+    title: str
+    items: tuple[Item, ...]
+
+    def item(self, letter: str) -> Item | None:
+        """The item with this letter, if the paragraph has one."""
+        return next((i for i in self.items if i.letter == letter), None)
+
+
+@dataclass(frozen=True)
+class Framing:
+    """A numbered paragraph of the post's own around the answers (contact, hours, begin)."""
+
+    id: str
+    title: str
+    kind: str
+    required: bool
+    mark: str
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A questionnaire edition, read from its data file."""
+
+    name: str
+    title: str
+    instruction: str
+    report_year: int
+    required_tags: tuple[str, ...]
+    framing: tuple[Framing, ...]
+    end: str
+    paragraphs: tuple[Paragraph, ...]
+    source: Path = field(compare=False)
+
+    def paragraph(self, number: int) -> Paragraph | None:
+        """The paragraph with this number in this edition."""
+        return next((p for p in self.paragraphs if p.number == number), None)
+
+
+def find_edition(name: str, search: Sequence[Path] = ()) -> Path:
+    """The file of edition ``name``: user folders first, then the bundled editions."""
+    for folder in [*search, BUNDLED_EDITIONS]:
+        candidate = folder / f"{name}.yaml"
+        if candidate.is_file():
+            return candidate
+    raise UsageError(f"no questionnaire edition {name!r} (looked in {_names(search)})")
+
+
+def available_editions(search: Sequence[Path] = ()) -> list[str]:
+    """Names of every edition found in the search path, sorted."""
+    names = {p.stem for folder in [*search, BUNDLED_EDITIONS] for p in folder.glob("*.yaml")}
+    return sorted(names)
+
+
+def load_edition(name: str, search: Sequence[Path] = ()) -> Edition:
+    """Read and check an edition file; a malformed one is reported with its file name."""
+    path = find_edition(name, search)
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        return _build(data, path)
+    except (YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise TipDraftError(f"{path}: not a valid questionnaire edition: {exc}") from exc
+
+
+def _names(search: Sequence[Path]) -> str:
+    return ", ".join(str(p) for p in [*search, BUNDLED_EDITIONS])
+
+
+def _build(data: dict[str, Any], path: Path) -> Edition:
+    framing = data.get("framing") or {}
+    edition = Edition(
+        name=str(data["edition"]),
+        title=str(data.get("title", "")),
+        instruction=str(data.get("instruction", "")),
+        report_year=int(data["report_year"]),
+        required_tags=tuple(str(t) for t in data.get("required_tags", ())),
+        framing=tuple(_framing(f) for f in framing.get("before", ())),
+        end=str(framing.get("end", "")),
+        paragraphs=tuple(_paragraph(p) for p in data["paragraphs"]),
+        source=path,
+    )
+    _check_unique(edition)
+    return edition
+
+
+def _framing(data: dict[str, Any]) -> Framing:
+    return Framing(
+        id=str(data["id"]),
+        title=str(data["title"]),
+        kind=_kind(data["kind"]),
+        required=bool(data.get("required", True)),
+        mark=str(data.get("mark", "U")),
+        default=str(data.get("default", "")),
+    )
+
+
+def _paragraph(data: dict[str, Any]) -> Paragraph:
+    return Paragraph(
+        id=str(data["id"]),
+        number=int(data["number"]),
+        title=str(data["title"]),
+        items=tuple(
+            Item(
+                id=str(i["id"]),
+                letter=str(i["letter"]).upper(),
+                topic=str(i["topic"]),
+                kind=_kind(i.get("kind", "prose")),
+                required=bool(i.get("required", True)),
+            )
+            for i in data["items"]
+        ),
+    )
+
+
+def _kind(value: object) -> str:
+    if value not in ANSWER_KINDS:
+        raise ValueError(f"unknown answer kind {value!r} (known: {', '.join(ANSWER_KINDS)})")
+    return str(value)
+
+
+def _check_unique(edition: Edition) -> None:
+    ids = [f.id for f in edition.framing] + [p.id for p in edition.paragraphs]
+    ids += [i.id for p in edition.paragraphs for i in p.items]
+    numbers = [p.number for p in edition.paragraphs]
+    letters = [(p.number, i.letter) for p in edition.paragraphs for i in p.items]
+    for label, values in (("id", ids), ("paragraph number", numbers), ("letter", letters)):
+        dupes = sorted({str(v) for v in values if values.count(v) > 1})  # type: ignore[arg-type]
+        if dupes:
+            raise ValueError(f"duplicate {label}: {', '.join(dupes)}")

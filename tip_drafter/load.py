@@ -1,0 +1,199 @@
+"""Load a country file with ruamel.yaml, keeping where every key and value sits."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+
+from .errors import ERROR, Diagnostic, TipDraftError, UsageError
+
+MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is not one
+
+
+class CountryYAML(YAML):
+    """Round-trip YAML that keeps duplicate keys (we report them ourselves, all at once)."""
+
+    def __init__(self) -> None:
+        super().__init__(typ="rt")
+        self.allow_duplicate_keys = True
+        self.preserve_quotes = True
+        self.width = 88
+        self.indent(mapping=2, sequence=4, offset=2)
+
+
+@dataclass
+class Document:
+    """A parsed country file: its data (ruamel round-trip objects) and where it came from."""
+
+    path: str
+    data: CommentedMap
+    text: str
+
+
+class UnreadableFile(TipDraftError):
+    """The file could not be parsed at all; ``diagnostics`` says where and why."""
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The file's text, or a located diagnostic saying why it is not UTF-8 YAML text."""
+    try:
+        if path.is_dir():
+            raise UsageError(f"{shown}: is a folder, not a country file")
+        if path.stat().st_size > MAX_BYTES:
+            raise _fatal(shown, 1, 1, f"file is larger than the {MAX_BYTES // 1024 // 1024} MiB limit for a country file")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{shown}: no such file") from None
+    except PermissionError:
+        raise UsageError(f"{shown}: permission denied: cannot read the file") from None
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    return decode(raw, shown)
+
+
+def decode(raw: bytes, shown: str) -> str:
+    """Decode UTF-8 (with or without a BOM); a bad byte is reported at its line and column."""
+    if b"\x00" in raw:
+        line, col = _position(raw, raw.index(b"\x00"))
+        raise _fatal(shown, line, col, "file contains NUL bytes: this is a binary file, not YAML text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _position(raw, exc.start)
+        byte = raw[exc.start]
+        hint = " (saved as Windows-1252 or Latin-1? save it as UTF-8)" if byte >= 0x80 else ""
+        raise _fatal(shown, line, col, f"not UTF-8 text: byte 0x{byte:02X} cannot be decoded{hint}") from None
+
+
+def parse(text: str, shown: str) -> Document:
+    """Parse YAML text into a mapping; syntax errors and duplicate keys are located."""
+    yaml = CountryYAML()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            duplicates = _duplicate_keys(yaml.compose(io.StringIO(text)), shown)
+            data = yaml.load(io.StringIO(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise _fatal(shown, line, col, f"YAML syntax error: {_yaml_message(exc)}") from None
+    except (YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+        raise _fatal(shown, 1, 1, f"cannot read YAML: {type(exc).__name__}: {exc}") from None
+    if data is None:
+        raise _fatal(shown, 1, 1, "file is empty: expected a country file (a mapping with 'edition', 'cable', 'answers')")
+    if not isinstance(data, CommentedMap):
+        raise _fatal(shown, 1, 1, f"expected a mapping of keys at the top level, found {describe(data)}")
+    if duplicates:
+        raise UnreadableFile(f"{shown}: duplicate keys", diagnostics=duplicates)
+    return Document(path=shown, data=data, text=text)
+
+
+def load(path: Path, shown: str | None = None) -> Document:
+    """Read and parse the country file at ``path``; ``shown`` is the name used in messages."""
+    name = shown or str(path)
+    return parse(read_text(path, name), name)
+
+
+def describe(value: object) -> str:
+    """A short, safe description of a value's type for messages (never its whole content)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return "text"
+    return f"a {type(value).__name__} value"
+
+
+def key_position(mapping: Any, key: object) -> tuple[int, int]:
+    """1-based line and column of ``key`` in a round-trip mapping (1:1 if unknown)."""
+    try:
+        line, col = mapping.lc.key(key)
+        return line + 1, col + 1
+    except (AttributeError, KeyError, TypeError):
+        return container_position(mapping)
+
+
+def value_position(mapping: Any, key: object) -> tuple[int, int]:
+    """1-based line and column of the value under ``key``."""
+    try:
+        line, col = mapping.lc.value(key)
+        return line + 1, col + 1
+    except (AttributeError, KeyError, TypeError):
+        return key_position(mapping, key)
+
+
+def item_position(seq: Any, index: int) -> tuple[int, int]:
+    """1-based line and column of item ``index`` of a round-trip sequence."""
+    try:
+        line, col = seq.lc.item(index)
+        return line + 1, col + 1
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return container_position(seq)
+
+
+def container_position(node: Any) -> tuple[int, int]:
+    """Where a mapping or sequence starts."""
+    if isinstance(node, (CommentedMap, CommentedSeq)) and node.lc.line is not None:
+        return node.lc.line + 1, node.lc.col + 1
+    return 1, 1
+
+
+def _duplicate_keys(root: Node | None, shown: str) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    seen_nodes: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue  # aliases point at nodes already checked: no exponential walk
+        seen_nodes.add(id(node))
+        if isinstance(node, MappingNode):
+            first: dict[str, Node] = {}
+            for key, value in node.value:
+                name = str(key.value) if not isinstance(key.value, list) else None
+                if name is not None and name in first:
+                    mark = key.start_mark
+                    line = first[name].start_mark.line + 1
+                    msg = f"duplicate key {name!r} (first given on line {line}); only one may stay"
+                    found.append(Diagnostic(shown, mark.line + 1, mark.column + 1, ERROR, "", msg))
+                elif name is not None:
+                    first[name] = key
+                stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return sorted(found)
+
+
+def _yaml_message(exc: MarkedYAMLError) -> str:
+    parts = [exc.context or "", exc.problem or ""]
+    text = "; ".join(p.strip() for p in parts if p and p.strip())
+    if "\\t" in text or "'\\t'" in text or "tab" in text.lower():
+        text += " (YAML does not allow tabs for indentation: use spaces)"
+    return text or "invalid YAML"
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    col = len(before) - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def _fatal(shown: str, line: int, col: int, message: str) -> UnreadableFile:
+    diag = Diagnostic(shown, line, col, ERROR, "", message)
+    return UnreadableFile(diag.format(), diagnostics=[diag])

@@ -1,0 +1,215 @@
+"""The logical cable built from a valid country file: what the templates print, already ordered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import schema
+from .edition import Edition
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """One TO or INFO line: ``RUEHC/SECSTATE WASHDC IMMEDIATE 8616``."""
+
+    routing: str
+    address: str
+    precedence: str
+    serial: str
+
+
+@dataclass(frozen=True)
+class Transmission:
+    """The envelope above the classification line."""
+
+    channel: str
+    relays: tuple[str, ...]
+    station: str
+    sender: str
+    to: tuple[Addressee, ...]
+    info: tuple[Addressee, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One lettered answer: its label (``B. and C.``) and its paragraphs of prose."""
+
+    label: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered paragraph: framing (text only) or a questionnaire paragraph with answers."""
+
+    number: int
+    mark: str
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    answers: tuple[Answer, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cable:
+    """Everything a template needs, with no YAML objects left in it."""
+
+    post: str
+    country_code: str
+    serial: int
+    date_time_group: str
+    julian: str
+    precedence: str
+    classification: str
+    caveats: tuple[str, ...]
+    pass_lines: tuple[str, ...]
+    eo_line: str
+    tags: tuple[str, ...]
+    subject: str
+    reference: str
+    reference_note: str
+    classified_by: str
+    signature: str
+    sections: tuple[Section, ...]
+    end: str
+    transmission: Transmission | None
+
+    @property
+    def precedence_letter(self) -> str:
+        """O for IMMEDIATE, P for PRIORITY, R for ROUTINE."""
+        return schema.PRECEDENCE[self.precedence]
+
+    @property
+    def classification_word(self) -> str:
+        """How the classification line opens: UNCLAS, or the classified word spaced out."""
+        if schema.CLASSIFICATIONS[self.classification] < schema.CLASSIFICATIONS["CONFIDENTIAL"]:
+            return "UNCLAS"
+        return " ".join(self.classification)
+
+    @property
+    def security_line(self) -> str:
+        """The ZNR/ZNY line of the envelope."""
+        letter = self.classification[0]
+        return "ZNR UUUUU ZZH" if letter == "U" else f"ZNY {letter * 5} ZZH"
+
+
+def build(data: Any, edition: Edition) -> Cable:
+    """Turn a validated country file into the logical cable."""
+    cable = data["cable"]
+    level = str(cable["classification"])
+    decl = f"DECL: {cable['declassify']}" if "declassify" in cable else "N/A"
+    return Cable(
+        post=_text(cable["post"]),
+        country_code=_text(cable["country_code"]),
+        serial=int(cable["serial"]),
+        date_time_group=_text(cable["date_time_group"]),
+        julian=_julian(_text(cable["date_time_group"])),
+        precedence=str(cable["precedence"]),
+        classification=level,
+        caveats=tuple(_text(c) for c in cable.get("caveats") or ()),
+        pass_lines=tuple(_text(p) for p in cable.get("pass") or ()),
+        eo_line=f"E.O. {_text(cable.get('executive_order', '12958'))}: {decl}",
+        tags=tuple(_text(t) for t in cable["tags"]),
+        subject=_text(cable["subject"]),
+        reference=_text(cable.get("reference", "")),
+        reference_note=_text(cable.get("reference_note", "")),
+        classified_by=_text(cable.get("classified_by", "")),
+        signature=_text(cable["signature"]),
+        sections=_framing(data, edition) + _questionnaire(data["answers"], edition),
+        end=edition.end,
+        transmission=_transmission(data.get("transmission"), cable),
+    )
+
+
+def prose(value: object) -> tuple[str, ...]:
+    """Paragraphs of an answer: blank lines separate them, other line breaks are spaces."""
+    text = _text(value).replace("\r\n", "\n").replace("\r", "\n")
+    return tuple(" ".join(line.strip() for line in p.split("\n")).strip() for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip())
+
+
+def _text(value: object) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+def _julian(dtg: str) -> str:
+    """The DE line's day of the year and time, from the date-time group: 201555Z FEB 09 -> 0511555."""
+    day, time, month, year = int(dtg[0:2]), dtg[2:6], dtg[8:11], 2000 + int(dtg[12:14])
+    date = dt.date(year, schema.MONTHS.index(month) + 1, day)
+    return f"{date.timetuple().tm_yday:03d}{time}"
+
+
+def _framing(data: Any, edition: Edition) -> tuple[Section, ...]:
+    sections = []
+    for frame in edition.framing:
+        value = data.get(frame.id)
+        if value is None:
+            continue
+        body = _framing_text(frame.kind, value, frame.default, data["cable"])
+        sections.append(Section(len(sections) + 1, _text(value.get("mark")), "", prose(body)))
+    return tuple(sections)
+
+
+def _framing_text(kind: str, value: Any, default: str, cable: Any) -> str:
+    if kind == "hours":
+        entries = "; ".join(_text(e) for e in value["employees"])
+        return f"{_text(value['intro'])}: {entries}."
+    if kind == "contact" and "text" not in value:
+        who = " ".join(_text(value.get(k)) for k in ("title", "name") if value.get(k))
+        reach = [f"{label}: {_text(value[k])}" for k, label in (("email", "Email"), ("phone", "Office")) if value.get(k)]
+        opening = f"POC for {_text(cable['post']).title()} is {who}."
+        return f"{opening} {'; '.join(reach)}." if reach else opening
+    return _text(value.get("text")) or default
+
+
+def _questionnaire(answers: Any, edition: Edition) -> tuple[Section, ...]:
+    by_number = {int(k): v for k, v in answers.items()}
+    sections = []
+    for para in edition.paragraphs:
+        value = by_number.get(para.number)
+        if value is None:
+            continue
+        keyed = [(schema.letters_of(str(k)), v) for k, v in value.items() if k not in ("mark", "heading")]
+        order = [i.letter for i in para.items]
+        keyed.sort(key=lambda kv: order.index(kv[0][0]) if kv[0] else 0)
+        heading = _text(value.get("heading")) or para.title
+        items = tuple(Answer(schema.letters_label(letters or []), _answer(v)) for letters, v in keyed)
+        sections.append(Section(para.number, _text(value.get("mark")), heading, answers=items))
+    return tuple(sections)
+
+
+def _answer(value: Any) -> tuple[str, ...]:
+    if isinstance(value, dict):
+        body = list(prose(value.get("text")))
+        note = _text(value.get("to_follow"))
+        if note:
+            body[:1] = [f"({note}) {body[0]}" if body else f"({note})"]
+        return tuple(body)
+    return prose(value)
+
+
+def _transmission(value: Any, cable: Any) -> Transmission | None:
+    if value is None:
+        return None
+    precedence = str(cable["precedence"])
+
+    def addressees(key: str) -> tuple[Addressee, ...]:
+        return tuple(
+            Addressee(
+                routing=_text(a["routing"]),
+                address=_text(a["address"]),
+                precedence=_text(a.get("precedence", precedence)),
+                serial=_text(a["serial"]).zfill(4) if "serial" in a else "",
+            )
+            for a in value.get(key) or ()
+        )
+
+    return Transmission(
+        channel=_text(value.get("channel", "")),
+        relays=tuple(_text(r) for r in value.get("relays") or ()),
+        station=_text(value["station"]),
+        sender=_text(value.get("sender")) or f"AMEMBASSY {_text(cable['post'])}",
+        to=addressees("to"),
+        info=addressees("info"),
+    )
