@@ -154,7 +154,8 @@ def _scalar(c: Checker, value: Any, f: Field, pos: Position, where: str) -> None
     if not isinstance(value, str):
         c.error(pos, where, f"expected text, found {describe(value)}")
     elif not value.strip():
-        c.error(pos, where, "is empty")
+        if f.required or where.endswith("]"):
+            c.error(pos, where, "is empty")
     elif f.choices and value not in f.choices:
         c.error(pos, where, f"{value!r} is not one of {', '.join(f.choices)}{_suggest(value, f.choices)}")
     elif f.pattern and not re.match(f.pattern, value.strip()):
@@ -275,6 +276,7 @@ def _answer(c: Checker, para_map: Any, key: Any, where: str) -> None:
         text, note = value.get("text"), value.get("to_follow")
         if not _blank(text) or not _blank(note):
             return
+        pos = key_position(para_map, key)
     elif not isinstance(value, str):
         c.error(pos, where, f"expected the answer's text (or text and to_follow), found {describe(value)}")
         return

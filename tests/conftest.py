@@ -1,0 +1,76 @@
+"""Shared fixtures: the project's files, the example cable, and small country-file trees."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tip_drafter.load import CountryYAML
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+BELGIUM = ROOT / "countries" / "belgium.yaml"
+EXAMPLE = DATA / "09BRUSSELS244.txt"
+MARKER = re.compile(r"^\S.{0,9} \d{8} \d{3}(\.\d)? OF \d{3}$")
+CLASSIFICATION = re.compile(r"^(UNCLAS|C O N F I D E N T I A L|S E C R E T)\b")
+
+
+def split_cable(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(transmission envelope, body from the classification line on)."""
+    start = next(i for i, line in enumerate(lines) if CLASSIFICATION.match(line))
+    return lines[:start], lines[start:]
+
+
+def example_parts() -> tuple[list[str], list[str]]:
+    """The example cable without the archive's additions: its metadata, the repeated header
+    block and the lone '.' after the signature."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    lines = lines[lines.index("VZCZCXRO8220") :]
+    envelope, body = split_cable(lines)
+    repeat = next(i for i in range(1, len(body)) if body[i].strip() == body[0].strip())
+    body = body[repeat:]
+    last = max(i for i, line in enumerate(body) if line.strip() == "BUSH")
+    return envelope, body[: last + 1]
+
+
+def words(lines: list[str]) -> list[str]:
+    """Whitespace-separated words, page-marker lines left out."""
+    return [w for line in lines if not MARKER.match(line.strip()) for w in line.split()]
+
+
+def without_total(tokens: list[str]) -> list[str]:
+    """Words with the section total of ``SECTION 01 OF nn`` left out."""
+    out = list(tokens)
+    for i in range(len(out) - 3):
+        if out[i] == "SECTION" and out[i + 2] == "OF":
+            del out[i + 3]
+            break
+    return out
+
+
+@pytest.fixture
+def belgium_data() -> Any:
+    """The Belgium country file as round-trip YAML data, to mutate."""
+    return CountryYAML().load(BELGIUM.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def write_country(tmp_path: Path) -> Callable[..., Path]:
+    """Write YAML data or text as a country file in a temporary folder."""
+
+    def write(content: Any, name: str = "country.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            buffer = io.StringIO()
+            CountryYAML().dump(content, buffer)
+            path.write_text(buffer.getvalue(), encoding="utf-8")
+        return path
+
+    return write
