@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import BELGIUM, ROOT
 from typer.testing import CliRunner
 
-from conftest import BELGIUM, ROOT
 from tip_drafter.cli import app
 
 runner = CliRunner()
@@ -78,7 +78,9 @@ def test_render_of_an_invalid_file_writes_nothing(project: Path) -> None:
     path.write_text(path.read_text().replace("  signature: BUSH\n", ""))
     result = invoke("render", "countries/belgium.yaml")
     assert result.exit_code == 1
-    assert "countries/belgium.yaml:" in result.stderr and "error: cable.signature: missing required key 'signature'" in result.stderr
+    assert (
+        "countries/belgium.yaml:" in result.stderr and "error: cable.signature: missing required key 'signature'" in result.stderr
+    )
     assert not (project / "output").exists()
 
 
@@ -87,7 +89,10 @@ def test_render_of_an_invalid_file_writes_nothing(project: Path) -> None:
     [
         (("validate", "no-such.yaml"), "tipdraft: error: no-such.yaml: no such file"),
         (("render", "no-such.yaml"), "tipdraft: error: no-such.yaml: no such file"),
-        (("render", "countries/belgium.yaml", "--width", "5"), "tipdraft: error: width 5 is too narrow for a cable (at least 20)"),
+        (
+            ("render", "countries/belgium.yaml", "--width", "5"),
+            "tipdraft: error: width 5 is too narrow for a cable (at least 20)",
+        ),
         (("validate", "countries"), "tipdraft: error: countries: is a folder, not a country file"),
     ],
 )

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
-
 from conftest import BELGIUM
+
 from tip_drafter import api
 
 

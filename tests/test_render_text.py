@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import BELGIUM, DATA, MARKER, example_parts, split_cable, without_total, words
+
 from tip_drafter import api, layout
 
 GOLDEN = DATA / "belgium.golden.txt"

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import BELGIUM
+
 from tip_drafter import api
 from tip_drafter.edition import load_edition
 from tip_drafter.errors import InvalidCountryFile
@@ -31,13 +31,21 @@ def test_belgium_is_clean() -> None:
 
 def test_edition_lists_the_2009_paragraphs_and_items() -> None:
     assert [p.number for p in EDITION.paragraphs] == [23, 24, 25, 26, 27]
-    assert ["".join(i.letter for i in p.items) for p in EDITION.paragraphs] == ["ABCDE", "ABCD", "ABCDEFGHIJKLM", "ABCDEFGHIJKLM", "ABCDEFG"]
+    assert ["".join(i.letter for i in p.items) for p in EDITION.paragraphs] == [
+        "ABCDE",
+        "ABCD",
+        "ABCDEFGHIJKLM",
+        "ABCDEFGHIJKLM",
+        "ABCDEFG",
+    ]
     ids = [i.id for p in EDITION.paragraphs for i in p.items]
     assert len(ids) == len(set(ids)) == 42
 
 
 @pytest.mark.parametrize(("number", "letter"), ITEMS)
-def test_emptying_any_answer_is_a_located_error(belgium_data: Any, write_country: Callable[..., Path], number: int, letter: str) -> None:
+def test_emptying_any_answer_is_a_located_error(
+    belgium_data: Any, write_country: Callable[..., Path], number: int, letter: str
+) -> None:
     para = belgium_data["answers"][number]
     key = key_of(para, letter)
     if isinstance(para[key], dict):
@@ -65,7 +73,9 @@ def test_deleting_an_item_names_it(belgium_data: Any, write_country: Callable[..
 
 
 def test_exact_messages_on_a_small_file(write_country: Callable[..., Path]) -> None:
-    path = write_country(BELGIUM.read_text().replace("    D: |-\n      Belgium is not a source country.\n", "    D: ''\n    notes: stray\n"))
+    path = write_country(
+        BELGIUM.read_text().replace("    D: |-\n      Belgium is not a source country.\n", "    D: ''\n    notes: stray\n")
+    )
     lines = path.read_text().splitlines()
     d_line = lines.index("    D: ''") + 1
     assert messages(path) == [
@@ -84,7 +94,9 @@ def test_unknown_keys_get_a_suggestion(belgium_data: Any, write_country: Callabl
 
 def test_duplicate_keys_are_all_reported(write_country: Callable[..., Path]) -> None:
     text = BELGIUM.read_text()
-    text = text.replace("    D: |-\n      Belgium is not a source country.\n", "    D: |-\n      Belgium is not a source country.\n    D: again\n")
+    text = text.replace(
+        "    D: |-\n      Belgium is not a source country.\n", "    D: |-\n      Belgium is not a source country.\n    D: again\n"
+    )
     text = text.replace("  signature: BUSH\n", "  signature: BUSH\n  signature: OBAMA\n")
     path = write_country(text)
     lines = path.read_text().splitlines()
@@ -126,7 +138,9 @@ def test_wrong_types_are_named(belgium_data: Any, write_country: Callable[..., P
     assert ("para 24.A", "expected the answer's text (or text and to_follow), found a list") in found
 
 
-def test_classified_portion_in_an_unclassified_cable_renders_nothing(belgium_data: Any, write_country: Callable[..., Path], tmp_path: Path) -> None:
+def test_classified_portion_in_an_unclassified_cable_renders_nothing(
+    belgium_data: Any, write_country: Callable[..., Path], tmp_path: Path
+) -> None:
     belgium_data["answers"][25]["mark"] = "C"
     path = write_country(belgium_data)
     out = tmp_path / "out"
@@ -151,4 +165,9 @@ def test_all_problems_come_in_one_run_sorted_by_position(belgium_data: Any, writ
 def test_hours_lines_must_name_grade_and_hours(belgium_data: Any, write_country: Callable[..., Path]) -> None:
     belgium_data["hours"]["employees"][1] = "Political-Economic Counselor Richard Eason: a lot"
     found = [(d.where, d.message) for d in api.check(write_country(belgium_data)).diagnostics]
-    assert found == [("hours.employees[2]", "'Political-Economic Counselor Richard Eason: a lot' is not in the expected form (Title Name (GRADE): N hours)")]
+    assert found == [
+        (
+            "hours.employees[2]",
+            "'Political-Economic Counselor Richard Eason: a lot' is not in the expected form (Title Name (GRADE): N hours)",
+        )
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
@@ -23,14 +23,14 @@ app = typer.Typer(
 T = TypeVar("T")
 
 
-class Report(str, Enum):
+class Report(StrEnum):
     """How diagnostics are printed."""
 
     text = "text"
     json = "json"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """What render writes."""
 
     txt = "txt"
@@ -40,7 +40,9 @@ class Format(str, Enum):
 
 
 Files = Annotated[list[str], typer.Argument(help="Country files (a bare name is looked up in countries/).", show_default=False)]
-Editions = Annotated[list[Path] | None, typer.Option("--editions", help="Folder of questionnaire editions, searched before the bundled ones.")]
+Editions = Annotated[
+    list[Path] | None, typer.Option("--editions", help="Folder of questionnaire editions, searched before the bundled ones.")
+]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 
 
@@ -52,13 +54,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ) -> None:
     """tipdraft: the TIP report submission, from one YAML file per country to a cable and a PDF."""
 
 
 @app.command()
-def validate(files: Files, editions: Editions = None, strict: Strict = False, output_format: Annotated[Report, typer.Option("--format", help="text or json")] = Report.text) -> None:
+def validate(
+    files: Files,
+    editions: Editions = None,
+    strict: Strict = False,
+    output_format: Annotated[Report, typer.Option("--format", help="text or json")] = Report.text,
+) -> None:
     """Check country files against their questionnaire edition; print every problem, located.
 
     Example: tipdraft validate countries/belgium.yaml
@@ -84,7 +93,9 @@ def render(
     width: Annotated[int, typer.Option(help="Line width of the cable text.")] = layout.Settings.width,
     lines_per_page: Annotated[int, typer.Option(help="Lines from one page marker to the next.")] = layout.Settings.lines_per_page,
     editions: Editions = None,
-    template_dir: Annotated[list[Path] | None, typer.Option("--template-dir", help="Folder of templates searched before the bundled ones.")] = None,
+    template_dir: Annotated[
+        list[Path] | None, typer.Option("--template-dir", help="Folder of templates searched before the bundled ones.")
+    ] = None,
     strict: Strict = False,
 ) -> None:
     """Validate, then write the cable text and PDF to output/ (nothing is written for an invalid file).

@@ -78,7 +78,8 @@ def find_edition(name: str, search: Sequence[Path] = ()) -> Path:
         candidate = folder / f"{name}.yaml"
         if candidate.is_file():
             return candidate
-    raise UsageError(f"no questionnaire edition {name!r} (looked in {_names(search)})")
+    known = ", ".join(available_editions(search)) or "none"
+    raise UsageError(f"no questionnaire edition {name!r} (available: {known}; looked in {_names(search)})")
 
 
 def available_editions(search: Sequence[Path] = ()) -> list[str]:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import ERROR, Diagnostic, TipDraftError, UsageError
@@ -18,11 +21,23 @@ from .errors import ERROR, Diagnostic, TipDraftError, UsageError
 MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is not one
 
 
+class CountryConstructor(RoundTripConstructor):
+    """Round-trip constructor that keeps dates as the text the user typed.
+
+    A date-like value (``2009-02-30``) would otherwise be built as a date, or fail to build
+    with no position; the validator says what it expects instead.
+    """
+
+
+CountryConstructor.add_constructor("tag:yaml.org,2002:timestamp", CountryConstructor.construct_yaml_str)
+
+
 class CountryYAML(YAML):
     """Round-trip YAML that keeps duplicate keys (we report them ourselves, all at once)."""
 
     def __init__(self) -> None:
         super().__init__(typ="rt")
+        self.Constructor = CountryConstructor
         self.allow_duplicate_keys = True
         self.preserve_quotes = True
         self.width = 88
@@ -85,7 +100,12 @@ def parse(text: str, shown: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise _fatal(shown, line, col, f"YAML syntax error: {_yaml_message(exc)}") from None
-    except (YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+    except ReaderError as exc:
+        line, col = _text_position(text, exc.position)
+        raise _fatal(shown, line, col, f"character {exc.character!r} is not allowed in YAML text") from None
+    except RecursionError:
+        raise _fatal(shown, 1, 1, "cannot read YAML: the data is nested too deeply") from None
+    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
         raise _fatal(shown, 1, 1, f"cannot read YAML: {type(exc).__name__}: {exc}") from None
     if data is None:
         raise _fatal(shown, 1, 1, "file is empty: expected a country file (a mapping with 'edition', 'cable', 'answers')")
@@ -106,9 +126,9 @@ def describe(value: object) -> str:
     """A short, safe description of a value's type for messages (never its whole content)."""
     if value is None:
         return "nothing"
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return "a mapping"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, bool):
         return "a yes/no value"
@@ -117,6 +137,14 @@ def describe(value: object) -> str:
     if isinstance(value, str):
         return "text"
     return f"a {type(value).__name__} value"
+
+
+def key_name(key: object) -> str:
+    """A mapping key as text for messages; a list or mapping used as a key is never expanded."""
+    if isinstance(key, (str, int, float, bool)) or key is None:
+        text = str(key)
+        return text if len(text) <= 80 else text[:77] + "..."
+    return f"<{describe(key)[2:]} used as a key>"
 
 
 def key_position(mapping: Any, key: object) -> tuple[int, int]:
@@ -194,6 +222,11 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
 def _fatal(shown: str, line: int, col: int, message: str) -> UnreadableFile:
-    diag = Diagnostic(shown, line, col, ERROR, "", message)
+    diag = Diagnostic(shown, line, col, ERROR, "", " ".join(message.split()))
     return UnreadableFile(diag.format(), diagnostics=[diag])

@@ -126,7 +126,9 @@ def build(data: Any, edition: Edition) -> Cable:
 def prose(value: object) -> tuple[str, ...]:
     """Paragraphs of an answer: blank lines separate them, other line breaks are spaces."""
     text = _text(value).replace("\r\n", "\n").replace("\r", "\n")
-    return tuple(" ".join(line.strip() for line in p.split("\n")).strip() for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip())
+    return tuple(
+        " ".join(line.strip() for line in p.split("\n")).strip() for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip()
+    )
 
 
 def _text(value: object) -> str:
@@ -141,7 +143,7 @@ def _julian(dtg: str) -> str:
 
 
 def _framing(data: Any, edition: Edition) -> tuple[Section, ...]:
-    sections = []
+    sections: list[Section] = []
     for frame in edition.framing:
         value = data.get(frame.id)
         if value is None:

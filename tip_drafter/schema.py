@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Portion marks and classifications, lowest first; a portion may not rank above its cable.
@@ -35,8 +36,8 @@ class Field:
     hint: str = ""
 
 
-def _choice(name: str, required: bool, doc: str, choices: object) -> Field:
-    return Field(name, "choice", required, doc, choices=tuple(choices))  # type: ignore[call-overload]
+def _choice(name: str, required: bool, doc: str, choices: Iterable[str]) -> Field:
+    return Field(name, "choice", required, doc, choices=tuple(choices))
 
 
 TOP_LEVEL = (
@@ -49,7 +50,14 @@ TOP_LEVEL = (
 CABLE = (
     Field("post", "text", True, "the sending post as in the FM line, without AMEMBASSY (e.g. BRUSSELS)"),
     Field("country", "text", True, "the country reported on, in capitals"),
-    Field("country_code", "text", True, "two-letter country tag, printed last in TAGS", r"^[A-Z]{2}$", hint="two capital letters, e.g. BE"),
+    Field(
+        "country_code",
+        "text",
+        True,
+        "two-letter country tag, printed last in TAGS",
+        r"^[A-Z]{2}$",
+        hint="two capital letters, e.g. BE",
+    ),
     Field("serial", "integer", True, "the cable's serial number (244 prints as 000244)"),
     Field("date_time_group", "text", True, "when sent: DDhhmmZ MON YY", DTG_PATTERN, hint="e.g. 201555Z FEB 09"),
     _choice("precedence", True, "IMMEDIATE, PRIORITY or ROUTINE", PRECEDENCE),
@@ -57,7 +65,14 @@ CABLE = (
     Field("caveats", "list", False, "caveat lines under the classification line, e.g. SENSITIVE, SIPDIS"),
     Field("pass", "list", False, "pass and attention lines, e.g. STATE PASS G/TIP"),
     Field("executive_order", "text", False, "the E.O. number (default 12958)"),
-    Field("declassify", "text", False, "declassification date of a classified cable (DECL: MM/DD/YYYY)", r"^\d{2}/\d{2}/\d{4}$", hint="MM/DD/YYYY"),
+    Field(
+        "declassify",
+        "text",
+        False,
+        "declassification date of a classified cable (DECL: MM/DD/YYYY)",
+        r"^\d{2}/\d{2}/\d{4}$",
+        hint="MM/DD/YYYY",
+    ),
     Field("classified_by", "text", False, "who classified a classified cable, and why"),
     Field("tags", "list", True, "subject tags; the country code is added last"),
     Field("subject", "text", True, "the subject line, in capitals"),
@@ -97,7 +112,14 @@ FRAMING = {
     "hours": (
         MARK,
         Field("intro", "text", True, "the sentence before the list, e.g. Hours spent by Embassy X ..."),
-        Field("employees", "list", True, "one line per employee: Title Name (GRADE): N hours", HOURS_PATTERN, hint="Title Name (GRADE): N hours"),
+        Field(
+            "employees",
+            "list",
+            True,
+            "one line per employee: Title Name (GRADE): N hours",
+            HOURS_PATTERN,
+            hint="Title Name (GRADE): N hours",
+        ),
     ),
     "text": (MARK, Field("text", "text", False, "the line as printed (default: the edition's)")),
 }

@@ -13,7 +13,7 @@ from typing import Any
 from . import schema
 from .edition import Edition, Paragraph, load_edition
 from .errors import ERROR, WARNING, Diagnostic, TipDraftError
-from .load import Document, container_position, describe, item_position, key_position, value_position
+from .load import Document, describe, item_position, key_name, key_position, value_position
 from .schema import Field
 
 Position = tuple[int, int]
@@ -119,8 +119,9 @@ def check_fields(c: Checker, mapping: Any, fields: Sequence[Field], where: str, 
 
 def _unknown_keys(c: Checker, mapping: Any, known: Sequence[str], where: str) -> None:
     for key in mapping:
-        if str(key) not in known:
-            c.error(key_position(mapping, key), where or str(key), f"unknown key {str(key)!r}{_suggest(str(key), known)}")
+        name = key_name(key)
+        if name not in known:
+            c.error(key_position(mapping, key), where, f"unknown key {name!r}{_suggest(name, known)}")
 
 
 def _required(c: Checker, mapping: Any, fields: Sequence[Field], where: str, pos: Position) -> None:
@@ -214,12 +215,20 @@ def _answers(c: Checker, answers: Any, edition: Edition) -> None:
         number = _paragraph_number(key)
         para = edition.paragraph(number) if number is not None else None
         if para is None:
-            c.error(pos, f"para {key}", f"the {edition.name} questionnaire has no paragraph {str(key)!r} (it has {numbers})")
+            c.error(
+                pos,
+                f"para {key_name(key)}",
+                f"the {edition.name} questionnaire has no paragraph {key_name(key)!r} (it has {numbers})",
+            )
             continue
         seen.add(para.number)
         value = answers[key]
         if not isinstance(value, dict):
-            c.error(value_position(answers, key), f"para {para.number}", f"expected a mapping of lettered answers, found {describe(value)}")
+            c.error(
+                value_position(answers, key),
+                f"para {para.number}",
+                f"expected a mapping of lettered answers, found {describe(value)}",
+            )
             continue
         _paragraph(c, value, para, pos)
     for para in edition.paragraphs:
@@ -243,15 +252,16 @@ def _paragraph(c: Checker, value: Any, para: Paragraph, pos: Position) -> None:
     answered: dict[str, str] = {}
     allowed = [i.letter for i in para.items] + ["mark", "heading"]
     for key in value:
-        if str(key) in ("mark", "heading"):
+        name = key_name(key)
+        if name in ("mark", "heading"):
             continue
-        letters = schema.letters_of(str(key))
+        letters = schema.letters_of(name)
         kpos = key_position(value, key)
         if letters is None:
-            c.error(kpos, where, f"unknown key {str(key)!r}{_suggest(str(key), allowed)}")
+            c.error(kpos, where, f"unknown key {name!r}{_suggest(name, allowed)}")
             continue
         for letter in letters:
-            _claim(c, para, letter, str(key), answered, kpos)
+            _claim(c, para, letter, name, answered, kpos)
         _answer(c, value, key, f"{where}.{'/'.join(letters)}")
     for item in para.items:
         if item.required and item.letter not in answered:
@@ -300,7 +310,11 @@ def _cable_rules(c: Checker, cable: Any, edition: Edition | None) -> None:
     if edition is not None and isinstance(tags, list):
         missing = [t for t in edition.required_tags if t not in tags]
         if missing:
-            c.error(value_position(cable, "tags"), "cable.tags", f"the {edition.name} questionnaire requires the tag(s) {', '.join(missing)}")
+            c.error(
+                value_position(cable, "tags"),
+                "cable.tags",
+                f"the {edition.name} questionnaire requires the tag(s) {', '.join(missing)}",
+            )
     subject = cable.get("subject")
     if isinstance(subject, str) and subject != subject.upper():
         c.warn(value_position(cable, "subject"), "cable.subject", "a cable's subject is written in capitals")
@@ -320,7 +334,11 @@ def _classification_rules(c: Checker, cable: Any) -> None:
     if sbu and "SENSITIVE" not in caveats:
         c.error(cpos, "cable.classification", "an SBU (FOR OFFICIAL USE ONLY) cable must carry the SENSITIVE caveat")
     if "SENSITIVE" in caveats and not sbu:
-        c.error(value_position(cable, "caveats"), "cable.caveats", f"SENSITIVE goes only with UNCLASSIFIED//FOR OFFICIAL USE ONLY, not {level}")
+        c.error(
+            value_position(cable, "caveats"),
+            "cable.caveats",
+            f"SENSITIVE goes only with UNCLASSIFIED//FOR OFFICIAL USE ONLY, not {level}",
+        )
     classified = rank >= schema.CLASSIFICATIONS["CONFIDENTIAL"]
     for key in ("declassify", "classified_by"):
         if classified and key not in cable:

@@ -47,7 +47,7 @@ def output_path(out_dir: Path, stem: str, suffix: str) -> Path:
 
 def pdf_bytes(html: str, base_url: Path) -> bytes:
     """Lay out ``html`` with WeasyPrint; imported here so that text rendering never loads it."""
-    import weasyprint  # noqa: PLC0415  (heavy: only when a PDF is asked for)
+    import weasyprint
 
     document = weasyprint.HTML(string=html, base_url=str(base_url))
     result: bytes = document.write_pdf()

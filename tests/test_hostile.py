@@ -1,0 +1,90 @@
+"""Broken and hostile files: a located message, exit 1 (or 2 for usage), never a traceback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tip_drafter.cli import app
+
+runner = CliRunner()
+
+BOMB = "".join(
+    f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['lol'] * 9)}]\n"
+    for p, c in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+)
+
+
+def run(path: Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["validate", str(path)], catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stderr
+
+
+CASES: list[tuple[str, bytes, str]] = [
+    (
+        "tabs",
+        b'edition: "2009"\ncable:\n\tpost: X\n',
+        ":3:1: error: YAML syntax error: while scanning for the next token; found character '\\t' that cannot start any token (YAML does not allow tabs for indentation: use spaces)",
+    ),
+    ("empty", b"", ":1:1: error: file is empty: expected a country file (a mapping with 'edition', 'cable', 'answers')"),
+    ("only-comments", b"# nothing yet\n", ":1:1: error: file is empty"),
+    ("list", b"- a\n- b\n", ":1:1: error: expected a mapping of keys at the top level, found a list"),
+    ("scalar", b"just words\n", ":1:1: error: expected a mapping of keys at the top level, found text"),
+    (
+        "binary",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        ":3:1: error: file contains NUL bytes: this is a binary file, not YAML text",
+    ),
+    (
+        "latin1",
+        b'edition: "2009"\ncable:\n  post: Li\xe8ge\n',
+        ":3:11: error: not UTF-8 text: byte 0xE8 cannot be decoded (saved as Windows-1252 or Latin-1? save it as UTF-8)",
+    ),
+    (
+        "syntax",
+        b'edition: "2009"\ncable: {post: [unclosed\n',
+        ":3:1: error: YAML syntax error: while parsing a flow sequence; expected ',' or ']', but got '<stream end>'",
+    ),
+    ("bad-date", b"edition: 2009-02-30\n", ":1:10: error: edition: no questionnaire edition '2009-02-30'"),
+    ("deep", b"[" * 3000 + b"]" * 3000, ":1:1: error: cannot read YAML: the data is nested too deeply"),
+    ("complex-key", b'edition: "2009"\n? [a, b]\n: c\n', ":2:3: error: unknown key '<list used as a key>'"),
+    (
+        "bomb",
+        (BOMB + "edition: *i\ncable: *i\nanswers: *i\n").encode(),
+        ":9:4: error: edition: expected an edition name such as 2009, found a list",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_broken_file_gets_a_located_message(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
+    path = tmp_path / f"{name}.yaml"
+    path.write_bytes(content)
+    code, err = run(path)
+    assert code == 1
+    assert f"{path}{expected}" in err
+
+
+def test_a_20_megabyte_file_is_refused_with_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a: " + b"x" * 20_000_000 + b"\n")
+    code, err = run(path)
+    assert code == 1
+    assert f"{path}:1:1: error: file is larger than the 4 MiB limit for a country file" in err
+
+
+def test_a_folder_and_a_missing_file_are_usage_errors(tmp_path: Path) -> None:
+    assert run(tmp_path) == (2, f"tipdraft: error: {tmp_path}: is a folder, not a country file\n")
+    assert run(tmp_path / "nope.yaml") == (2, f"tipdraft: error: {tmp_path / 'nope.yaml'}: no such file\n")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "secret.yaml"
+    path.write_text("edition: '2009'\n")
+    path.chmod(0)
+    assert run(path) == (2, f"tipdraft: error: {path}: permission denied: cannot read the file\n")

@@ -1,0 +1,97 @@
+"""Property tests: whatever the file holds, validate answers with exit 0, 1 or 2, names the
+file in every message, and never shows a traceback."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import BELGIUM
+from tip_drafter.cli import app
+from tip_drafter.load import CountryYAML
+
+runner = CliRunner()
+BELGIUM_LINES = BELGIUM.read_text(encoding="utf-8").splitlines(keepends=True)
+FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+WORKDIR = Path(tempfile.mkdtemp(prefix="tipdraft-props-"))
+
+
+def check_contract(content: bytes) -> None:
+    path = WORKDIR / "country.yaml"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1, 2)
+    assert "Traceback" not in result.output
+    problems = [line for line in result.stderr.splitlines() if line]
+    if result.exit_code != 0:
+        assert problems, "a failing run must say why"
+    for line in problems:
+        assert str(path) in line, line
+
+
+snippets = st.sampled_from(
+    ["", "\t", ":", "- ", "&a ", "*a", "{", "}", "[", "]", "'", '"', "#", "? ", "---", "...", "!!python/object ",
+     "25:", "  E: ''", "    mark: C", "null", "~", "2009-02-30", "\u201cquoted\u201d", "\x00", "\ufeff", "    ", "\n"]
+)  # fmt: skip
+
+
+@st.composite
+def mutated_belgium(draw: st.DrawFn) -> bytes:
+    lines = list(BELGIUM_LINES)
+    for _ in range(draw(st.integers(1, 4))):
+        if not lines:
+            break
+        i = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["delete", "duplicate", "insert", "replace", "truncate", "indent"]))
+        if action == "delete":
+            del lines[i]
+        elif action == "duplicate":
+            lines.insert(i, lines[i])
+        elif action == "insert":
+            lines.insert(i, draw(snippets) + draw(st.text(max_size=20)) + "\n")
+        elif action == "replace":
+            line = lines[i]
+            j = draw(st.integers(0, max(len(line) - 1, 0)))
+            lines[i] = line[:j] + draw(snippets) + line[j + 1 :]
+        elif action == "truncate":
+            lines = lines[:i]
+        else:
+            lines[i] = " " * draw(st.integers(1, 3)) + lines[i]
+    return "".join(lines).encode("utf-8", "surrogatepass")
+
+
+@settings(FAST, max_examples=600)
+@given(mutated_belgium())
+def test_mutated_country_files(content: bytes) -> None:
+    check_contract(content)
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10) | st.integers(20, 30), children, max_size=5)
+    ),
+    max_leaves=25,
+)
+top_keys = st.sampled_from(["edition", "cable", "answers", "transmission", "contact", "hours", "begin", "other"])
+
+
+@settings(FAST, max_examples=400)
+@given(st.dictionaries(top_keys, yaml_values, max_size=8))
+def test_random_documents(document: dict[str, Any]) -> None:
+    buffer = io.StringIO()
+    CountryYAML().dump(document, buffer)
+    check_contract(buffer.getvalue().encode("utf-8", "surrogatepass"))
+
+
+@settings(FAST, max_examples=300)
+@given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_random_bytes(content: bytes) -> None:
+    check_contract(content)
