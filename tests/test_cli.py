@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BELGIUM, ROOT
 from typer.testing import CliRunner
 
 from tip_drafter.cli import app
+
+from conftest import BELGIUM, ROOT
 
 runner = CliRunner()
 

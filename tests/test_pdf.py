@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import BELGIUM
 
 from tip_drafter import api
+
+from conftest import BELGIUM
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import BELGIUM
 from tip_drafter.cli import app
 from tip_drafter.load import CountryYAML
+
+from conftest import BELGIUM
 
 runner = CliRunner()
 BELGIUM_LINES = BELGIUM.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BELGIUM, DATA, MARKER, example_parts, split_cable, without_total, words
 
 from tip_drafter import api, layout
+
+from conftest import BELGIUM, DATA, MARKER, example_parts, split_cable, without_total, words
 
 GOLDEN = DATA / "belgium.golden.txt"
 

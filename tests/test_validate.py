@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BELGIUM
 
 from tip_drafter import api
 from tip_drafter.edition import load_edition
 from tip_drafter.errors import InvalidCountryFile
+
+from conftest import BELGIUM
 
 EDITION = load_edition("2009")
 ITEMS = [(p.number, i.letter) for p in EDITION.paragraphs for i in p.items]
