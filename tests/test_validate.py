@@ -108,7 +108,7 @@ def test_duplicate_keys_are_all_reported(write_country: Callable[..., Path]) -> 
 
 
 def test_a_letter_answered_jointly_and_alone_is_an_error(belgium_data: Any, write_country: Callable[..., Path]) -> None:
-    belgium_data["answers"][25]["C"] = "Labor penalties, again."
+    belgium_data["answers"][25].insert(4, "C", "Labor penalties, again.")
     found = api.check(write_country(belgium_data)).diagnostics
     assert [(d.where, d.message) for d in found] == [("para 25.C", "answered twice: under 'B and C' and under 'C'")]
 

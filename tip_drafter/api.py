@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import layout, write
+from . import layout, rules, write
 from .errors import Diagnostic, InvalidCountryFile, UsageError, has_errors
 from .load import Document, UnreadableFile, load
-from .model import build
-from .render import Renderer
+from .model import Cable, build
+from .render import Rendered, Renderer
 from .validate import Report, validate
 
 COUNTRIES = Path("countries")
@@ -18,27 +18,31 @@ FORMATS = ("txt", "pdf", "html")
 
 
 @dataclass
-class Checked:
-    """A loaded country file and what validation said about it."""
-
-    document: Document | None
-    report: Report
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        """All diagnostics, sorted by position."""
-        return self.report.diagnostics
-
-
-@dataclass
 class Options:
-    """How to render: layout, where to look for editions and templates, what to write."""
+    """How to check and render: layout, where to look for editions and templates, what to write."""
 
     settings: layout.Settings = field(default_factory=layout.Settings)
     editions: Sequence[Path] = ()
     template_dirs: Sequence[Path] = ()
     formats: Sequence[str] = ("txt", "pdf")
     strict: bool = False
+    draft: bool = False
+
+
+@dataclass
+class Checked:
+    """A loaded country file, what validation said about it, and (when it had no errors) the
+    logical cable and its rendered text, which the lint has read."""
+
+    document: Document | None
+    report: Report
+    cable: Cable | None = None
+    rendered: Rendered | None = None
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """All diagnostics, sorted by position."""
+        return self.report.diagnostics
 
 
 @dataclass
@@ -61,41 +65,51 @@ def resolve(name: str | Path) -> Path:
     return path
 
 
-def check(path: Path, editions: Sequence[Path] = ()) -> Checked:
-    """Load and validate one file; problems in the file come back as diagnostics, not exceptions.
+def check(path: Path, options: Options | None = None) -> Checked:
+    """Load and validate one file, then render its text and lint it if it had no errors.
 
-    A missing or unreadable path is a usage problem and raises :class:`UsageError`.
+    Problems in the file come back as diagnostics, not exceptions; a missing or unreadable
+    path is a usage problem and raises :class:`UsageError`.
     """
+    options = options or Options()
     try:
         document = load(path)
     except UnreadableFile as exc:
         return Checked(None, Report(exc.diagnostics, None))
-    return Checked(document, validate(document, editions))
+    report = validate(document, options.editions, options.draft)
+    if report.edition is None or report.errors:
+        return Checked(document, report)
+    cable = build(document.data, report.edition)
+    rendered = Renderer(options.template_dirs).text(cable, options.settings)
+    c = rules.Checker(document, options.draft)
+    rules.lint(c, document.data, report.edition, list(rendered.logical), list(rendered.body), options.settings.width)
+    report.diagnostics = sorted(set(report.diagnostics + c.found))
+    return Checked(document, report, cable, rendered)
 
 
 def render_file(path: Path, out_dir: Path, options: Options) -> Result:
-    """Validate ``path`` and, if it has no errors, write each requested format to ``out_dir``.
+    """Check ``path`` and, if it has no errors, write each requested format to ``out_dir``.
 
     Nothing is written for an invalid file: :class:`InvalidCountryFile` carries the diagnostics.
     """
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r} (choose from {', '.join(FORMATS)})")
-    checked = check(path, options.editions)
-    if checked.document is None or checked.report.edition is None or has_errors(checked.diagnostics, options.strict):
+    checked = check(path, options)
+    if checked.cable is None or checked.rendered is None or has_errors(checked.diagnostics, options.strict):
         raise InvalidCountryFile(f"{path}: not rendered", diagnostics=checked.diagnostics)
-    cable = build(checked.document.data, checked.report.edition)
-    renderer = Renderer(options.template_dirs)
-    rendered = renderer.text(cable, options.settings)
-    outputs: dict[str, bytes] = {"txt": rendered.text.encode("utf-8")}
+    cable, rendered = checked.cable, checked.rendered
+    outputs: dict[str, bytes] = {"txt": rendered.text.encode("ascii")}
     if "pdf" in options.formats or "html" in options.formats:
-        html = renderer.html(cable, rendered, banner=cable.classification)
+        html = Renderer(options.template_dirs).html(cable, rendered, banner=cable.classification)
         outputs["html"] = html.encode("utf-8")
         if "pdf" in options.formats:
             outputs["pdf"] = write.pdf_bytes(html, out_dir)
+    targets = [write.output_path(out_dir, path.stem, fmt) for fmt in options.formats]
+    if any(t.resolve() == path.resolve() for t in targets):
+        raise UsageError(f"{path}: refusing to write the output over the country file itself")
     written = []
-    for fmt in options.formats:
-        target = write.output_path(out_dir, path.stem, fmt)
+    for fmt, target in zip(options.formats, targets, strict=True):
         write.atomic_write(target, outputs[fmt])
         written.append(target)
     return Result(path, written, checked.diagnostics, rendered.pages)

@@ -44,6 +44,7 @@ Editions = Annotated[
     list[Path] | None, typer.Option("--editions", help="Folder of questionnaire editions, searched before the bundled ones.")
 ]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+Draft = Annotated[bool, typer.Option("--draft", help="A draft: placeholders such as TBD are warnings, not errors.")]
 
 
 def _version(value: bool) -> None:
@@ -66,6 +67,7 @@ def validate(
     files: Files,
     editions: Editions = None,
     strict: Strict = False,
+    draft: Draft = False,
     output_format: Annotated[Report, typer.Option("--format", help="text or json")] = Report.text,
 ) -> None:
     """Check country files against their questionnaire edition; print every problem, located.
@@ -73,8 +75,9 @@ def validate(
     Example: tipdraft validate countries/belgium.yaml
     """
     found: list[Diagnostic] = []
+    options = api.Options(editions=editions or (), draft=draft)
     for name in files:
-        checked = _run(lambda name=name: api.check(api.resolve(name), editions or ()))  # type: ignore[misc]
+        checked = _run(lambda name=name: api.check(api.resolve(name), options))  # type: ignore[misc]
         found += checked.diagnostics
     if output_format is Report.json:
         typer.echo(to_json(found))
@@ -97,6 +100,7 @@ def render(
         list[Path] | None, typer.Option("--template-dir", help="Folder of templates searched before the bundled ones.")
     ] = None,
     strict: Strict = False,
+    draft: Draft = False,
 ) -> None:
     """Validate, then write the cable text and PDF to output/ (nothing is written for an invalid file).
 
@@ -104,7 +108,7 @@ def render(
     """
     formats = ("txt", "pdf") if output_format is Format.all else (output_format.value,)
     settings = _run(lambda: layout.Settings(width, lines_per_page))
-    options = api.Options(settings, editions or (), template_dir or (), formats, strict)
+    options = api.Options(settings, editions or (), template_dir or (), formats, strict, draft)
     failed = 0
     for name in files:
         try:

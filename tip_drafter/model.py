@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import schema
+from .charset import to_ascii
 from .edition import Edition
 
 
@@ -132,7 +133,8 @@ def prose(value: object) -> tuple[str, ...]:
 
 
 def _text(value: object) -> str:
-    return str(value).strip() if value is not None else ""
+    """A value as cable text: stripped and in ASCII (validation has warned about conversions)."""
+    return to_ascii(str(value).strip()) if value is not None else ""
 
 
 def _julian(dtg: str) -> str:

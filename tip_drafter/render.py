@@ -28,11 +28,14 @@ def bundled_templates() -> Path:
 
 @dataclass(frozen=True)
 class Rendered:
-    """The cable as text (laid out) with its page count."""
+    """The cable as text (laid out) with its page count, and the logical body lines the
+    template wrote (one line per paragraph) for the lint."""
 
     text: str
     pages: int
     lines: tuple[str, ...]
+    body: tuple[str, ...]
+    logical: tuple[str, ...]
 
 
 class Renderer:
@@ -74,7 +77,7 @@ class Renderer:
             total = laid.pages
         assert laid is not None
         lines = tuple(envelope) + laid.lines
-        return Rendered("\n".join(lines) + "\n", laid.pages, lines)
+        return Rendered("\n".join(lines) + "\n", laid.pages, lines, laid.lines, tuple(body.splitlines()))
 
     def html(self, cable: Cable, rendered: Rendered, **context: Any) -> str:
         """The printable HTML page around the laid-out cable text."""

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import calendar
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from . import rules, schema
 from .edition import Edition, Paragraph, load_edition
 from .errors import ERROR, WARNING, Diagnostic, TipDraftError
 from .load import Document, describe, item_position, key_name, key_position, value_position
+from .rules import Checker, Position
 from .schema import Field
-
-Position = tuple[int, int]
 
 
 @dataclass
@@ -37,26 +35,12 @@ class Report:
         return [d for d in self.diagnostics if d.severity == WARNING]
 
 
-@dataclass
-class Checker:
-    """Collects diagnostics for one document; rules call ``error`` and ``warn``."""
+def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) -> Report:
+    """Run every rule on ``doc``; the edition is read from the file's ``edition`` key.
 
-    doc: Document
-    found: list[Diagnostic] = field(default_factory=list)
-    marks: list[tuple[Position, str, str]] = field(default_factory=list)
-
-    def error(self, pos: Position, where: str, message: str) -> None:
-        """Record an error at ``pos``."""
-        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], ERROR, where, message))
-
-    def warn(self, pos: Position, where: str, message: str) -> None:
-        """Record a warning at ``pos``."""
-        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], WARNING, where, message))
-
-
-def validate(doc: Document, editions: Sequence[Path] = ()) -> Report:
-    """Run every rule on ``doc``; the edition is read from the file's ``edition`` key."""
-    c = Checker(doc)
+    In a ``draft``, placeholders left in the text are warnings rather than errors.
+    """
+    c = Checker(doc, draft)
     data = doc.data
     edition = _edition(c, data, editions)
     framing_ids = [f.id for f in edition.framing] if edition else []
@@ -65,7 +49,7 @@ def validate(doc: Document, editions: Sequence[Path] = ()) -> Report:
     cable = _section(c, data, "cable", schema.CABLE)
     transmission = _section(c, data, "transmission", schema.TRANSMISSION)
     if cable is not None:
-        _cable_rules(c, cable, edition)
+        rules.cable_rules(c, cable, edition)
     if transmission is not None:
         for kind in ("to", "info"):
             _addressees(c, transmission, kind)
@@ -74,8 +58,10 @@ def validate(doc: Document, editions: Sequence[Path] = ()) -> Report:
         answers = data.get("answers")
         if isinstance(answers, dict):
             _answers(c, answers, edition)
+            rules.order_rules(c, answers, {p.number: [i.letter for i in p.items] for p in edition.paragraphs})
     if cable is not None:
-        _classification_rules(c, cable)
+        rules.classification_rules(c, cable)
+    rules.text_rules(c, data)
     return Report(sorted(set(c.found)), edition)
 
 
@@ -297,54 +283,6 @@ def _answer(c: Checker, para_map: Any, key: Any, where: str) -> None:
 
 def _blank(value: object) -> bool:
     return not isinstance(value, str) or not value.strip()
-
-
-def _cable_rules(c: Checker, cable: Any, edition: Edition | None) -> None:
-    dtg = cable.get("date_time_group")
-    if isinstance(dtg, str) and (m := re.match(schema.DTG_PATTERN, dtg.strip())):
-        day, hour, minute, month, year = int(m[1]), int(m[2]), int(m[3]), m[4], 2000 + int(m[5])
-        last = calendar.monthrange(year, schema.MONTHS.index(month) + 1)[1]
-        if not 1 <= day <= last or hour > 23 or minute > 59:
-            c.error(value_position(cable, "date_time_group"), "cable.date_time_group", f"{dtg!r} is not a real date and time")
-    tags = cable.get("tags")
-    if edition is not None and isinstance(tags, list):
-        missing = [t for t in edition.required_tags if t not in tags]
-        if missing:
-            c.error(
-                value_position(cable, "tags"),
-                "cable.tags",
-                f"the {edition.name} questionnaire requires the tag(s) {', '.join(missing)}",
-            )
-    subject = cable.get("subject")
-    if isinstance(subject, str) and subject != subject.upper():
-        c.warn(value_position(cable, "subject"), "cable.subject", "a cable's subject is written in capitals")
-
-
-def _classification_rules(c: Checker, cable: Any) -> None:
-    level = cable.get("classification")
-    if level not in schema.CLASSIFICATIONS:
-        return
-    rank = schema.CLASSIFICATIONS[level]
-    for pos, where, mark in c.marks:
-        if schema.PORTION_RANK[mark] > rank:
-            c.error(pos, where, f"portion marked ({mark}) is above the cable's classification {level}: not rendered")
-    caveats = cable.get("caveats") if isinstance(cable.get("caveats"), list) else []
-    sbu = level == "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
-    cpos = value_position(cable, "classification")
-    if sbu and "SENSITIVE" not in caveats:
-        c.error(cpos, "cable.classification", "an SBU (FOR OFFICIAL USE ONLY) cable must carry the SENSITIVE caveat")
-    if "SENSITIVE" in caveats and not sbu:
-        c.error(
-            value_position(cable, "caveats"),
-            "cable.caveats",
-            f"SENSITIVE goes only with UNCLASSIFIED//FOR OFFICIAL USE ONLY, not {level}",
-        )
-    classified = rank >= schema.CLASSIFICATIONS["CONFIDENTIAL"]
-    for key in ("declassify", "classified_by"):
-        if classified and key not in cable:
-            c.error(cpos, f"cable.{key}", f"a {level} cable needs {key!r}")
-        elif not classified and key in cable:
-            c.error(key_position(cable, key), f"cable.{key}", f"an unclassified cable has no {key!r}")
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:

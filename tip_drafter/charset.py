@@ -1,0 +1,71 @@
+"""Cables are plain ASCII: convert what has an ASCII form, and say what does not."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# Characters pasted from word processors and e-mail, and what a cable types instead.
+PUNCTUATION = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",
+    "\u2014": "--", "\u2015": "--",
+    "\u2026": "...",
+    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ",
+    "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+    "\u2022": "-", "\u00b7": "-", "\u2044": "/",
+}  # fmt: skip
+# Letters that Unicode does not decompose into a base letter and an accent.
+LETTERS = {
+    "ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "OE", "œ": "oe",
+    "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Þ": "TH", "þ": "th", "\u0131": "i",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One non-ASCII character in a text: where, what, and what it becomes (None: no ASCII form)."""
+
+    offset: int
+    char: str
+    replacement: str | None
+
+    @property
+    def describe(self) -> str:
+        """``'\u2019' (U+2019 RIGHT SINGLE QUOTATION MARK)``."""
+        name = unicodedata.name(self.char, "unnamed character")
+        return f"{self.char!r} (U+{ord(self.char):04X} {name})"
+
+
+def replacement(char: str) -> str | None:
+    """The ASCII text for ``char``: itself if ASCII, a table entry, a letter without its
+    accent (``è`` -> ``e``), or None when there is no ASCII form."""
+    if char.isascii():
+        return char
+    if char in PUNCTUATION or char in LETTERS:
+        return PUNCTUATION.get(char, LETTERS.get(char))
+    decomposed = unicodedata.normalize("NFKD", char)
+    stripped = "".join(PUNCTUATION.get(c, c) for c in decomposed if not unicodedata.combining(c))
+    return stripped if stripped and stripped.isascii() else None
+
+
+def is_letter(char: str) -> bool:
+    """True for a letter (transliterated) rather than punctuation or a space (converted)."""
+    return unicodedata.category(char).startswith("L")
+
+
+def findings(text: str) -> list[Finding]:
+    """Every non-ASCII character in ``text`` with its ASCII form."""
+    return [Finding(i, ch, replacement(ch)) for i, ch in enumerate(text) if not ch.isascii()]
+
+
+def to_ascii(text: str) -> str:
+    """``text`` with every convertible character converted; others become ``?``.
+
+    Validation refuses text with characters that have no ASCII form, so a valid file never
+    reaches the ``?``.
+    """
+    if text.isascii():
+        return text
+    return "".join(r if (r := replacement(ch)) is not None else "?" for ch in text)

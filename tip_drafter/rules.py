@@ -1,0 +1,233 @@
+"""The cable's own rules: header, classification, characters and placeholders, and a lint of
+the rendered text. Each rule only says what is wrong; the ``Checker`` knows the file."""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import charset, schema
+from .edition import Edition
+from .errors import ERROR, WARNING, Diagnostic
+from .load import Document, item_position, key_name, key_position, value_position
+
+Position = tuple[int, int]
+PLACEHOLDERS = re.compile(r"\bTBD\b|\bTK\b|(?<![A-Za-z])XX+(?![A-Za-z])|\?\?\?|\[\s*insert\b[^\]]*\]", re.IGNORECASE)
+FOUO = "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+
+
+@dataclass
+class Checker:
+    """Collects diagnostics for one document; rules call ``error`` and ``warn``."""
+
+    doc: Document
+    draft: bool = False
+    found: list[Diagnostic] = field(default_factory=list)
+    marks: list[tuple[Position, str, str]] = field(default_factory=list)
+
+    def error(self, pos: Position, where: str, message: str) -> None:
+        """Record an error at ``pos``."""
+        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], ERROR, where, message))
+
+    def warn(self, pos: Position, where: str, message: str) -> None:
+        """Record a warning at ``pos``."""
+        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], WARNING, where, message))
+
+    def final_error(self, pos: Position, where: str, message: str) -> None:
+        """An error in a final render, a warning in a draft."""
+        (self.warn if self.draft else self.error)(pos, where, message)
+
+
+def cable_rules(c: Checker, cable: Any, edition: Edition | None) -> None:
+    """Date-time group, required tags, subject in capitals."""
+    dtg = cable.get("date_time_group")
+    if isinstance(dtg, str) and (m := re.match(schema.DTG_PATTERN, dtg.strip())):
+        day, hour, minute, month, year = int(m[1]), int(m[2]), int(m[3]), m[4], 2000 + int(m[5])
+        last = calendar.monthrange(year, schema.MONTHS.index(month) + 1)[1]
+        if not 1 <= day <= last or hour > 23 or minute > 59:
+            c.error(value_position(cable, "date_time_group"), "cable.date_time_group", f"{dtg!r} is not a real date and time")
+    tags = cable.get("tags")
+    if edition is not None and isinstance(tags, list):
+        missing = [t for t in edition.required_tags if t not in tags]
+        if missing:
+            c.error(
+                value_position(cable, "tags"),
+                "cable.tags",
+                f"the {edition.name} questionnaire requires the tag(s) {', '.join(missing)}",
+            )
+    subject = cable.get("subject")
+    if isinstance(subject, str) and subject != subject.upper():
+        c.warn(value_position(cable, "subject"), "cable.subject", "a cable's subject is written in capitals")
+
+
+def classification_rules(c: Checker, cable: Any) -> None:
+    """Portions never above the cable; SENSITIVE exactly with FOUO; DECL and Classified By
+    exactly when classified."""
+    level = cable.get("classification")
+    if level not in schema.CLASSIFICATIONS:
+        return
+    rank = schema.CLASSIFICATIONS[level]
+    for pos, where, mark in c.marks:
+        if schema.PORTION_RANK[mark] > rank:
+            c.error(pos, where, f"portion marked ({mark}) is above the cable's classification {level}: not rendered")
+    caveats = cable.get("caveats") if isinstance(cable.get("caveats"), list) else []
+    cpos = value_position(cable, "classification")
+    if level == FOUO and "SENSITIVE" not in caveats:
+        c.error(cpos, "cable.classification", "an SBU (FOR OFFICIAL USE ONLY) cable must carry the SENSITIVE caveat")
+    if "SENSITIVE" in caveats and level != FOUO:
+        c.error(value_position(cable, "caveats"), "cable.caveats", f"SENSITIVE goes only with {FOUO}, not {level}")
+    classified = rank >= schema.CLASSIFICATIONS["CONFIDENTIAL"]
+    for key in ("declassify", "classified_by"):
+        if classified and key not in cable:
+            c.error(cpos, f"cable.{key}", f"a {level} cable needs {key!r}")
+        elif not classified and key in cable:
+            c.error(key_position(cable, key), f"cable.{key}", f"an unclassified cable has no {key!r}")
+
+
+def text_rules(c: Checker, data: Any) -> None:
+    """Placeholders left in the text, and characters a cable cannot carry."""
+    for where, pos, text in strings(data):
+        for m in PLACEHOLDERS.finditer(text):
+            c.final_error(locate(c.doc, pos, m.group(0), 1), where, f"placeholder {m.group(0)!r} left in the text")
+        seen: dict[str, int] = {}
+        for found in charset.findings(text):
+            seen[found.char] = seen.get(found.char, 0) + 1
+            at = locate(c.doc, pos, found.char, seen[found.char])
+            if found.replacement is None:
+                c.error(at, where, f"character {found.describe} has no ASCII form: a cable is plain ASCII")
+            else:
+                verb = "transliterated" if charset.is_letter(found.char) else "converted"
+                c.warn(at, where, f"character {found.describe} is {verb} to {found.replacement!r}")
+
+
+def order_rules(c: Checker, answers: Any, order: dict[int, list[str]]) -> None:
+    """Answers keyed out of the questionnaire's order print in order, with a warning."""
+    numbers = [k for k in answers if isinstance(k, int) and k in order]
+    if numbers != sorted(numbers):
+        first = next(b for a, b in itertools.pairwise(numbers) if b < a)
+        c.warn(
+            key_position(answers, first),
+            f"para {first}",
+            "paragraphs are out of order in the file; the cable prints them in order",
+        )
+    for number in numbers:
+        para = answers[number]
+        if not isinstance(para, dict):
+            continue
+        keys = [(k, letters[0]) for k in para if (letters := schema.letters_of(key_name(k)))]
+        ranks = [order[number].index(letter) if letter in order[number] else -1 for _, letter in keys]
+        for (key, letter), before, now in zip(keys[1:], ranks, ranks[1:], strict=False):
+            if now < before:
+                c.warn(
+                    key_position(para, key),
+                    f"para {number}.{letter}",
+                    "answer is out of order in the file; the cable prints the letters in order",
+                )
+
+
+def strings(data: Any) -> Iterator[tuple[str, Position, str]]:
+    """Every text value in the file with its questionnaire place and position.
+
+    Shared (aliased) lists and mappings are visited once, so an alias bomb costs nothing.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        entries = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        for key, value in reversed(entries):
+            if isinstance(value, str):
+                pos = value_position(node, key) if isinstance(node, dict) else item_position(node, key)
+                yield place((*path, key)), pos, value
+            elif isinstance(value, (dict, list)):
+                stack.append((value, (*path, key)))
+
+
+def place(path: tuple[Any, ...]) -> str:
+    """A questionnaire place for a path in the file: ``para 25.B/C``, ``cable.subject``."""
+    if len(path) >= 3 and path[0] == "answers":
+        letters = schema.letters_of(key_name(path[2]))
+        return f"para {key_name(path[1])}.{'/'.join(letters) if letters else key_name(path[2])}"
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) and out else f"{'.' if out else ''}{key_name(part)}"
+    return out
+
+
+def locate(doc: Document, start: Position, needle: str, nth: int) -> Position:
+    """Where the ``nth`` ``needle`` after ``start`` stands in the file (``start`` if not found,
+    as for a character written as an escape in a quoted string)."""
+    lines = doc.text.split("\n")
+    line, col = start[0] - 1, start[1] - 1
+    while line < len(lines):
+        index = lines[line].find(needle, col)
+        while index >= 0:
+            nth -= 1
+            if nth == 0:
+                return line + 1, index + 1
+            index = lines[line].find(needle, index + len(needle))
+        line, col = line + 1, 0
+    return start
+
+
+NUMBERED = re.compile(r"^(\d+)\.(?: \((\w+)\))?\s*(.*)$")
+ITEM = re.compile(r"^-- ([A-Z])\.")
+ENDING = re.compile(r"^(END TEXT OF REPORT\.|[A-Z]+)$")  # the closing line and the signature
+
+
+def lint(c: Checker, data: Any, edition: Edition, logical: list[str], body: list[str], width: int) -> None:
+    """Check the rendered text itself: line width, empty numbered paragraphs, the order of
+    paragraph numbers and letters. Problems are located at their source in the file."""
+    for line in body[1:]:  # the classification line is never wrapped
+        for word in (w for w in line.split() if len(w) > width):
+            pos = locate(c.doc, (1, 1), word, 1)
+            c.error(
+                pos,
+                "",
+                f"{word[:40]!r}... is {len(word)} characters, wider than the cable's width {width}: break it or raise --width",
+            )
+    _lint_sequence(c, logical, _paragraph_places(data, edition))
+
+
+def _lint_sequence(c: Checker, logical: list[str], where_is: Callable[[int], tuple[Position, str]]) -> None:
+    def problem(number: int, message: str) -> None:
+        pos, where = where_is(number)
+        c.error(pos, where, message)
+
+    number, letter, empty = 0, "", False
+    for line in logical:
+        if m := NUMBERED.match(line):
+            if empty:
+                problem(number, "numbered paragraph is empty")
+            if int(m[1]) <= number:
+                problem(int(m[1]), f"paragraph {m[1]} follows paragraph {number}: the numbers must go up")
+            number, letter, empty = int(m[1]), "", not m[3].strip()
+        elif m := ITEM.match(line):
+            if m[1] <= letter:
+                problem(number, f"item {m[1]} follows item {letter}: the letters must go in order")
+            letter, empty = m[1], False
+        elif line.strip() and not ENDING.match(line):
+            empty = False
+    if empty:
+        problem(number, "numbered paragraph is empty")
+
+
+def _paragraph_places(data: Any, edition: Edition) -> Callable[[int], tuple[Position, str]]:
+    """A function from a rendered paragraph number to (position, place) in the file."""
+    framing = [f.id for f in edition.framing if f.id in data]
+    answers = data.get("answers") or {}
+
+    def where_is(number: int) -> tuple[Position, str]:
+        if 1 <= number <= len(framing):
+            return key_position(data, framing[number - 1]), framing[number - 1]
+        key = next((k for k in answers if str(k) == str(number)), None)
+        return (key_position(answers, key) if key is not None else (1, 1)), f"para {number}"
+
+    return where_is
