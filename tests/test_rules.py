@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from conftest import BELGIUM
 from tip_drafter import api
 from tip_drafter.errors import InvalidCountryFile
+
+from conftest import BELGIUM
 
 TEXT = BELGIUM.read_text(encoding="utf-8")
 Write = Callable[..., Path]

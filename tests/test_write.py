@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BELGIUM
 from tip_drafter import api, write
 from tip_drafter.errors import OutputError, UsageError
+
+from conftest import BELGIUM
 
 
 def test_a_failed_rename_leaves_the_previous_output_and_no_temporary_file(
@@ -22,7 +23,7 @@ def test_a_failed_rename_leaves_the_previous_output_and_no_temporary_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(write.os, "replace", broken)
-    with pytest.raises(OutputError, match="belgium.txt: cannot write: No space left on device"):
+    with pytest.raises(OutputError, match=r"belgium\.txt: cannot write: No space left on device"):
         api.render_file(BELGIUM, tmp_path, api.Options(formats=("txt",), settings=api.layout.Settings(width=40)))
     assert (tmp_path / "belgium.txt").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["belgium.txt"]
