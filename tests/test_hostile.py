@@ -88,3 +88,16 @@ def test_an_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
     path.write_text("edition: '2009'\n")
     path.chmod(0)
     assert run(path) == (2, f"tipdraft: error: {path}: permission denied: cannot read the file\n")
+
+
+def test_line_breaks_in_keys_stay_on_one_line_of_output(tmp_path: Path) -> None:
+    path = tmp_path / "keys.yaml"
+    path.write_text('edition: {"\\r": "\\x80"}\n"a\\u2028b": 1\n', encoding="utf-8")
+    code, err = run(path)
+    assert code == 1
+    lines = err.split("\n")[:-1]
+    assert all(line.startswith(f"{path}:") for line in lines), lines
+    assert (
+        f"{path}:1:17: error: edition.\\r: character '\\x80' (U+0080 unnamed character) has no ASCII form: a cable is plain ASCII"
+        in lines
+    )

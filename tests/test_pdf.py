@@ -1,48 +1,201 @@
-"""The PDF: text extracted with pypdf carries the banner and the whole cable."""
+"""The PDF and HTML: banners, pages, outline, metadata, safety against hostile text,
+reproducible bytes. PDF text is read back with pypdf."""
 
 from __future__ import annotations
 
+import math
+import re
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
 import pytest
 
 from tip_drafter import api
+from tip_drafter.errors import TipDraftError
 
-from conftest import BELGIUM
+from conftest import BELGIUM, ROOT
+
+FOUO = "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+LINE_HEIGHT_PT = 12.5  # templates/cable.css
+MARGINS_PT = 2 * 0.85 * 72
+PAGE_HEIGHT_PT = {"Letter": 11 * 72, "A4": 297 / 25.4 * 72}
+
+
+def render(out: Path, source: Path = BELGIUM, **options: object) -> api.Result:
+    return api.render_file(source, out, api.Options(formats=("txt", "html", "pdf"), **options))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
-def pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[pypdf.PdfReader, str]:
+def belgium(tmp_path_factory: pytest.TempPathFactory) -> tuple[pypdf.PdfReader, str, Path]:
     out = tmp_path_factory.mktemp("pdf")
-    api.render_file(BELGIUM, out, api.Options(formats=("txt", "pdf")))
-    return pypdf.PdfReader(out / "belgium.pdf"), (out / "belgium.txt").read_text()
+    render(out)
+    return pypdf.PdfReader(out / "belgium.pdf"), (out / "belgium.txt").read_text(), out
 
 
-def test_every_page_carries_the_classification_banner(pdf: tuple[pypdf.PdfReader, str]) -> None:
-    reader, _ = pdf
-    assert len(reader.pages) > 5
+def page_texts(reader: pypdf.PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def test_every_page_carries_the_marking_top_and_bottom_and_its_number(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
+    reader, _, _ = belgium
+    height = float(reader.pages[0].mediabox.height)
     for number, page in enumerate(reader.pages, start=1):
-        text = page.extract_text()
-        assert text.count("UNCLASSIFIED//FOR OFFICIAL USE ONLY") >= 2, number
+        placed: list[tuple[str, float]] = []
+        text = page.extract_text(visitor_text=lambda t, cm, tm, font, size, placed=placed: placed.append((t.strip(), tm[5])))
+        banners = sorted(y for t, y in placed if t == FOUO)
+        assert len(banners) == 2, number
+        assert banners[0] < 0.85 * 72 and banners[1] > height - 0.85 * 72, (number, banners)
         assert f"Page {number} of {len(reader.pages)}" in text
 
 
-def test_pdf_holds_every_word_of_the_cable_in_order(pdf: tuple[pypdf.PdfReader, str]) -> None:
-    reader, text = pdf
-    extracted = " ".join(page.extract_text() for page in reader.pages).split()
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_page_count_is_what_the_layout_implies(tmp_path: Path, paper: str) -> None:
+    render(tmp_path, paper=paper)
+    lines = (tmp_path / "belgium.txt").read_text().count("\n")
+    per_page = math.floor((PAGE_HEIGHT_PT[paper] - MARGINS_PT) / LINE_HEIGHT_PT)
+    reader = pypdf.PdfReader(tmp_path / "belgium.pdf")
+    assert len(reader.pages) == math.ceil(lines / per_page)
+    width = float(reader.pages[0].mediabox.width)
+    assert round(width) == {"Letter": 612, "A4": 595}[paper]
+
+
+def test_every_word_of_the_cable_is_in_the_pdf_in_order(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
+    reader, text, _ = belgium
+    extracted = " ".join(page_texts(reader)).split()
     position = 0
     for word in text.split():
         position = extracted.index(word, position) + 1
+    markers = re.findall(r"BRUSSELS 00000244 \d{3} OF \d{3}", " ".join(page_texts(reader)))
+    assert markers == re.findall(r"BRUSSELS 00000244 \d{3} OF \d{3}", text)
 
 
-def test_pdf_metadata_title_is_the_subject(pdf: tuple[pypdf.PdfReader, str]) -> None:
-    reader, _ = pdf
-    assert reader.metadata is not None
-    assert reader.metadata.title == "BELGIUM: 2009 TIP REPORT -- CORRECTED COPY"
+def test_outline_lists_the_header_and_every_numbered_paragraph(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
+    reader, _, _ = belgium
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles == [
+        "Header: BELGIUM: 2009 TIP REPORT -- CORRECTED COPY",
+        "1. point of contact",
+        "2. hours spent preparing the report, by employee",
+        "3. opening of the report text",
+        "23. THE COUNTRY'S TIP SITUATION",
+        "24. SETTING THE SCENE FOR THE GOVERNMENT'S ANTI-TIP EFFORTS",
+        "25. INVESTIGATION AND PROSECUTION OF TRAFFICKERS",
+        "26. PROTECTION AND ASSISTANCE TO VCTIMS",
+        "27. PREVENTION",
+    ]
+    pages = [reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)]
+    assert pages == sorted(pages)
 
 
-def test_pdf_is_written_to_the_output_folder(tmp_path: Path) -> None:
-    result = api.render_file(BELGIUM, tmp_path, api.Options(formats=("pdf",)))
-    assert result.written == [tmp_path / "belgium.pdf"]
-    assert not (tmp_path / "belgium.txt").exists()
+def test_metadata_comes_from_the_country_file(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
+    reader, _, _ = belgium
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "BELGIUM: 2009 TIP REPORT -- CORRECTED COPY"
+    assert meta.author == "AMEMBASSY BRUSSELS"
+    assert meta.subject == "TAGS: PHUM KTIP KCRM KWMN SMIG KFRD ASEC PREF ELAB BE"
+    assert meta["/Keywords"] == "PHUM, KTIP, KCRM, KWMN, SMIG, KFRD, ASEC, PREF, ELAB, BE"
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20090220155500Z"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-US"
+    assert bool(root["/MarkInfo"]["/Marked"])  # a tagged PDF
+    assert "/StructTreeRoot" in root
+
+
+def test_no_embedded_files(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
+    reader, _, _ = belgium
+    assert reader.attachments == {}
+    assert "/Names" not in reader.trailer["/Root"] or "/EmbeddedFiles" not in reader.trailer["/Root"]["/Names"]
+
+
+def test_the_same_input_gives_the_same_bytes_in_every_format(tmp_path: Path) -> None:
+    render(tmp_path / "a")
+    render(tmp_path / "b")
+    for name in ("belgium.txt", "belgium.html", "belgium.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_a_draft_says_draft_in_the_banner(tmp_path: Path) -> None:
+    render(tmp_path, draft=True)
+    first = pypdf.PdfReader(tmp_path / "belgium.pdf").pages[0].extract_text()
+    assert f"DRAFT - {FOUO} - DRAFT" in first
+
+
+HOSTILE = (
+    '<link rel="attachment" href="{canary}"> <img src="{canary}"> '
+    '<style>@import url("{canary}");</style> {{{{ 7*7 }}}} {{% include "cable.css" %}} '
+    "http://198.51.100.7/x.png &amp; </p>"
+)
+
+
+@pytest.fixture
+def canary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("outside") / "canary.txt"
+    path.write_text("CANARY-7f3e9 secret that must never reach a PDF\n")
+    return path
+
+
+def test_hostile_answer_comes_out_as_the_same_characters(
+    tmp_path: Path, canary: Path, write_country: Callable[..., Path]
+) -> None:
+    hostile = HOSTILE.format(canary=canary.as_uri())
+    text = BELGIUM.read_text().replace("      Belgium is not a source country.\n", f"      {hostile}\n")
+    result = render(tmp_path, write_country(text), settings=api.layout.Settings(width=120))
+    assert result.notes == []
+    cable = (tmp_path / "country.txt").read_text()
+    assert " ".join(cable.split()).count(hostile) == 1
+    html = (tmp_path / "country.html").read_text()
+    assert "&lt;link rel=&#34;attachment&#34;" in html and '<link rel="attachment"' not in html
+    assert "{{ 7*7 }}" in html and " 49 " not in html
+    reader = pypdf.PdfReader(tmp_path / "country.pdf")
+    extracted = " ".join(" ".join(page_texts(reader)).split())
+    assert "{{ 7*7 }}" in extracted and '{% include "cable.css" %}' in extracted
+    assert reader.attachments == {}
+    assert b"CANARY-7f3e9" not in (tmp_path / "country.pdf").read_bytes()
+    assert "CANARY" not in extracted
+
+
+@pytest.fixture
+def hostile_templates(tmp_path: Path, canary: Path) -> Path:
+    """A template override that names a local file outside the project, twice."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    page = (ROOT / "templates" / "cable.html.j2").read_text()
+    page = page.replace(
+        "</head>", f'<link rel="attachment" href="{canary.as_uri()}"><link rel="stylesheet" href="{canary.as_uri()}"></head>'
+    )
+    page = page.replace("<main>", f'<main><img src="{canary.as_uri()}"><img src="https://198.51.100.7/x.png">')
+    (folder / "cable.html.j2").write_text(page)
+    return folder
+
+
+def test_fetches_outside_the_bundled_assets_are_refused(tmp_path: Path, canary: Path, hostile_templates: Path) -> None:
+    result = render(tmp_path / "out", template_dirs=[hostile_templates])
+    refused = sorted(set(result.notes))
+    assert refused == sorted(
+        {
+            f"PDF: refused to fetch {canary.as_uri()} (only the bundled assets may be read)",
+            "PDF: refused to fetch https://198.51.100.7/x.png (only the bundled assets may be read)",
+        }
+    )
+    pdf = (tmp_path / "out" / "belgium.pdf").read_bytes()
+    assert b"CANARY-7f3e9" not in pdf
+    assert pypdf.PdfReader(tmp_path / "out" / "belgium.pdf").attachments == {}
+
+
+def test_a_refused_fetch_fails_a_strict_render(tmp_path: Path, hostile_templates: Path) -> None:
+    with pytest.raises(TipDraftError, match=r"PDF not written: refused to fetch file://.*canary\.txt"):
+        render(tmp_path / "out", template_dirs=[hostile_templates], strict=True)
+    assert not (tmp_path / "out" / "belgium.pdf").exists()
+
+
+def test_bundled_assets_may_be_read(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    (folder / "extra.css").write_text("main { color: #111; }\n")
+    page = (folder / "cable.html.j2").read_text().replace("</head>", '<link rel="stylesheet" href="extra.css"></head>')
+    (folder / "cable.html.j2").write_text(page)
+    result = render(tmp_path / "out", template_dirs=[folder], strict=True)
+    assert result.notes == []

@@ -10,7 +10,7 @@ from . import layout, rules, write
 from .errors import Diagnostic, InvalidCountryFile, UsageError, has_errors
 from .load import Document, UnreadableFile, load
 from .model import Cable, build
-from .render import Rendered, Renderer
+from .render import Rendered, Renderer, bundled_templates
 from .validate import Report, validate
 
 COUNTRIES = Path("countries")
@@ -27,6 +27,11 @@ class Options:
     formats: Sequence[str] = ("txt", "pdf")
     strict: bool = False
     draft: bool = False
+    paper: str = "Letter"
+    tagged: bool = True
+
+
+PAPERS = ("Letter", "A4")
 
 
 @dataclass
@@ -53,6 +58,7 @@ class Result:
     written: list[Path]
     diagnostics: list[Diagnostic]
     pages: int
+    notes: list[str] = field(default_factory=list)
 
 
 def resolve(name: str | Path) -> Path:
@@ -63,6 +69,22 @@ def resolve(name: str | Path) -> Path:
     if not path.exists() and path.suffix == "" and (COUNTRIES / f"{path}.yaml").exists():
         return COUNTRIES / f"{path}.yaml"
     return path
+
+
+def expand(names: Sequence[str | Path]) -> list[Path]:
+    """The country files named: each file as :func:`resolve` finds it, each folder's
+    ``*.yaml`` files in name order."""
+    paths: list[Path] = []
+    for name in names:
+        path = resolve(name)
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.yaml") if p.is_file())
+            if not found:
+                raise UsageError(f"{path}: no country files (*.yaml) in this folder")
+            paths += found
+        else:
+            paths.append(path)
+    return paths
 
 
 def check(path: Path, options: Options | None = None) -> Checked:
@@ -87,29 +109,62 @@ def check(path: Path, options: Options | None = None) -> Checked:
     return Checked(document, report, cable, rendered)
 
 
-def render_file(path: Path, out_dir: Path, options: Options) -> Result:
-    """Check ``path`` and, if it has no errors, write each requested format to ``out_dir``.
+@dataclass
+class Prepared:
+    """A checked file with its outputs in memory, the PDF still to make."""
+
+    path: Path
+    checked: Checked
+    outputs: dict[str, bytes]
+    targets: dict[str, Path]
+    pdf_job: write.PdfJob | None
+
+
+def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
+    """Check ``path`` and render everything but the PDF; raise if it must not be written.
 
     Nothing is written for an invalid file: :class:`InvalidCountryFile` carries the diagnostics.
     """
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r} (choose from {', '.join(FORMATS)})")
+    if options.paper not in PAPERS:
+        raise UsageError(f"unknown paper size {options.paper!r} (choose from {', '.join(PAPERS)})")
     checked = check(path, options)
     if checked.cable is None or checked.rendered is None or has_errors(checked.diagnostics, options.strict):
         raise InvalidCountryFile(f"{path}: not rendered", diagnostics=checked.diagnostics)
+    targets = {fmt: write.output_path(out_dir, path.stem, fmt) for fmt in options.formats}
+    if any(t.resolve() == path.resolve() for t in targets.values()):
+        raise UsageError(f"{path}: refusing to write the output over the country file itself")
     cable, rendered = checked.cable, checked.rendered
     outputs: dict[str, bytes] = {"txt": rendered.text.encode("ascii")}
+    job = None
     if "pdf" in options.formats or "html" in options.formats:
-        html = Renderer(options.template_dirs).html(cable, rendered, banner=cable.classification)
+        banner = f"DRAFT - {cable.classification} - DRAFT" if options.draft else cable.classification
+        html = Renderer(options.template_dirs).html(cable, rendered, banner, options.paper)
         outputs["html"] = html.encode("utf-8")
         if "pdf" in options.formats:
-            outputs["pdf"] = write.pdf_bytes(html, out_dir)
-    targets = [write.output_path(out_dir, path.stem, fmt) for fmt in options.formats]
-    if any(t.resolve() == path.resolve() for t in targets):
-        raise UsageError(f"{path}: refusing to write the output over the country file itself")
-    written = []
-    for fmt, target in zip(options.formats, targets, strict=True):
+            assets = (*options.template_dirs, bundled_templates())
+            job = write.PdfJob(html, assets, options.strict, cable.sent_epoch, options.tagged)
+    return Prepared(path, checked, outputs, targets, job)
+
+
+def finish(prepared: Prepared, pdf: tuple[bytes, list[str]] | None) -> Result:
+    """Write the prepared outputs (and the PDF made for them), each atomically."""
+    outputs = dict(prepared.outputs)
+    notes: list[str] = []
+    if pdf is not None:
+        outputs["pdf"] = pdf[0]
+        notes = [f"PDF: refused to fetch {url} (only the bundled assets may be read)" for url in pdf[1]]
+    for fmt, target in prepared.targets.items():
         write.atomic_write(target, outputs[fmt])
-        written.append(target)
-    return Result(path, written, checked.diagnostics, rendered.pages)
+    rendered = prepared.checked.rendered
+    pages = rendered.pages if rendered is not None else 0
+    return Result(prepared.path, list(prepared.targets.values()), prepared.checked.diagnostics, pages, notes)
+
+
+def render_file(path: Path, out_dir: Path, options: Options) -> Result:
+    """Check ``path`` and, if it has no errors, write each requested format to ``out_dir``,
+    all in this process."""
+    prepared = prepare(path, out_dir, options)
+    return finish(prepared, write.pdf_bytes(prepared.pdf_job) if prepared.pdf_job else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -10,7 +11,7 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
-from . import __version__, api, layout
+from . import __version__, batch, layout
 from .errors import Diagnostic, TipDraftError, has_errors, to_json
 
 app = typer.Typer(
@@ -37,6 +38,13 @@ class Format(StrEnum):
     pdf = "pdf"
     html = "html"
     all = "all"
+
+
+class Paper(StrEnum):
+    """Paper size of the PDF."""
+
+    Letter = "Letter"
+    A4 = "A4"
 
 
 Files = Annotated[list[str], typer.Argument(help="Country files (a bare name is looked up in countries/).", show_default=False)]
@@ -74,6 +82,8 @@ def validate(
 
     Example: tipdraft validate countries/belgium.yaml
     """
+    from . import api
+
     found: list[Diagnostic] = []
     options = api.Options(editions=editions or (), draft=draft)
     for name in files:
@@ -101,6 +111,11 @@ def render(
     ] = None,
     strict: Strict = False,
     draft: Draft = False,
+    paper: Annotated[Paper, typer.Option(help="Paper size of the PDF.")] = Paper.Letter,
+    tagged: Annotated[bool, typer.Option("--tagged/--untagged", help="Tag the PDF for screen readers (PDF/UA-1).")] = True,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", help="PDF worker processes (default: all cores; 1: no workers).")
+    ] = None,
 ) -> None:
     """Validate, then write the cable text and PDF to output/ (nothing is written for an invalid file).
 
@@ -108,20 +123,38 @@ def render(
     """
     formats = ("txt", "pdf") if output_format is Format.all else (output_format.value,)
     settings = _run(lambda: layout.Settings(width, lines_per_page))
-    options = api.Options(settings, editions or (), template_dir or (), formats, strict, draft)
+    jobs = batch.default_jobs() if jobs is None else jobs
+    # Start the PDF workers before loading the pipeline: their WeasyPrint import overlaps ours.
+    # A folder may hold many files, so it counts as all the jobs.
+    wanted = sum(jobs if Path(f).is_dir() else 1 for f in files)
+    workers = _run(lambda: batch.PdfWorkers(min(jobs, wanted))) if jobs > 1 and "pdf" in formats else None
+    with workers or contextlib.nullcontext():
+        from . import api
+
+        options = api.Options(settings, editions or (), template_dir or (), formats, strict, draft, paper.value, tagged)
+        paths = _run(lambda: api.expand(files))
+        outcomes = _run(lambda: list(batch.render_files(paths, output, options, workers)))
+    _report(outcomes)
+
+
+def _report(outcomes: list[batch.Outcome]) -> NoReturn:
     failed = 0
-    for name in files:
-        try:
-            result = api.render_file(api.resolve(name), output, options)
-        except TipDraftError as exc:
-            if exc.exit_code == 2:
-                _fail(exc)
-            _print_diagnostics(exc.diagnostics)
-            typer.echo(f"error: {exc}", err=True)
+    for outcome in outcomes:
+        if outcome.error is not None:
+            if outcome.error.exit_code == 2:
+                _fail(outcome.error)
+            _print_diagnostics(outcome.error.diagnostics)
+            typer.echo(f"tipdraft: error: {outcome.error}", err=True)
             failed += 1
             continue
+        result = outcome.result
+        assert result is not None
         _print_diagnostics(result.diagnostics)
+        for note in result.notes:
+            typer.echo(f"tipdraft: warning: {note}", err=True)
         typer.echo(f"{result.source}: wrote {', '.join(str(p) for p in result.written)} ({result.pages} sections)")
+    if len(outcomes) > 1:
+        typer.echo(f"{len(outcomes) - failed} rendered, {failed} failed")
     raise typer.Exit(1 if failed else 0)
 
 

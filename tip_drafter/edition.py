@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +91,12 @@ def available_editions(search: Sequence[Path] = ()) -> list[str]:
 
 def load_edition(name: str, search: Sequence[Path] = ()) -> Edition:
     """Read and check an edition file; a malformed one is reported with its file name."""
-    path = find_edition(name, search)
+    return _load(find_edition(name, search))
+
+
+@functools.lru_cache(maxsize=16)
+def _load(path: Path) -> Edition:
+    """One read per edition file and process (a batch renders many files of one edition)."""
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
         return _build(data, path)

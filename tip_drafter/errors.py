@@ -22,13 +22,21 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        """Render GCC style: ``FILE:LINE:COL: error: para 25.E: answer is empty``."""
+        """Render GCC style: ``FILE:LINE:COL: error: para 25.E: answer is empty``, on one line
+        whatever the file's keys and values hold."""
         where = f"{self.where}: " if self.where else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {where}{self.message}"
+        return one_line(f"{self.path}:{self.line}:{self.column}: {self.severity}: {where}{self.message}")
 
     def as_json(self) -> dict[str, object]:
         """The same content as :meth:`format`, as a JSON-ready mapping."""
         return asdict(self)
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and control characters written as escapes (``\\r``)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def has_errors(diagnostics: Iterable[Diagnostic], strict: bool = False) -> bool:

@@ -22,11 +22,21 @@ MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is
 
 
 class CountryConstructor(RoundTripConstructor):
-    """Round-trip constructor that keeps dates as the text the user typed.
+    """Round-trip constructor that keeps dates as the text the user typed, and notes
+    duplicate keys from the node tree before building (one parse does both).
 
     A date-like value (``2009-02-30``) would otherwise be built as a date, or fail to build
     with no position; the validator says what it expects instead.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.duplicates: list[tuple[Node, Node]] = []
+
+    def construct_document(self, node: Node) -> Any:
+        """Find duplicate keys on the node tree, then build the data as usual."""
+        self.duplicates = duplicate_keys(node)
+        return super().construct_document(node)
 
 
 CountryConstructor.add_constructor("tag:yaml.org,2002:timestamp", CountryConstructor.construct_yaml_str)
@@ -94,8 +104,8 @@ def parse(text: str, shown: str) -> Document:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            duplicates = _duplicate_keys(yaml.compose(io.StringIO(text)), shown)
             data = yaml.load(io.StringIO(text))
+            duplicates = [_duplicate(shown, key, first) for key, first in yaml.constructor.duplicates]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -112,7 +122,7 @@ def parse(text: str, shown: str) -> Document:
     if not isinstance(data, CommentedMap):
         raise _fatal(shown, 1, 1, f"expected a mapping of keys at the top level, found {describe(data)}")
     if duplicates:
-        raise UnreadableFile(f"{shown}: duplicate keys", diagnostics=duplicates)
+        raise UnreadableFile(f"{shown}: duplicate keys", diagnostics=sorted(duplicates))
     return Document(path=shown, data=data, text=text)
 
 
@@ -181,10 +191,11 @@ def container_position(node: Any) -> tuple[int, int]:
     return 1, 1
 
 
-def _duplicate_keys(root: Node | None, shown: str) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
+def duplicate_keys(root: Node) -> list[tuple[Node, Node]]:
+    """(key node, first key node of the same name) for every repeated key in the tree."""
+    found: list[tuple[Node, Node]] = []
     seen_nodes: set[int] = set()
-    stack = [root] if root is not None else []
+    stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen_nodes:
@@ -193,18 +204,21 @@ def _duplicate_keys(root: Node | None, shown: str) -> list[Diagnostic]:
         if isinstance(node, MappingNode):
             first: dict[str, Node] = {}
             for key, value in node.value:
-                name = str(key.value) if not isinstance(key.value, list) else None
-                if name is not None and name in first:
-                    mark = key.start_mark
-                    line = first[name].start_mark.line + 1
-                    msg = f"duplicate key {name!r} (first given on line {line}); only one may stay"
-                    found.append(Diagnostic(shown, mark.line + 1, mark.column + 1, ERROR, "", msg))
-                elif name is not None:
-                    first[name] = key
+                if not isinstance(key.value, list):
+                    if str(key.value) in first:
+                        found.append((key, first[str(key.value)]))
+                    else:
+                        first[str(key.value)] = key
                 stack.append(value)
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
-    return sorted(found)
+    return found
+
+
+def _duplicate(shown: str, key: Node, first: Node) -> Diagnostic:
+    mark, line = key.start_mark, first.start_mark.line + 1
+    message = f"duplicate key {str(key.value)!r} (first given on line {line}); only one may stay"
+    return Diagnostic(shown, mark.line + 1, mark.column + 1, ERROR, "", message)
 
 
 def _yaml_message(exc: MarkedYAMLError) -> str:

@@ -90,6 +90,28 @@ class Cable:
         return " ".join(self.classification)
 
     @property
+    def all_tags(self) -> tuple[str, ...]:
+        """The TAGS line's words: the subject tags, then the country code."""
+        return (*self.tags, self.country_code)
+
+    @property
+    def author(self) -> str:
+        """The sending post as the FM line names it."""
+        return self.transmission.sender if self.transmission else f"AMEMBASSY {self.post}"
+
+    @property
+    def sent_iso(self) -> str:
+        """The date-time group as a W3C date: 201555Z FEB 09 -> 2009-02-20T15:55:00Z."""
+        d = self.date_time_group
+        month = schema.MONTHS.index(d[8:11]) + 1
+        return f"20{d[12:14]}-{month:02d}-{d[0:2]}T{d[2:4]}:{d[4:6]}:00Z"
+
+    @property
+    def sent_epoch(self) -> int:
+        """The date-time group in seconds since 1970 (UTC)."""
+        return int(dt.datetime.fromisoformat(self.sent_iso.replace("Z", "+00:00")).timestamp())
+
+    @property
     def security_line(self) -> str:
         """The ZNR/ZNY line of the envelope."""
         letter = self.classification[0]
@@ -151,7 +173,7 @@ def _framing(data: Any, edition: Edition) -> tuple[Section, ...]:
         if value is None:
             continue
         body = _framing_text(frame.kind, value, frame.default, data["cable"])
-        sections.append(Section(len(sections) + 1, _text(value.get("mark")), "", prose(body)))
+        sections.append(Section(len(sections) + 1, _text(value.get("mark")), frame.title, prose(body)))
     return tuple(sections)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,9 +80,14 @@ class Renderer:
         lines = tuple(envelope) + laid.lines
         return Rendered("\n".join(lines) + "\n", laid.pages, lines, laid.lines, tuple(body.splitlines()))
 
-    def html(self, cable: Cable, rendered: Rendered, **context: Any) -> str:
-        """The printable HTML page around the laid-out cable text."""
-        return self._render(self.html_env, HTML_PAGE, cable=cable, rendered=rendered, **context)
+    def html(self, cable: Cable, rendered: Rendered, banner: str, paper: str = "Letter") -> str:
+        """The printable HTML page: the laid-out cable, one line per line box, with a
+        bookmark on the first line of every numbered paragraph."""
+        marker = re.compile(layout.marker_format(cable.post, cable.serial).split(" {")[0] + r" \d{3} OF \d{3}$")
+        blocks = _blocks(rendered.lines, _bookmarks(cable, rendered.lines))
+        return self._render(
+            self.html_env, HTML_PAGE, cable=cable, rendered=rendered, banner=banner, paper=paper, blocks=blocks, marker=marker
+        )
 
     def _render(self, env: jinja2.Environment, name: str, **context: Any) -> str:
         try:
@@ -93,6 +99,46 @@ class Renderer:
         except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
             where = _template_frame(exc, name)
             raise TemplateProblem(f"{where}: template error: {exc}") from None
+
+
+def _bookmarks(cable: Cable, lines: Sequence[str]) -> dict[int, str]:
+    """Line index -> outline label for the first line of each numbered paragraph."""
+    found: dict[int, str] = {0: f"Header: {cable.subject}"}
+    start = 1
+    for section in cable.sections:
+        opening = f"{section.number}. "
+        index = next((i for i in range(start, len(lines)) if lines[i].startswith(opening)), None)
+        if index is not None:
+            found[index] = f"{section.number}. {section.heading}".rstrip(" .:")
+            start = index + 1
+    return found
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of cable lines for the HTML page: a heading line (with its outline label) or
+    the lines up to the next heading."""
+
+    label: str
+    lines: tuple[str, ...]
+
+
+def _blocks(lines: Sequence[str], bookmarks: dict[int, str]) -> list[Block]:
+    """Split the cable at each bookmarked line: one element per paragraph, not per line,
+    keeps WeasyPrint's layout as cheap as one ``<pre>``."""
+    blocks: list[Block] = []
+    run: list[str] = []
+    for index, line in enumerate(lines):
+        if index in bookmarks:
+            if run:
+                blocks.append(Block("", tuple(run)))
+            blocks.append(Block(bookmarks[index], (line,)))
+            run = []
+        else:
+            run.append(line)
+    if run:
+        blocks.append(Block("", tuple(run)))
+    return blocks
 
 
 def _template_frame(exc: BaseException, name: str) -> str:

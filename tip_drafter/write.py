@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError
@@ -45,10 +46,20 @@ def output_path(out_dir: Path, stem: str, suffix: str) -> Path:
     return out_dir / name
 
 
-def pdf_bytes(html: str, base_url: Path) -> bytes:
-    """Lay out ``html`` with WeasyPrint; imported here so that text rendering never loads it."""
-    import weasyprint
+@dataclass(frozen=True)
+class PdfJob:
+    """What a PDF is made from; small and picklable, so a worker process can make it."""
 
-    document = weasyprint.HTML(string=html, base_url=str(base_url))
-    result: bytes = document.write_pdf()
-    return result
+    html: str
+    assets: tuple[Path, ...]  # folders whose files the PDF may read (stylesheets, fonts)
+    strict: bool  # a refused fetch stops the PDF
+    epoch: int  # the date stamped into the PDF and its fonts
+    tagged: bool = True  # PDF/UA-1: tagged, for screen readers
+
+
+def pdf_bytes(job: PdfJob) -> tuple[bytes, list[str]]:
+    """Lay out ``job.html`` as a PDF; WeasyPrint is imported here, so text rendering never
+    loads it. Returns the PDF and the URLs that were refused."""
+    from . import pdf
+
+    return pdf.write_pdf(job)
