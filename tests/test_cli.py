@@ -26,6 +26,7 @@ def invoke(*args: str) -> Any:
 def project(tmp_path: Path) -> Path:
     """A folder laid out like the project: countries/belgium.yaml, no output/ yet."""
     (tmp_path / "countries").mkdir()
+    (tmp_path / "empty").mkdir()
     shutil.copy(BELGIUM, tmp_path / "countries" / "belgium.yaml")
     cwd = Path.cwd()
     os.chdir(tmp_path)
@@ -94,7 +95,8 @@ def test_render_of_an_invalid_file_writes_nothing(project: Path) -> None:
             ("render", "countries/belgium.yaml", "--width", "5"),
             "tipdraft: error: width 5 is too narrow for a cable (at least 20)",
         ),
-        (("validate", "countries"), "tipdraft: error: countries: is a folder, not a country file"),
+        (("validate", "empty"), "tipdraft: error: empty: no country files (*.yaml) in this folder"),
+        (("render", "empty"), "tipdraft: error: empty: no country files (*.yaml) in this folder"),
     ],
 )
 def test_usage_errors_exit_2_without_traceback(project: Path, args: tuple[str, ...], message: str) -> None:

@@ -78,7 +78,7 @@ def test_a_20_megabyte_file_is_refused_with_the_limit(tmp_path: Path) -> None:
 
 
 def test_a_folder_and_a_missing_file_are_usage_errors(tmp_path: Path) -> None:
-    assert run(tmp_path) == (2, f"tipdraft: error: {tmp_path}: is a folder, not a country file\n")
+    assert run(tmp_path) == (2, f"tipdraft: error: {tmp_path}: no country files (*.yaml) in this folder\n")
     assert run(tmp_path / "nope.yaml") == (2, f"tipdraft: error: {tmp_path / 'nope.yaml'}: no such file\n")
 
 
@@ -101,3 +101,13 @@ def test_line_breaks_in_keys_stay_on_one_line_of_output(tmp_path: Path) -> None:
         f"{path}:1:17: error: edition.\\r: character '\\x80' (U+0080 unnamed character) has no ASCII form: a cable is plain ASCII"
         in lines
     )
+
+
+def test_an_empty_answers_section_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    text = (Path(__file__).parent.parent / "countries" / "belgium.yaml").read_text()
+    path = tmp_path / "no-answers.yaml"
+    path.write_text(text[: text.index("\nanswers:\n") + len("\nanswers:\n")])
+    code, err = run(path)
+    assert code == 1
+    line = path.read_text().splitlines().index("answers:") + 1
+    assert f"{path}:{line}:1: error: answers: expected a mapping of paragraphs, found nothing" in err

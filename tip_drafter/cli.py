@@ -1,4 +1,8 @@
-"""The ``tipdraft`` command: parse arguments, make one library call, print, exit."""
+"""The ``tipdraft`` command: parse arguments, make one library call, print, exit.
+
+The pipeline is imported inside each command, so ``--help`` stays quick and ``render`` can
+start its PDF workers before loading it.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from . import __version__, batch, layout
+from .console import Console
 from .errors import Diagnostic, TipDraftError, has_errors, to_json
 
 app = typer.Typer(
@@ -20,7 +25,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+console = Console()
 T = TypeVar("T")
 
 
@@ -47,12 +54,16 @@ class Paper(StrEnum):
     A4 = "A4"
 
 
-Files = Annotated[list[str], typer.Argument(help="Country files (a bare name is looked up in countries/).", show_default=False)]
+Files = Annotated[
+    list[str],
+    typer.Argument(help="Country files or folders of them (a bare name is looked up in countries/).", show_default=False),
+]
 Editions = Annotated[
     list[Path] | None, typer.Option("--editions", help="Folder of questionnaire editions, searched before the bundled ones.")
 ]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 Draft = Annotated[bool, typer.Option("--draft", help="A draft: placeholders such as TBD are warnings, not errors.")]
+ReportOption = Annotated[Report, typer.Option("--format", help="text or json")]
 
 
 def _version(value: bool) -> None:
@@ -66,8 +77,14 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more: settings, editions, templates.")] = False,
 ) -> None:
-    """tipdraft: the TIP report submission, from one YAML file per country to a cable and a PDF."""
+    """tipdraft: the TIP report submission, from one YAML file per country to a cable and a PDF.
+
+    Start with: tipdraft render countries/belgium.yaml
+    """
+    console.level = -1 if quiet else 1 if verbose else 0
 
 
 @app.command()
@@ -76,7 +93,7 @@ def validate(
     editions: Editions = None,
     strict: Strict = False,
     draft: Draft = False,
-    output_format: Annotated[Report, typer.Option("--format", help="text or json")] = Report.text,
+    output_format: ReportOption = Report.text,
 ) -> None:
     """Check country files against their questionnaire edition; print every problem, located.
 
@@ -84,17 +101,17 @@ def validate(
     """
     from . import api
 
-    found: list[Diagnostic] = []
     options = api.Options(editions=editions or (), draft=draft)
-    for name in files:
-        checked = _run(lambda name=name: api.check(api.resolve(name), options))  # type: ignore[misc]
-        found += checked.diagnostics
+    paths = _run(lambda: api.expand(files))
+    found: list[Diagnostic] = []
+    for path in paths:
+        found += _run(lambda path=path: api.check(path, options)).diagnostics  # type: ignore[misc]
     if output_format is Report.json:
-        typer.echo(to_json(found))
+        console.result(to_json(found))
     else:
-        _print_diagnostics(found)
+        console.diagnostics(found)
         errors = sum(d.severity == "error" for d in found)
-        typer.echo(f"{len(files)} file(s) checked: {errors} error(s), {len(found) - errors} warning(s)")
+        console.info(f"{len(paths)} file(s) checked: {errors} error(s), {len(found) - errors} warning(s)")
     raise typer.Exit(1 if has_errors(found, strict) else 0)
 
 
@@ -102,7 +119,7 @@ def validate(
 def render(
     files: Files,
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")] = Path("output"),
-    output_format: Annotated[Format, typer.Option("--format", help="txt, pdf, html or all")] = Format.all,
+    output_format: Annotated[Format, typer.Option("--format", help="txt, pdf, html or all (txt and pdf)")] = Format.all,
     width: Annotated[int, typer.Option(help="Line width of the cable text.")] = layout.Settings.width,
     lines_per_page: Annotated[int, typer.Option(help="Lines from one page marker to the next.")] = layout.Settings.lines_per_page,
     editions: Editions = None,
@@ -113,13 +130,11 @@ def render(
     draft: Draft = False,
     paper: Annotated[Paper, typer.Option(help="Paper size of the PDF.")] = Paper.Letter,
     tagged: Annotated[bool, typer.Option("--tagged/--untagged", help="Tag the PDF for screen readers (PDF/UA-1).")] = True,
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", help="PDF worker processes (default: all cores; 1: no workers).")
-    ] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="PDF worker processes (default: all cores; 1: none).")] = None,
 ) -> None:
-    """Validate, then write the cable text and PDF to output/ (nothing is written for an invalid file).
+    """Validate, then write the cable text and PDF to output/ (nothing for an invalid file).
 
-    Example: tipdraft render countries/belgium.yaml
+    Example: tipdraft render countries/belgium.yaml    (or a folder: tipdraft render countries)
     """
     formats = ("txt", "pdf") if output_format is Format.all else (output_format.value,)
     settings = _run(lambda: layout.Settings(width, lines_per_page))
@@ -129,55 +144,74 @@ def render(
     wanted = sum(jobs if Path(f).is_dir() else 1 for f in files)
     workers = _run(lambda: batch.PdfWorkers(min(jobs, wanted))) if jobs > 1 and "pdf" in formats else None
     with workers or contextlib.nullcontext():
-        from . import api
+        from . import api, config
 
-        options = api.Options(settings, editions or (), template_dir or (), formats, strict, draft, paper.value, tagged)
+        dirs = [*(template_dir or ()), *_run(lambda: config.template_dirs(Path.cwd()))]
+        options = api.Options(settings, editions or (), dirs, formats, strict, draft, paper.value, tagged)
+        console.detail(f"templates searched: {', '.join(str(d) for d in [*dirs, 'bundled'])}")
         paths = _run(lambda: api.expand(files))
-        outcomes = _run(lambda: list(batch.render_files(paths, output, options, workers)))
-    _report(outcomes)
-
-
-def _report(outcomes: list[batch.Outcome]) -> NoReturn:
-    failed = 0
-    for outcome in outcomes:
-        if outcome.error is not None:
-            if outcome.error.exit_code == 2:
-                _fail(outcome.error)
-            _print_diagnostics(outcome.error.diagnostics)
-            typer.echo(f"tipdraft: error: {outcome.error}", err=True)
-            failed += 1
-            continue
-        result = outcome.result
-        assert result is not None
-        _print_diagnostics(result.diagnostics)
-        for note in result.notes:
-            typer.echo(f"tipdraft: warning: {note}", err=True)
-        typer.echo(f"{result.source}: wrote {', '.join(str(p) for p in result.written)} ({result.pages} sections)")
-    if len(outcomes) > 1:
-        typer.echo(f"{len(outcomes) - failed} rendered, {failed} failed")
+        outcomes = batch.render_files(paths, output, options, workers)
+        with console.progress(outcomes, len(paths), "rendering") as steps:
+            failed = [str(outcome.path) for outcome in steps if _report(outcome)]
+    if len(paths) > 1:
+        console.info(f"{len(paths) - len(failed)} rendered, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""))
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command("schema")
+def schema_command(
+    edition: Annotated[str, typer.Option(help="The questionnaire edition.")] = "2009",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default schemas/<edition>.schema.json).")
+    ] = None,
+    editions: Editions = None,
+) -> None:
+    """Write the JSON Schema of country files for an edition, for editors (yaml-language-server).
+
+    Example: tipdraft schema --edition 2009 -o schemas/2009.schema.json
+    """
+    from . import editor
+    from .edition import load_edition
+
+    loaded = _run(lambda: load_edition(edition, editions or ()))
+    target = output or _run(lambda: editor.default_path(edition))
+    _run(lambda: editor.write_schema(loaded, target))
+    console.info(f"wrote {target}")
+
+
+def _report(outcome: batch.Outcome) -> bool:
+    """Print one file's outcome; True if it failed."""
+    if outcome.error is not None:
+        if outcome.error.exit_code == 2:
+            _fail(outcome.error)
+        console.diagnostics(outcome.error.diagnostics)
+        console.problem(str(outcome.error))
+        return True
+    result = outcome.result
+    assert result is not None
+    console.diagnostics(result.diagnostics)
+    for note in result.notes:
+        console.problem(note, "warning")
+    console.info(f"{result.source}: wrote {', '.join(str(p) for p in result.written)} ({result.pages} sections)")
+    return False
+
+
 def _run(call: Callable[[], T]) -> T:
+    """Call into the library; a usage error or a bad file ends the command with its code."""
     try:
         return call()
     except TipDraftError as exc:
         _fail(exc)
     except ValueError as exc:
-        typer.echo(f"tipdraft: error: {exc}", err=True)
+        console.problem(str(exc))
         raise typer.Exit(2) from None
 
 
 def _fail(exc: TipDraftError) -> NoReturn:
-    _print_diagnostics(exc.diagnostics)
+    console.diagnostics(exc.diagnostics)
     if not exc.diagnostics:
-        typer.echo(f"tipdraft: error: {exc}", err=True)
+        console.problem(str(exc))
     raise typer.Exit(exc.exit_code)
-
-
-def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
-    for d in diagnostics:
-        typer.echo(d.format(), err=True)
 
 
 def run() -> None:

@@ -167,7 +167,10 @@ def key_position(mapping: Any, key: object) -> tuple[int, int]:
 
 
 def value_position(mapping: Any, key: object) -> tuple[int, int]:
-    """1-based line and column of the value under ``key``."""
+    """1-based line and column of the value under ``key`` (of the key, when the value is
+    empty: there is nothing else to point at)."""
+    if mapping.get(key) is None:
+        return key_position(mapping, key)
     try:
         line, col = mapping.lc.value(key)
         return line + 1, col + 1

@@ -59,6 +59,8 @@ def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) 
         if isinstance(answers, dict):
             _answers(c, answers, edition)
             rules.order_rules(c, answers, {p.number: [i.letter for i in p.items] for p in edition.paragraphs})
+        elif "answers" in data:
+            c.error(value_position(data, "answers"), "answers", f"expected a mapping of paragraphs, found {describe(answers)}")
     if cable is not None:
         rules.classification_rules(c, cable)
     rules.text_rules(c, data)

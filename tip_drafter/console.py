@@ -1,0 +1,83 @@
+"""What the CLI prints: diagnostics (coloured on a terminal), progress, and the quiet/verbose levels."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
+import typer
+
+from .errors import ERROR, Diagnostic
+
+T = TypeVar("T")
+COLOURS = {"error": "red", "warning": "yellow"}
+
+
+def colour_wanted(stream: object) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
+
+
+@dataclass
+class Console:
+    """Prints to stdout (results) and stderr (diagnostics, progress) at a verbosity level:
+    -1 quiet (errors only), 0 normal, 1 verbose."""
+
+    level: int = 0
+
+    def result(self, text: str) -> None:
+        """A line of the command's result (stdout); kept even when quiet if it is the result."""
+        typer.echo(text)
+
+    def info(self, text: str) -> None:
+        """A progress or summary line: not shown when quiet."""
+        if self.level >= 0:
+            typer.echo(text)
+
+    def detail(self, text: str) -> None:
+        """Only when verbose."""
+        if self.level > 0:
+            typer.echo(text, err=True)
+
+    def diagnostics(self, found: Iterable[Diagnostic]) -> None:
+        """Each diagnostic on one line of stderr; warnings hidden when quiet."""
+        colour = colour_wanted(sys.stderr)
+        for d in found:
+            if d.severity != ERROR and self.level < 0:
+                continue
+            line = d.format()
+            if colour:
+                head = f"{d.path}:{d.line}:{d.column}: "
+                line = head + typer.style(d.severity, fg=COLOURS.get(d.severity), bold=True) + line[len(head) + len(d.severity) :]
+            typer.echo(line, err=True)
+
+    def problem(self, text: str, severity: str = "error") -> None:
+        """A problem that has no place in a file: ``tipdraft: error: ...``."""
+        if severity != ERROR and self.level < 0:
+            return
+        label = typer.style(severity, fg=COLOURS.get(severity), bold=True) if colour_wanted(sys.stderr) else severity
+        typer.echo(f"tipdraft: {label}: {text}", err=True)
+
+    @contextmanager
+    def progress(self, items: Iterable[T], total: int, label: str) -> Iterator[Iterator[T]]:
+        """Iterate ``items`` with a progress bar on a terminal (for more than one item);
+        plain iteration otherwise, so logs and pipes get plain lines."""
+        if self.level < 0 or total < 2 or not sys.stderr.isatty():
+            yield iter(items)
+            return
+        from rich.console import Console as RichConsole
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=RichConsole(stderr=True, no_color="NO_COLOR" in os.environ)) as bar:
+            task = bar.add_task(label, total=total)
+
+            def advance() -> Iterator[T]:
+                for item in items:
+                    yield item
+                    bar.advance(task)
+
+            yield advance()
