@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import layout, rules, write
-from .errors import Diagnostic, InvalidCountryFile, UsageError, has_errors
+from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, UsageError, has_errors
 from .load import Document, UnreadableFile, load
 from .model import Cable, build
 from .render import Rendered, Renderer, bundled_templates
@@ -133,6 +133,11 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
     checked = check(path, options)
     if checked.cable is None or checked.rendered is None or has_errors(checked.diagnostics, options.strict):
         raise InvalidCountryFile(f"{path}: not rendered", diagnostics=checked.diagnostics)
+    unreviewed = [d for d in checked.diagnostics if d.code == UNREVIEWED]
+    if unreviewed and not options.draft:
+        promoted = [replace(d, severity=ERROR) if d.code == UNREVIEWED else d for d in checked.diagnostics]
+        message = f"{path}: not rendered: {len(unreviewed)} answer(s) carried over and not yet reviewed (use --draft for a draft)"
+        raise InvalidCountryFile(message, diagnostics=promoted)
     targets = {fmt: write.output_path(out_dir, path.stem, fmt) for fmt in options.formats}
     if any(t.resolve() == path.resolve() for t in targets.values()):
         raise UsageError(f"{path}: refusing to write the output over the country file itself")

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 
 ERROR = "error"
 WARNING = "warning"
+UNREVIEWED = "unreviewed"  # the code of an answer carried over and not yet reviewed
 
 
 @dataclass(frozen=True, order=True)
@@ -20,6 +21,7 @@ class Diagnostic:
     severity: str
     where: str
     message: str
+    code: str = ""  # a machine-readable kind, for the few that callers act on
 
     def format(self) -> str:
         """Render GCC style: ``FILE:LINE:COL: error: para 25.E: answer is empty``, on one line

@@ -62,6 +62,7 @@ class Cable:
     serial: int
     date_time_group: str
     julian: str
+    year: int
     precedence: str
     classification: str
     caveats: tuple[str, ...]
@@ -101,8 +102,11 @@ class Cable:
 
     @property
     def sent_iso(self) -> str:
-        """The date-time group as a W3C date: 201555Z FEB 09 -> 2009-02-20T15:55:00Z."""
+        """The date-time group as a W3C date: 201555Z FEB 09 -> 2009-02-20T15:55:00Z (a draft
+        without one: the first of January of the report's year)."""
         d = self.date_time_group
+        if not re.match(schema.DTG_PATTERN, d):
+            return f"{self.year}-01-01T00:00:00Z"
         month = schema.MONTHS.index(d[8:11]) + 1
         return f"20{d[12:14]}-{month:02d}-{d[0:2]}T{d[2:4]}:{d[4:6]}:00Z"
 
@@ -126,9 +130,10 @@ def build(data: Any, edition: Edition) -> Cable:
     return Cable(
         post=_text(cable["post"]),
         country_code=_text(cable["country_code"]),
-        serial=int(cable["serial"]),
+        serial=cable["serial"] if isinstance(cable["serial"], int) else 0,  # 0: a draft's placeholder
         date_time_group=_text(cable["date_time_group"]),
         julian=_julian(_text(cable["date_time_group"])),
+        year=edition.report_year,
         precedence=str(cable["precedence"]),
         classification=level,
         caveats=tuple(_text(c) for c in cable.get("caveats") or ()),
@@ -160,7 +165,10 @@ def _text(value: object) -> str:
 
 
 def _julian(dtg: str) -> str:
-    """The DE line's day of the year and time, from the date-time group: 201555Z FEB 09 -> 0511555."""
+    """The DE line's day of the year and time, from the date-time group: 201555Z FEB 09 -> 0511555
+    (a draft's placeholder stays as it is)."""
+    if not re.match(schema.DTG_PATTERN, dtg):
+        return dtg
     day, time, month, year = int(dtg[0:2]), dtg[2:6], dtg[8:11], 2000 + int(dtg[12:14])
     date = dt.date(year, schema.MONTHS.index(month) + 1, day)
     return f"{date.timetuple().tm_yday:03d}{time}"
@@ -178,7 +186,7 @@ def _framing(data: Any, edition: Edition) -> tuple[Section, ...]:
 
 
 def _framing_text(kind: str, value: Any, default: str, cable: Any) -> str:
-    if kind == "hours":
+    if kind == "hours" and "text" not in value:
         entries = "; ".join(_text(e) for e in value["employees"])
         return f"{_text(value['intro'])}: {entries}."
     if kind == "contact" and "text" not in value:

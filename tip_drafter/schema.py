@@ -19,7 +19,7 @@ PRECEDENCE = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 
 DTG_PATTERN = r"^(\d{2})(\d{2})(\d{2})Z (" + "|".join(MONTHS) + r") (\d{2})$"
-HOURS_PATTERN = r"^(?P<employee>.+?)\s*\((?P<grade>[^()]+)\)\s*:\s*(?P<hours>\d+(?:\.\d+)?)\s+hours?$"
+HOURS_PATTERN = r"^(?P<employee>.+?)\s*\((?P<grade>[^()]+)\)\s*:\s*(?P<hours>\d+(?:\.\d+)?|TBD)\s+hours?$"
 LETTERS_PATTERN = r"^[A-Z](?:(?:\s*,\s*|\s+and\s+)[A-Z])*$"
 
 
@@ -103,7 +103,7 @@ MARK = _choice("mark", True, "portion marking: U, SBU, C or S", PORTION_RANK)
 FRAMING = {
     "contact": (
         MARK,
-        Field("name", "text", True, "the point of contact's name"),
+        Field("name", "text", False, "the point of contact's name (required unless text is given)"),
         Field("title", "text", False, "their job title"),
         Field("email", "text", False, "their e-mail address", r"^[^@\s]+@[^@\s]+$", hint="name@host"),
         Field("phone", "text", False, "their office phone"),
@@ -111,15 +111,16 @@ FRAMING = {
     ),
     "hours": (
         MARK,
-        Field("intro", "text", True, "the sentence before the list, e.g. Hours spent by Embassy X ..."),
+        Field("intro", "text", False, "the sentence before the list, e.g. Hours spent by Embassy X ..."),
         Field(
             "employees",
             "list",
-            True,
+            False,
             "one line per employee: Title Name (GRADE): N hours",
             HOURS_PATTERN,
             hint="Title Name (GRADE): N hours",
         ),
+        Field("text", "text", False, "the paragraph as printed, when the lines do not follow the form"),
     ),
     "text": (MARK, Field("text", "text", False, "the line as printed (default: the edition's)")),
 }
@@ -132,6 +133,7 @@ PARAGRAPH = (
 ANSWER = (
     Field("text", "text", False, "the answer: one or more paragraphs of prose"),
     Field("to_follow", "text", False, "a note that data will follow later, printed in brackets first"),
+    Field("carried_over", "text", False, "the year this answer was carried over from; remove once reviewed"),
 )
 
 

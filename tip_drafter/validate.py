@@ -11,7 +11,7 @@ from typing import Any
 
 from . import rules, schema
 from .edition import Edition, Paragraph, load_edition
-from .errors import ERROR, WARNING, Diagnostic, TipDraftError
+from .errors import ERROR, UNREVIEWED, WARNING, Diagnostic, TipDraftError
 from .load import Document, describe, item_position, key_name, key_position, value_position
 from .rules import Checker, Position
 from .schema import Field
@@ -134,6 +134,8 @@ def _value(c: Checker, mapping: Any, f: Field, where: str) -> None:
 
 
 def _scalar(c: Checker, value: Any, f: Field, pos: Position, where: str) -> None:
+    if isinstance(value, str) and rules.PLACEHOLDERS.fullmatch(value.strip()):
+        return  # a placeholder to fill in: the text rules report it (an error unless a draft)
     if f.kind == "integer":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             c.error(pos, where, f"expected a positive whole number, found {describe(value)}")
@@ -179,6 +181,10 @@ def _framing(c: Checker, data: Any, edition: Edition) -> None:
             continue
         fields = schema.FRAMING[frame.kind]
         check_fields(c, value, [f for f in fields if f.name != "mark"], frame.id, pos, also=["mark"])
+        if frame.kind == "contact" and "name" not in value and "text" not in value:
+            c.error(pos, frame.id, "give the point of contact's name (or the paragraph as printed, in text)")
+        if frame.kind == "hours" and "text" not in value and not ("intro" in value and "employees" in value):
+            c.error(pos, frame.id, "give intro and employees (or the paragraph as printed, in text)")
         _unknown_known_mark(c, value, frame.id, pos, fatal=False)
 
 
@@ -271,6 +277,10 @@ def _answer(c: Checker, para_map: Any, key: Any, where: str) -> None:
     value, pos = para_map[key], value_position(para_map, key)
     if isinstance(value, dict):
         check_fields(c, value, schema.ANSWER, where, key_position(para_map, key))
+        if "carried_over" in value:
+            year = key_name(value["carried_over"])
+            message = f"carried over from {year}, not yet reviewed: remove 'carried_over' once reviewed"
+            c.found.append(Diagnostic(c.doc.path, *key_position(value, "carried_over"), WARNING, where, message, UNREVIEWED))
         text, note = value.get("text"), value.get("to_follow")
         if not _blank(text) or not _blank(note):
             return
