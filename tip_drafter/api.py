@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import layout, rules, write
+from .edition import Edition, load_edition
 from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, UsageError, has_errors
 from .load import Document, UnreadableFile, load
 from .model import Cable, build
@@ -85,6 +87,15 @@ def expand(names: Sequence[str | Path]) -> list[Path]:
         else:
             paths.append(path)
     return paths
+
+
+def loaded(path: Path, editions: Sequence[Path] = ()) -> tuple[Any, Edition]:
+    """A file's data and its edition, for comparing; its other problems are not checked here."""
+    document = load(path)
+    edition = document.data.get("edition")
+    if edition is None:
+        raise InvalidCountryFile(f"{path}: no 'edition' key: which questionnaire does it answer?")
+    return document.data, load_edition(str(edition), editions)
 
 
 def check(path: Path, options: Options | None = None) -> Checked:

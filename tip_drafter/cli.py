@@ -7,6 +7,7 @@ start its PDF workers before loading it.
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -177,6 +178,141 @@ def schema_command(
     target = output or _run(lambda: editor.default_path(edition))
     _run(lambda: editor.write_schema(loaded, target))
     console.info(f"wrote {target}")
+
+
+Force = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
+
+
+@app.command()
+def new(
+    source: Annotated[
+        Path | None, typer.Option("--from", help="Last year's country file (without it: an empty skeleton).")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="The report year of the new draft.")] = None,
+    edition: Annotated[
+        str | None, typer.Option(help="The questionnaire edition of the new draft (default: the source's).")
+    ] = None,
+    country: Annotated[str | None, typer.Option(help="The country, for a skeleton.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<name>-<year>.yaml).")
+    ] = None,
+    editions: Editions = None,
+    force: Force = False,
+) -> None:
+    """Start next year's draft from last year's file: every answer carried over, marked unreviewed.
+
+    Example: tipdraft new --from countries/belgium.yaml --year 2010
+    """
+    from . import nextyear
+
+    if source is None:
+        skeleton(
+            edition or "2009", country or _usage("give --from FILE, or --country NAME for a skeleton"), output, editions, force
+        )
+        return
+    if year is None:
+        _usage("give --year, the report year of the new draft")
+    from . import api
+
+    path = api.resolve(source)
+    target = output or Path("countries") / f"{path.stem}-{year}.yaml"
+    draft = _run(lambda: nextyear.new_draft(path, year, target, edition, editions or (), force))
+    console.info(
+        f"wrote {draft.path}: {draft.carried} answer(s) carried over, marked unreviewed (remove carried_over once reviewed)"
+    )
+    for label, items in (
+        ("cleared", draft.cleared),
+        ("added", draft.added),
+        ("moved", draft.moved),
+        ("dropped (kept under 'dropped')", draft.dropped),
+    ):
+        if items:
+            console.info(f"  {label}: {', '.join(items)}")
+
+
+@app.command()
+def skeleton(
+    edition: Annotated[str, typer.Option(help="The questionnaire edition.")] = "2009",
+    country: Annotated[str, typer.Option(help="The country, e.g. Norway.")] = "",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml).")
+    ] = None,
+    editions: Editions = None,
+    force: Force = False,
+) -> None:
+    """Write an empty country file: every paragraph and item in order, each topic as a comment.
+
+    Example: tipdraft skeleton --edition 2009 --country Norway
+    """
+    from . import nextyear
+
+    if not country.strip():
+        _usage("give --country NAME")
+    name = "-".join(re.findall(r"[a-z0-9]+", country.lower())) or "country"
+    target = output or Path("countries") / f"{name}.yaml"
+    _run(lambda: nextyear.skeleton(edition, country.strip(), target, editions or (), force))
+    console.info(f"wrote {target}")
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[str, typer.Argument(help="Last year's country file.")],
+    new: Annotated[str, typer.Argument(help="This year's.")],
+    editions: Editions = None,
+    output_format: ReportOption = Report.text,
+) -> None:
+    """Compare two country files item by item: new, removed, unchanged (stale?) or changed.
+
+    Example: tipdraft diff countries/belgium.yaml countries/belgium-2010.yaml
+    """
+    import json
+
+    from . import api, compare
+
+    pair = [_run(lambda name=name: api.loaded(api.resolve(name), editions or ())) for name in (old, new)]  # type: ignore[misc]
+    changes = _run(lambda: compare.diff(pair[0], pair[1]))
+    console.result(
+        json.dumps(compare.changes_json(changes), indent=2)
+        if output_format is Report.json
+        else compare.format_diff(changes).rstrip("\n")
+    )
+
+
+@app.command()
+def status(
+    files: Annotated[
+        list[str] | None, typer.Argument(help="Country files or folders (default: countries/).", show_default=False)
+    ] = None,
+    editions: Editions = None,
+    output_format: ReportOption = Report.text,
+) -> None:
+    """One row per country file: edition, year, required items answered, unreviewed, warnings, errors.
+
+    Example: tipdraft status countries
+    """
+    import json
+    from dataclasses import asdict
+
+    from . import api, compare
+
+    paths = _run(lambda: api.expand(files or ["countries"]))
+    rows = []
+    for path in paths:
+        checked = _run(lambda path=path: api.check(path, api.Options(editions=editions or (), draft=True)))  # type: ignore[misc]
+        data = checked.document.data if checked.document else None
+        rows.append(compare.status_row(path, data, checked.report.edition, checked.diagnostics))
+    text = (
+        json.dumps([asdict(r) for r in rows], indent=2)
+        if output_format is Report.json
+        else compare.format_status(rows).rstrip("\n")
+    )
+    console.result(text)
+    raise typer.Exit(1 if any(r.errors for r in rows) else 0)
+
+
+def _usage(message: str) -> NoReturn:
+    console.problem(message)
+    raise typer.Exit(2)
 
 
 def _report(outcome: batch.Outcome) -> bool:

@@ -26,6 +26,7 @@ class Item:
     topic: str
     kind: str
     required: bool
+    continues: tuple[str, ...] = ()  # ids in the previous edition this item carries on
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,19 @@ class Edition:
     end: str
     paragraphs: tuple[Paragraph, ...]
     source: Path = field(compare=False)
+    previous: str = ""  # the edition this one follows, whose item ids ``continues`` names
 
     def paragraph(self, number: int) -> Paragraph | None:
         """The paragraph with this number in this edition."""
         return next((p for p in self.paragraphs if p.number == number), None)
+
+    def items(self) -> list[tuple[Paragraph, Item]]:
+        """Every item, with its paragraph, in questionnaire order."""
+        return [(p, i) for p in self.paragraphs for i in p.items]
+
+    def sources(self, item: Item) -> tuple[str, ...]:
+        """The previous edition's ids an item carries on: those it names, or its own id."""
+        return item.continues or (item.id,)
 
 
 def find_edition(name: str, search: Sequence[Path] = ()) -> Path:
@@ -120,6 +130,7 @@ def _build(data: dict[str, Any], path: Path) -> Edition:
         end=str(framing.get("end", "")),
         paragraphs=tuple(_paragraph(p) for p in data["paragraphs"]),
         source=path,
+        previous=str(data.get("previous", "")),
     )
     _check_unique(edition)
     return edition
@@ -148,10 +159,15 @@ def _paragraph(data: dict[str, Any]) -> Paragraph:
                 topic=str(i["topic"]),
                 kind=_kind(i.get("kind", "prose")),
                 required=bool(i.get("required", True)),
+                continues=tuple(str(c) for c in _as_list(i.get("continues", ()))),
             )
             for i in data["items"]
         ),
     )
+
+
+def _as_list(value: object) -> list[object]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _kind(value: object) -> str:

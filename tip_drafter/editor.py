@@ -71,6 +71,8 @@ def _field(f: Field) -> dict[str, Any]:
         out.update(type="array", items=_section(schema.ADDRESSEE, "an addressee"))
     elif f.kind == "mapping":
         out["type"] = "object"
+    elif f.kind == "dropped":
+        out.update(type="array", items={"type": "object"})
     else:
         out.update(_text(f.pattern))
         if f.name in ("serial", "executive_order", "edition"):

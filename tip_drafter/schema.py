@@ -42,9 +42,11 @@ def _choice(name: str, required: bool, doc: str, choices: Iterable[str]) -> Fiel
 
 TOP_LEVEL = (
     Field("edition", "text", True, "the questionnaire edition this file answers, e.g. 2009"),
+    Field("year", "integer", False, "the report year, when it is not the edition's (a draft started from last year's file)"),
     Field("cable", "mapping", True, "the cable's metadata: header, classification, subject"),
     Field("transmission", "mapping", False, "routing and addressees, as the communications center sends them"),
     Field("answers", "mapping", True, "the answers, keyed by paragraph number and letter"),
+    Field("dropped", "dropped", False, "answers to questions a new edition no longer asks: kept, never printed"),
 )
 
 CABLE = (

@@ -1,0 +1,209 @@
+"""Compare two years' country files item by item (``diff``), and sum up many (``status``)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .edition import Edition
+from .errors import ERROR, UNREVIEWED, TipDraftError
+from .model import prose
+
+
+@dataclass
+class ItemChange:
+    """One questionnaire item across two files."""
+
+    id: str
+    place: str  # paragraph.letter in the new file's edition (or the old one's, if removed)
+    was: str  # paragraph.letter in the old file's edition ("" if new)
+    status: str  # new | removed | unchanged | changed
+    diff: list[tuple[str, str]] = field(default_factory=list)  # (op, words): op is =, -, +
+
+
+def answers_by_id(data: Any, edition: Edition) -> dict[str, tuple[str, str]]:
+    """Item id -> (place, the answer's text) for every answered item of a file."""
+    found: dict[str, tuple[str, str]] = {}
+    answers = data.get("answers") if isinstance(data, dict) else None
+    if not isinstance(answers, dict):
+        return found
+    by_number = {str(k): v for k, v in answers.items()}
+    for para in edition.paragraphs:
+        entry = by_number.get(str(para.number))
+        if not isinstance(entry, dict):
+            continue
+        for key, value in entry.items():
+            for letter in schema.letters_of(str(key)) or []:
+                item = para.item(letter)
+                if item is not None and (text := answer_text(value)):
+                    found[item.id] = (f"{para.number}.{letter}", text)
+    return found
+
+
+def answer_text(value: Any) -> str:
+    """An answer's words as printed (its to-follow note first), paragraphs apart."""
+    if isinstance(value, dict):
+        note = str(value.get("to_follow") or "").strip()
+        body = "\n\n".join(prose(value.get("text")))
+        return f"({note}) {body}".strip() if note else body
+    return "\n\n".join(prose(value)) if isinstance(value, str) else ""
+
+
+def diff(old: tuple[Any, Edition], new: tuple[Any, Edition]) -> list[ItemChange]:
+    """Per item of the new edition (then the old items it no longer carries): new, removed,
+    unchanged or changed, with a word-level diff of changed answers."""
+    (old_data, old_edition), (new_data, new_edition) = old, new
+    if new_edition.name != old_edition.name and new_edition.previous != old_edition.name:
+        raise TipDraftError(f"edition {new_edition.name} does not follow edition {old_edition.name}: no way to match their items")
+    before, after = answers_by_id(old_data, old_edition), answers_by_id(new_data, new_edition)
+    places = {i.id: f"{p.number}.{i.letter}" for p, i in old_edition.items()}
+    changes: list[ItemChange] = []
+    carried: set[str] = set()
+    for para, item in new_edition.items():
+        sources = new_edition.sources(item) if new_edition.name != old_edition.name else (item.id,)
+        carried.update(sources)
+        was = ", ".join(places[s] for s in sources if s in places)
+        old_text = "\n\n".join(before[s][1] for s in sources if s in before)
+        new_text = after.get(item.id, ("", ""))[1]
+        place = f"{para.number}.{item.letter}"
+        if old_text or new_text:
+            changes.append(_change(item.id, place, was, old_text, new_text))
+    for old_id, (place, _) in before.items():
+        if old_id not in carried:
+            changes.append(ItemChange(old_id, place, place, "removed"))
+    return changes
+
+
+def _change(item_id: str, place: str, was: str, old: str, new: str) -> ItemChange:
+    if not old:
+        return ItemChange(item_id, place, was, "new")
+    if not new:
+        return ItemChange(item_id, place, was, "removed")
+    if old.split() == new.split():
+        return ItemChange(item_id, place, was, "unchanged")
+    a, b = old.split(), new.split()
+    ops: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(("=", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            ops.append(("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            ops.append(("+", " ".join(b[j1:j2])))
+    return ItemChange(item_id, place, was, "changed", ops)
+
+
+def format_diff(changes: Sequence[ItemChange], context: int = 6) -> str:
+    """The diff for a terminal: one line per item, changed answers shown word by word."""
+    lines = []
+    notes = {
+        "unchanged": "identical to last year's answer: stale?",
+        "new": "no answer last year",
+        "removed": "no answer this year",
+    }
+    for change in changes:
+        moved = f" (was {change.was})" if change.was and change.was != change.place else ""
+        lines.append(
+            f"{change.place:6} {change.status:9} {change.id}{moved}"
+            + (f"  {notes[change.status]}" if change.status in notes else "")
+        )
+        if change.diff:
+            lines.append("    " + _inline(change.diff, context))
+    counts = {s: sum(c.status == s for c in changes) for s in ("changed", "unchanged", "new", "removed")}
+    lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
+    return "\n".join(lines) + "\n"
+
+
+def _inline(ops: list[tuple[str, str]], context: int) -> str:
+    out = []
+    for index, (op, words) in enumerate(ops):
+        if op == "-":
+            out.append(f"[-{words}-]")
+        elif op == "+":
+            out.append(f"{{+{words}+}}")
+        else:
+            w = words.split()
+            first, last = index == 0, index == len(ops) - 1
+            if len(w) > 2 * context or ((first or last) and len(w) > context):
+                head = [] if first else w[:context]
+                tail = [] if last else w[-context:]
+                w = [*head, "...", *tail]
+            out.append(" ".join(w))
+    return " ".join(out)
+
+
+def changes_json(changes: Sequence[ItemChange]) -> list[dict[str, Any]]:
+    """The diff as JSON-ready data."""
+    return [asdict(c) for c in changes]
+
+
+@dataclass
+class Status:
+    """One row of ``tipdraft status``."""
+
+    path: str
+    country: str
+    edition: str
+    year: int | None
+    answered: int
+    required: int
+    unreviewed: int
+    warnings: int
+    errors: int
+
+
+def status_row(path: Path, data: Any, edition: Edition | None, diagnostics: Sequence[Any]) -> Status:
+    """Count one file's answers and problems."""
+    answered = answers_by_id(data, edition) if edition is not None else {}
+    required = [i for _, i in edition.items() if i.required] if edition is not None else []
+    cable = data.get("cable") if isinstance(data, dict) else None
+    country = str(cable.get("country", "?")) if isinstance(cable, dict) else "?"
+    return Status(
+        path=str(path),
+        country=country,
+        edition=edition.name if edition else "?",
+        year=data["year"]
+        if isinstance(data, dict) and isinstance(data.get("year"), int)
+        else edition.report_year
+        if edition
+        else None,
+        answered=sum(i.id in answered for i in required),
+        required=len(required),
+        unreviewed=sum(d.code == UNREVIEWED for d in diagnostics),
+        warnings=sum(d.severity != ERROR for d in diagnostics),
+        errors=sum(d.severity == ERROR for d in diagnostics),
+    )
+
+
+def format_status(rows: Sequence[Status]) -> str:
+    """The status table and a summary line."""
+    header = ("file", "country", "edition", "year", "answered", "unreviewed", "warnings", "errors")
+    table = [header] + [
+        (
+            r.path,
+            r.country,
+            r.edition,
+            str(r.year or "?"),
+            f"{r.answered}/{r.required}",
+            str(r.unreviewed),
+            str(r.warnings),
+            str(r.errors),
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+        for row in table
+    ]
+    complete = sum(r.answered == r.required and not r.errors and not r.unreviewed for r in rows)
+    lines.append(
+        f"{len(rows)} file(s): {complete} ready, {sum(r.errors > 0 for r in rows)} with errors, "
+        f"{sum(r.unreviewed for r in rows)} answer(s) unreviewed"
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,247 @@
+"""Next year's draft: start a country file from last year's (or from nothing), carrying
+every answer over, marked unreviewed, onto the new questionnaire's numbering."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from . import editor, schema
+from .edition import Edition, Item, Paragraph, load_edition
+from .errors import TipDraftError, UsageError
+from .load import CountryYAML, load
+from .write import atomic_write
+
+PLACEHOLDER = "TBD"
+
+
+@dataclass
+class Draft:
+    """What ``new`` did: the file written and a report for the user."""
+
+    path: Path
+    carried: int = 0
+    cleared: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+def new_draft(
+    source: Path, year: int, output: Path, edition: str | None = None, editions: Sequence[Path] = (), force: bool = False
+) -> Draft:
+    """Write next year's draft of ``source`` to ``output`` (never over a file unless ``force``)."""
+    _refuse_overwrite(output, force)
+    doc = load(source)
+    data = doc.data
+    old = load_edition(str(data.get("edition")), editions) if "edition" in data else None
+    if old is None or not isinstance(data.get("answers"), dict):
+        raise TipDraftError(f"{source}: not a country file with an edition and answers: run tipdraft validate on it")
+    new = load_edition(edition, editions) if edition else old
+    report = Draft(output)
+    data["edition"] = new.name
+    if new.report_year != year:
+        data.insert(list(data).index("edition") + 1, "year", year)
+    elif "year" in data:
+        del data["year"]
+    _move_on(data, old.report_year, year, report)
+    report.carried = _mark_unreviewed(data["answers"], old.report_year)
+    if new.name != old.name:
+        data["answers"] = _map_answers(data, old, new, report)
+    _write(data, output, new)
+    return report
+
+
+def skeleton(edition_name: str, country: str, output: Path, editions: Sequence[Path] = (), force: bool = False) -> Path:
+    """An empty country file with every paragraph and item in order, each topic as a comment."""
+    _refuse_overwrite(output, force)
+    edition = load_edition(edition_name, editions)
+    data = CommentedMap()
+    data["edition"] = edition.name
+    data["cable"] = _blank_cable(country.upper(), edition)
+    for frame in edition.framing:
+        data[frame.id] = CommentedMap([("mark", frame.mark), *_blank_framing(frame.kind)])
+        data.yaml_set_comment_before_after_key(frame.id, before=f"{frame.title}")
+    answers = data["answers"] = CommentedMap()
+    for para in edition.paragraphs:
+        answers[para.number] = entry = CommentedMap(mark="SBU")
+        answers.yaml_set_comment_before_after_key(para.number, before=f"{para.number}. {para.title}", indent=2)
+        for item in para.items:
+            entry[item.letter] = ""
+            entry.yaml_add_eol_comment(f"{item.topic}{'' if item.required else ' (optional)'}", item.letter)
+    _write(data, output, edition)
+    return output
+
+
+def _refuse_overwrite(output: Path, force: bool) -> None:
+    if output.exists() and not force:
+        raise UsageError(f"{output}: already exists; not overwritten (use --force to replace it)")
+    if output.suffix not in (".yaml", ".yml"):
+        raise UsageError(f"{output}: a country file's name ends in .yaml")
+
+
+def _move_on(data: Any, old_year: int, year: int, report: Draft) -> None:
+    """Clear or move on what belongs to last year's cable."""
+    cable = data.get("cable")
+    if isinstance(cable, dict):
+        for key in ("date_time_group", "serial"):
+            if key in cable:
+                cable[key] = PLACEHOLDER
+                report.cleared.append(f"cable.{key}")
+        if isinstance(cable.get("subject"), str):
+            cable["subject"] = cable["subject"].replace(str(old_year), str(year))
+            report.cleared.append("cable.subject (year)")
+        cable["reference"] = f"[insert the {year} instruction cable]"
+        report.cleared.append("cable.reference")
+        if cable.pop("reference_note", None) is not None:
+            report.cleared.append("cable.reference_note")
+    transmission = data.get("transmission")
+    if isinstance(transmission, dict):
+        for kind in ("to", "info"):
+            serials = [a.pop("serial") for a in transmission.get(kind) or () if isinstance(a, dict) and "serial" in a]
+            if serials:
+                report.cleared.append(f"transmission.{kind} serials")
+    hours = data.get("hours")
+    if isinstance(hours, dict) and isinstance(hours.get("employees"), list):
+        hours["employees"] = CommentedSeq(
+            re.sub(r":\s*[\d.]+\s+hours?$", f": {PLACEHOLDER} hours", str(e)) for e in hours["employees"]
+        )
+        report.cleared.append("hours")
+
+
+def _mark_unreviewed(answers: Any, old_year: int) -> int:
+    """Put ``carried_over: <year>`` on every answer; a string answer becomes a mapping."""
+    count = 0
+    for para in answers.values():
+        if not isinstance(para, dict):
+            continue
+        for key in list(para):
+            if key in ("mark", "heading"):
+                continue
+            value = para[key]
+            if isinstance(value, CommentedMap):
+                value.insert(0, "carried_over", old_year)
+            else:
+                para[key] = CommentedMap([("carried_over", old_year), ("text", value)])
+            count += 1
+    return count
+
+
+def _map_answers(data: Any, old: Edition, new: Edition, report: Draft) -> CommentedMap:
+    """The answers moved onto the new edition's paragraphs and letters by item id."""
+    by_id = _answers_by_id(data["answers"], old)
+    placed: set[str] = set()
+    answers = CommentedMap()
+    for para in new.paragraphs:
+        entry = CommentedMap()
+        for item in para.items:
+            found = [(old_id, by_id[old_id]) for old_id in new.sources(item) if old_id in by_id]
+            placed.update(old_id for old_id, _ in found)
+            if not found:
+                report.added.append(f"{para.number}.{item.letter} {item.topic}")
+                continue
+            _place(entry, para, item, found, report)
+        if entry:
+            marks = [v[2] for i in para.items for old_id in new.sources(i) if (v := by_id.get(old_id))]
+            entry.insert(0, "mark", max(marks, key=lambda m: schema.PORTION_RANK.get(m, 0)))
+            answers[para.number] = entry
+    dropped = [(old_id, v) for old_id, v in by_id.items() if old_id not in placed]
+    if dropped:
+        data["dropped"] = CommentedSeq(CommentedMap(id=i, was=v[0], answer=v[1]) for i, v in dropped)
+        data.yaml_set_comment_before_after_key(
+            "dropped", before="Answers to questions the new questionnaire no longer asks: kept, not printed."
+        )
+        report.dropped += [f"{v[0]} ({i})" for i, v in dropped]
+    return answers
+
+
+def _answers_by_id(answers: Any, old: Edition) -> dict[str, tuple[str, Any, str]]:
+    """Old item id -> (old place "25.B", the answer, the paragraph's mark)."""
+    found: dict[str, tuple[str, Any, str]] = {}
+    for para in old.paragraphs:
+        entry = answers.get(para.number)
+        if not isinstance(entry, dict):
+            continue
+        for key, value in entry.items():
+            for letter in schema.letters_of(str(key)) or []:
+                item = para.item(letter)
+                if item is not None:
+                    found[item.id] = (f"{para.number}.{letter}", value, str(entry.get("mark", "")))
+    return found
+
+
+def _place(
+    entry: CommentedMap, para: Paragraph, item: Item, found: list[tuple[str, tuple[str, Any, str]]], report: Draft
+) -> None:
+    answers = [value for _, (_, value, _) in found]
+    texts = [a.get("text", "") if isinstance(a, dict) else a for a in answers]
+    value = (
+        answers[0]
+        if len(answers) == 1
+        else CommentedMap(
+            carried_over=answers[0].get("carried_over") if isinstance(answers[0], dict) else None,
+            text=LiteralScalarString("\n\n".join(str(t).strip() for t in texts if str(t).strip())),
+        )
+    )
+    if isinstance(value, dict):
+        value = CommentedMap(value)  # an answer placed twice (a split) must not be one shared node
+    entry[item.letter] = value
+    olds = ", ".join(place for _, (place, _, _) in found)
+    if olds != f"{para.number}.{item.letter}":
+        report.moved.append(f"{olds} -> {para.number}.{item.letter}")
+
+
+def _blank_cable(country: str, edition: Edition) -> CommentedMap:
+    return CommentedMap(
+        post=PLACEHOLDER,
+        country=country,
+        country_code=PLACEHOLDER,
+        serial=PLACEHOLDER,
+        date_time_group=PLACEHOLDER,
+        precedence="IMMEDIATE",
+        classification="UNCLASSIFIED//FOR OFFICIAL USE ONLY",
+        caveats=_flow(["SENSITIVE", "SIPDIS"]),
+        executive_order="12958",
+        tags=_flow(["PHUM", *edition.required_tags]),
+        subject=f"{country}: {edition.report_year} TIP REPORT",
+        reference=edition.instruction or f"[insert the {edition.report_year} instruction cable]",
+        signature=PLACEHOLDER,
+    )
+
+
+def _flow(items: list[str]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _blank_framing(kind: str) -> list[tuple[str, Any]]:
+    if kind == "contact":
+        return [("name", PLACEHOLDER), ("title", PLACEHOLDER), ("email", PLACEHOLDER), ("phone", PLACEHOLDER)]
+    if kind == "hours":
+        return [
+            ("intro", "Hours spent by Embassy TBD preparing this report by employee"),
+            ("employees", CommentedSeq([f"{PLACEHOLDER} ({PLACEHOLDER}): {PLACEHOLDER} hours"])),
+        ]
+    return []
+
+
+def _write(data: Any, output: Path, edition: Edition) -> None:
+    """Dump with comments kept, a schema modeline first (the schema written if missing)."""
+    schema_path = editor.default_path(edition.name)
+    if not schema_path.exists():
+        editor.write_schema(edition, schema_path)
+    buffer = io.StringIO()
+    CountryYAML().dump(data, buffer)
+    lines = buffer.getvalue().split("\n")
+    if lines and lines[0].startswith("# yaml-language-server:"):
+        lines = lines[1:]
+    text = "\n".join([editor.modeline(schema_path, output), *lines])
+    atomic_write(output, text.encode("utf-8"))
