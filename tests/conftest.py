@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -74,3 +75,13 @@ def write_country(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+def matches_golden(name: str, actual: str | bytes) -> bool:
+    """Compare with ``tests/data/<name>``; with TIPDRAFT_UPDATE_GOLDEN=1 set, rewrite it first
+    (then read the change in git diff before committing it)."""
+    path = DATA / name
+    data = actual.encode("utf-8") if isinstance(actual, str) else actual
+    if os.environ.get("TIPDRAFT_UPDATE_GOLDEN"):
+        path.write_bytes(data)
+    return path.read_bytes() == data

@@ -67,7 +67,8 @@ def diff(old: tuple[Any, Edition], new: tuple[Any, Edition]) -> list[ItemChange]
         sources = new_edition.sources(item) if new_edition.name != old_edition.name else (item.id,)
         carried.update(sources)
         was = ", ".join(places[s] for s in sources if s in places)
-        old_text = "\n\n".join(before[s][1] for s in sources if s in before)
+        # a joint answer ("B and C") stands under each of its letters: count it once
+        old_text = "\n\n".join(dict.fromkeys(before[s][1] for s in sources if s in before))
         new_text = after.get(item.id, ("", ""))[1]
         place = f"{para.number}.{item.letter}"
         if old_text or new_text:

@@ -89,7 +89,11 @@ def _refuse_overwrite(output: Path, force: bool) -> None:
 
 def _move_on(data: Any, old_year: int, year: int, report: Draft) -> None:
     """Clear or move on what belongs to last year's cable."""
-    cable = data.get("cable")
+    _move_cable_on(data.get("cable"), old_year, year, report)
+    _move_envelope_on(data, report)
+
+
+def _move_cable_on(cable: Any, old_year: int, year: int, report: Draft) -> None:
     if isinstance(cable, dict):
         for key in ("date_time_group", "serial"):
             if key in cable:
@@ -100,8 +104,12 @@ def _move_on(data: Any, old_year: int, year: int, report: Draft) -> None:
             report.cleared.append("cable.subject (year)")
         cable["reference"] = f"[insert the {year} instruction cable]"
         report.cleared.append("cable.reference")
-        if cable.pop("reference_note", None) is not None:
+        if "reference_note" in cable:
+            _delete(cable, "reference_note")
             report.cleared.append("cable.reference_note")
+
+
+def _move_envelope_on(data: Any, report: Draft) -> None:
     transmission = data.get("transmission")
     if isinstance(transmission, dict):
         for kind in ("to", "info"):
@@ -110,10 +118,23 @@ def _move_on(data: Any, old_year: int, year: int, report: Draft) -> None:
                 report.cleared.append(f"transmission.{kind} serials")
     hours = data.get("hours")
     if isinstance(hours, dict) and isinstance(hours.get("employees"), list):
-        hours["employees"] = CommentedSeq(
-            re.sub(r":\s*[\d.]+\s+hours?$", f": {PLACEHOLDER} hours", str(e)) for e in hours["employees"]
-        )
+        employees = hours["employees"]
+        for i, line in enumerate(employees):  # in place: comments between the lines stay
+            employees[i] = re.sub(r":\s*[\d.]+\s+hours?$", f": {PLACEHOLDER} hours", str(line))
         report.cleared.append("hours")
+
+
+def _delete(mapping: CommentedMap, key: str) -> None:
+    """Remove ``key``; a comment standing after its value goes to the key before it."""
+    keys = list(mapping)
+    comments = mapping.ca.items.pop(key, None)
+    del mapping[key]
+    after = comments[2] if comments and len(comments) > 2 else None
+    index = keys.index(key)
+    if after is not None and index > 0:
+        slot = mapping.ca.items.setdefault(keys[index - 1], [None, None, None, None])
+        if slot[2] is None:
+            slot[2] = after
 
 
 def _mark_unreviewed(answers: Any, old_year: int) -> int:
@@ -129,7 +150,12 @@ def _mark_unreviewed(answers: Any, old_year: int) -> int:
             if isinstance(value, CommentedMap):
                 value.insert(0, "carried_over", old_year)
             else:
-                para[key] = CommentedMap([("carried_over", old_year), ("text", value)])
+                inner = CommentedMap([("carried_over", old_year), ("text", value)])
+                # the answer's comments (after its key, its block indicator, its end) go with its text
+                comments = para.ca.items.pop(key, None)
+                if comments:
+                    inner.ca.items["text"] = comments
+                para[key] = inner
             count += 1
     return count
 
@@ -180,20 +206,17 @@ def _answers_by_id(answers: Any, old: Edition) -> dict[str, tuple[str, Any, str]
 def _place(
     entry: CommentedMap, para: Paragraph, item: Item, found: list[tuple[str, tuple[str, Any, str]]], report: Draft
 ) -> None:
-    answers = [value for _, (_, value, _) in found]
-    texts = [a.get("text", "") if isinstance(a, dict) else a for a in answers]
-    value = (
-        answers[0]
-        if len(answers) == 1
-        else CommentedMap(
-            carried_over=answers[0].get("carried_over") if isinstance(answers[0], dict) else None,
-            text=LiteralScalarString("\n\n".join(str(t).strip() for t in texts if str(t).strip())),
-        )
-    )
-    if isinstance(value, dict):
-        value = CommentedMap(value)  # an answer placed twice (a split) must not be one shared node
-    entry[item.letter] = value
-    olds = ", ".join(place for _, (place, _, _) in found)
+    # A joint answer ("B and C") is found once per letter: take each answer once.
+    answers = list({id(value): value for _, (_, value, _) in found}.values())
+    if len(answers) == 1:
+        value = answers[0]
+    else:  # several earlier questions merged into one: their answers, one after another
+        texts = [str(a.get("text", "") if isinstance(a, dict) else a).strip() for a in answers]
+        year = next((a["carried_over"] for a in answers if isinstance(a, dict) and "carried_over" in a), None)
+        value = CommentedMap([("carried_over", year), ("text", LiteralScalarString("\n\n".join(t for t in texts if t)))])
+    # an answer placed twice (a split) must not be one shared node: YAML would write an alias
+    entry[item.letter] = CommentedMap(value) if isinstance(value, dict) else value
+    olds = ", ".join(dict.fromkeys(place for _, (place, _, _) in found))
     if olds != f"{para.number}.{item.letter}":
         report.moved.append(f"{olds} -> {para.number}.{item.letter}")
 

