@@ -44,6 +44,23 @@ def invoke(*args: str) -> Any:
     return runner.invoke(app, list(args))
 
 
+def new_2010_edition() -> Any:
+    """tipdraft new onto the fixture edition 2010, written to countries/be10.yaml."""
+    return invoke(
+        "new",
+        "--from",
+        "countries/belgium.yaml",
+        "--year",
+        "2010",
+        "--edition",
+        "2010",
+        "--editions",
+        str(EDITIONS),
+        "-o",
+        "countries/be10.yaml",
+    )
+
+
 def test_new_carries_every_answer_over_keeping_every_comment(project: Path) -> None:
     result = invoke("new", "--from", "countries/belgium.yaml", "--year", "2010")
     assert result.exit_code == 0, result.output
@@ -118,19 +135,7 @@ def test_new_refuses_to_overwrite_and_leaves_the_file_unchanged(project: Path) -
 
 
 def test_new_edition_maps_answers_to_new_numbers_and_reports_it(project: Path) -> None:
-    result = invoke(
-        "new",
-        "--from",
-        "countries/belgium.yaml",
-        "--year",
-        "2010",
-        "--edition",
-        "2010",
-        "--editions",
-        str(EDITIONS),
-        "-o",
-        "countries/be10.yaml",
-    )
+    result = new_2010_edition()
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "  added: 25.F new trends since the last report" in lines
@@ -192,19 +197,7 @@ def test_diff_golden(project: Path) -> None:
 
 
 def test_diff_across_editions(project: Path) -> None:
-    invoke(
-        "new",
-        "--from",
-        "countries/belgium.yaml",
-        "--year",
-        "2010",
-        "--edition",
-        "2010",
-        "--editions",
-        str(EDITIONS),
-        "-o",
-        "countries/be10.yaml",
-    )
+    new_2010_edition()
     path = project / "countries" / "be10.yaml"
     path.write_text(path.read_text().replace("  26:\n", "    F: Labor trafficking in the construction sector grew.\n  26:\n"))
     result = invoke("diff", "countries/belgium.yaml", "countries/be10.yaml", "--editions", str(EDITIONS))

@@ -94,7 +94,7 @@ def _move_on(data: Any, old_year: int, year: int, report: Draft) -> None:
 
 
 def _move_cable_on(cable: Any, old_year: int, year: int, report: Draft) -> None:
-    if isinstance(cable, dict):
+    if isinstance(cable, CommentedMap):
         for key in ("date_time_group", "serial"):
             if key in cable:
                 cable[key] = PLACEHOLDER
@@ -141,7 +141,7 @@ def _mark_unreviewed(answers: Any, old_year: int) -> int:
     """Put ``carried_over: <year>`` on every answer; a string answer becomes a mapping."""
     count = 0
     for para in answers.values():
-        if not isinstance(para, dict):
+        if not isinstance(para, CommentedMap):
             continue
         for key in list(para):
             if key in ("mark", "heading"):
