@@ -254,6 +254,32 @@ def skeleton(
     console.info(f"wrote {target}")
 
 
+@app.command("import")
+def import_command(
+    cable: Annotated[Path, typer.Argument(help="The cable's text, as sent or as an archive printed it.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml).")
+    ] = None,
+    edition: Annotated[
+        str | None, typer.Option(help="The questionnaire edition the cable answers (default: its subject's year).")
+    ] = None,
+    editions: Editions = None,
+    force: Force = False,
+) -> None:
+    """Read last year's cable into a country file; what could not be placed is kept and listed.
+
+    Example: tipdraft import 09BRUSSELS244.txt -o countries/belgium-2009.yaml
+    """
+    from . import importer
+
+    target, result = _run(lambda: importer.import_file(cable, output, edition, editions or (), force))
+    for note in result.notes:
+        console.detail(f"{cable}: {note}")
+    for warning in result.warnings:
+        console.problem(f"{cable}: {warning}", "warning")
+    console.info(f"wrote {target} ({len(result.warnings)} warning(s)); check it with: tipdraft validate {target}")
+
+
 @app.command("diff")
 def diff_command(
     old: Annotated[str, typer.Argument(help="Last year's country file.")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -71,7 +72,7 @@ def _field(f: Field) -> dict[str, Any]:
         out.update(type="array", items=_section(schema.ADDRESSEE, "an addressee"))
     elif f.kind == "mapping":
         out["type"] = "object"
-    elif f.kind == "dropped":
+    elif f.kind == "records":
         out.update(type="array", items={"type": "object"})
     else:
         out.update(_text(f.pattern))
@@ -130,3 +131,20 @@ def default_path(edition: str) -> Path:
     if not re.fullmatch(r"[\w.-]+", edition):
         raise ValueError(f"{edition!r} is not an edition name")
     return Path("schemas") / f"{edition}.schema.json"
+
+
+def write_country(data: Any, output: Path, edition: Edition) -> None:
+    """Write a country file tipdraft made: comments kept, a schema modeline first (the
+    schema written to schemas/ if it is not there yet), atomically."""
+    from .load import CountryYAML
+    from .write import atomic_write
+
+    schema_path = default_path(edition.name)
+    if not schema_path.exists():
+        write_schema(edition, schema_path)
+    buffer = io.StringIO()
+    CountryYAML().dump(data, buffer)
+    lines = buffer.getvalue().split("\n")
+    if lines and lines[0].startswith("# yaml-language-server:"):
+        lines = lines[1:]
+    atomic_write(output, "\n".join([modeline(schema_path, output), *lines]).encode("utf-8"))

@@ -3,7 +3,6 @@ every answer over, marked unreviewed, onto the new questionnaire's numbering."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,8 +15,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from . import editor, schema
 from .edition import Edition, Item, Paragraph, load_edition
 from .errors import TipDraftError, UsageError
-from .load import CountryYAML, load
-from .write import atomic_write
+from .load import load
 
 PLACEHOLDER = "TBD"
 
@@ -55,7 +53,7 @@ def new_draft(
     report.carried = _mark_unreviewed(data["answers"], old.report_year)
     if new.name != old.name:
         data["answers"] = _map_answers(data, old, new, report)
-    _write(data, output, new)
+    editor.write_country(data, output, new)
     return report
 
 
@@ -76,7 +74,7 @@ def skeleton(edition_name: str, country: str, output: Path, editions: Sequence[P
         for item in para.items:
             entry[item.letter] = ""
             entry.yaml_add_eol_comment(f"{item.topic}{'' if item.required else ' (optional)'}", item.letter)
-    _write(data, output, edition)
+    editor.write_country(data, output, edition)
     return output
 
 
@@ -254,17 +252,3 @@ def _blank_framing(kind: str) -> list[tuple[str, Any]]:
             ("employees", CommentedSeq([f"{PLACEHOLDER} ({PLACEHOLDER}): {PLACEHOLDER} hours"])),
         ]
     return []
-
-
-def _write(data: Any, output: Path, edition: Edition) -> None:
-    """Dump with comments kept, a schema modeline first (the schema written if missing)."""
-    schema_path = editor.default_path(edition.name)
-    if not schema_path.exists():
-        editor.write_schema(edition, schema_path)
-    buffer = io.StringIO()
-    CountryYAML().dump(data, buffer)
-    lines = buffer.getvalue().split("\n")
-    if lines and lines[0].startswith("# yaml-language-server:"):
-        lines = lines[1:]
-    text = "\n".join([editor.modeline(schema_path, output), *lines])
-    atomic_write(output, text.encode("utf-8"))

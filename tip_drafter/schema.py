@@ -28,7 +28,7 @@ class Field:
     """One key of a section: what it takes, whether it must be there, what it means."""
 
     name: str
-    kind: str  # text | integer | list | addressees | choice | mapping
+    kind: str  # text | integer | list | addressees | choice | mapping | records
     required: bool
     doc: str
     pattern: str = ""
@@ -46,7 +46,8 @@ TOP_LEVEL = (
     Field("cable", "mapping", True, "the cable's metadata: header, classification, subject"),
     Field("transmission", "mapping", False, "routing and addressees, as the communications center sends them"),
     Field("answers", "mapping", True, "the answers, keyed by paragraph number and letter"),
-    Field("dropped", "dropped", False, "answers to questions a new edition no longer asks: kept, never printed"),
+    Field("dropped", "records", False, "answer(s) to questions this edition no longer asks: kept here, not printed"),
+    Field("unplaced", "records", False, "piece(s) of an imported cable that fit no field: kept here, not printed"),
 )
 
 CABLE = (

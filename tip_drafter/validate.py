@@ -61,14 +61,11 @@ def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) 
             rules.order_rules(c, answers, {p.number: [i.letter for i in p.items] for p in edition.paragraphs})
         elif "answers" in data:
             c.error(value_position(data, "answers"), "answers", f"expected a mapping of paragraphs, found {describe(answers)}")
-    if "dropped" in data:
-        dropped = data["dropped"]
-        count = len(dropped) if isinstance(dropped, list) else 0
-        c.warn(
-            key_position(data, "dropped"),
-            "dropped",
-            f"{count} answer(s) to questions this edition no longer asks: kept here, not printed",
-        )
+    for f in schema.TOP_LEVEL:
+        if f.kind == "records" and f.name in data:
+            records = data[f.name]
+            count = len(records) if isinstance(records, list) else 0
+            c.warn(key_position(data, f.name), f.name, f"{count} {f.doc}")
     if cable is not None:
         rules.classification_rules(c, cable)
     rules.text_rules(c, data)
@@ -109,7 +106,7 @@ def check_fields(c: Checker, mapping: Any, fields: Sequence[Field], where: str, 
     _unknown_keys(c, mapping, [f.name for f in fields] + list(also), where)
     _required(c, mapping, fields, where, pos)
     for f in fields:
-        if f.name in mapping and f.kind not in ("mapping", "addressees", "dropped"):
+        if f.name in mapping and f.kind not in ("mapping", "addressees", "records"):
             _value(c, mapping, f, _join(where, f.name))
 
 

@@ -1,0 +1,380 @@
+"""Import a cable's text into a country file: the header into its fields, the answers under
+their paragraph and letter, whatever fits nowhere kept (never dropped) with a warning."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from . import cableparse, editor, schema
+from .cableparse import Block
+from .edition import Edition, available_editions, load_edition
+from .errors import UsageError
+
+QUESTION_STYLES = (
+    # "Para 23 -- THE COUNTRY'S TIP SITUATION" (between dash rules), "Paragraph 23:"
+    re.compile(r"^Para(?:graph)?\.?\s+(\d+)\s*(?:[-:.]+\s*(.*))?$", re.IGNORECASE),
+    # "Question 23:" (alone, or after an own paragraph number)
+    re.compile(r"^Question\s+(\d+)\s*[:.-]*\s*(.*)$", re.IGNORECASE),
+)
+ITEM = re.compile(r"^(?:--\s*)?(?:(\d+)\s*)?([A-Z])\.((?:\s*(?:,|and|&)\s*[A-Z]\.)*)(?:\s+(.*))?$")
+TO_FOLLOW = re.compile(r"^\(([^()a-z]{12,})\)\s*(.*)$")
+ROLES = (
+    ("contact", re.compile(r"\bPOC\b|point of contact|contact", re.I)),
+    ("hours", re.compile(r"\bhours\b", re.I)),
+    ("begin", re.compile(r"begin text", re.I)),
+)
+
+
+@dataclass
+class Answer:
+    """One lettered answer being gathered."""
+
+    letters: list[str]
+    mark: str
+    paragraphs: list[str]
+    line: int
+
+
+@dataclass
+class Gathered:
+    """The body as it is read: framing paragraphs, questionnaire paragraphs, leftovers."""
+
+    framing: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # id -> (mark, paragraphs)
+    marks: dict[int, str] = field(default_factory=dict)
+    headings: dict[int, str] = field(default_factory=dict)
+    answers: dict[int, list[Answer]] = field(default_factory=dict)
+    unplaced: list[Block] = field(default_factory=list)
+    signature: str = ""
+    ended: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Imported:
+    """The country file's data and what the user should know about the import."""
+
+    data: CommentedMap
+    warnings: list[str]
+    notes: list[str]
+
+
+def import_cable(text: str, edition: Edition) -> Imported:
+    """Read a cable (as sent, or as an archive printed it) into country-file data."""
+    cable = cableparse.parse(text)
+    gathered = _gather(cable.body, edition)
+    data = CommentedMap()
+    data["edition"] = edition.name
+    data["cable"] = _cable_fields(cable, gathered)
+    if cable.envelope:
+        data["transmission"] = _transmission(cable)
+    for frame in edition.framing:
+        if frame.id in gathered.framing:
+            data[frame.id] = _framing(frame.kind, frame.default, *gathered.framing[frame.id])
+    data["answers"] = _answers(gathered, edition)
+    if gathered.unplaced:
+        data["unplaced"] = CommentedSeq(
+            CommentedMap(lines=f"{b.first}-{b.last}", text=_literal([b.text])) for b in gathered.unplaced
+        )
+    warnings = (
+        cable.warnings
+        + _missing(gathered, edition)
+        + [f"lines {b.first}-{b.last}: could not place this text; kept under 'unplaced'" for b in gathered.unplaced]
+    )
+    if not gathered.ended:
+        warnings.append(f"line {cable.last_line}: no END TEXT OF REPORT: the cable may be cut short")
+    return Imported(data, warnings, cable.notes + gathered.notes)
+
+
+def _gather(blocks: list[Block], edition: Edition) -> Gathered:
+    return _Reader(edition).read(blocks)
+
+
+class _Reader:
+    """Walks the body's blocks, placing each under the paragraph and letter it belongs to."""
+
+    def __init__(self, edition: Edition) -> None:
+        self.edition = edition
+        self.numbers = {p.number for p in edition.paragraphs}
+        self.g = Gathered()
+        self.question: int | None = None
+        self.current: Answer | list[str] | None = None  # where a following paragraph of text goes
+
+    def read(self, blocks: list[Block]) -> Gathered:
+        for index, block in enumerate(blocks):
+            step = _classify(block, self.numbers)
+            if step[0] == "end":
+                self.g.ended = True
+                self.g.signature = _signature(blocks[index + 1 :])
+                break
+            placed = getattr(self, "_" + step[0].replace("-", "_"))(block, *step[1:])
+            if not placed:
+                self.g.unplaced.append(block)
+        return self.g
+
+    def _skip(self, block: Block) -> bool:
+        return True
+
+    def _question(self, block: Block, number: int, mark: str, heading: str) -> bool:
+        self.question, self.current = number, None
+        if mark:
+            self.g.marks[number] = _higher(self.g.marks.get(number, ""), mark)
+        if heading:
+            self.g.headings[number] = heading
+        return True
+
+    def _question_item(self, block: Block, number: int, mark: str, letters: list[str], text: str) -> bool:
+        self.question = number
+        return self._item(block, letters, mark, text)
+
+    def _item(self, block: Block, letters: list[str], mark: str, text: str) -> bool:
+        if self.question is None:
+            return False
+        self.current = Answer(letters, mark, [text] if text else [], block.first)
+        self.g.answers.setdefault(self.question, []).append(self.current)
+        if mark:
+            self.g.marks[self.question] = _higher(self.g.marks.get(self.question, ""), mark)
+        return True
+
+    def _numbered(self, block: Block, mark: str, text: str) -> bool:
+        role = _role(text, self.g.framing, self.edition) if self.question is None else None
+        if role is None:
+            self.current = None
+            return False
+        self.g.framing[role] = (mark, [text])
+        self.current = self.g.framing[role][1]
+        return True
+
+    def _text(self, block: Block) -> bool:
+        if self.current is None:
+            return False
+        (self.current.paragraphs if isinstance(self.current, Answer) else self.current).append(block.text)
+        return True
+
+
+def _classify(block: Block, numbers: set[int]) -> tuple[Any, ...]:
+    """What a block is: ("question", n, mark, heading), ("item", letters, mark, text),
+    ("numbered", mark, text), ("text",), ("skip",) or ("end",)."""
+    text = block.text
+    if re.fullmatch(r"-{3,}|={3,}", text):
+        return ("skip",)
+    if re.fullmatch(r"END TEXT OF REPORT\.?", text, re.IGNORECASE):
+        return ("end",)
+    numbered = cableparse.NUMBERED.match(text)
+    mark, rest = (numbered["mark"] or "", numbered["rest"]) if numbered else ("", text)
+    for style in QUESTION_STYLES:
+        if m := style.match(rest):
+            return ("question", int(m[1]), mark, (m[2] or "").strip())
+    item = ITEM.match(rest)
+    if item and (item[1] is None or int(item[1]) in numbers):
+        letters = re.findall(r"[A-Z]", item[2] + item[3])
+        if item[1] is not None:  # "2. 23 A." names its paragraph too
+            return ("question-item", int(item[1]), mark, letters, item[4] or "")
+        return ("item", letters, mark, (item[4] or "").strip())
+    if numbered and int(numbered["number"]) in numbers and _is_heading(rest):
+        return ("question", int(numbered["number"]), mark, rest)
+    if numbered:
+        return ("numbered", mark, rest)
+    return ("text",)
+
+
+def _is_heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
+    """Which framing paragraph a numbered paragraph before the answers is."""
+    wanted = {f.id: f.kind for f in edition.framing}
+    for role, pattern in ROLES:
+        for frame_id, kind in wanted.items():
+            if frame_id not in taken and (frame_id == role or kind == role) and pattern.search(text):
+                return frame_id
+    return None
+
+
+def _higher(a: str, b: str) -> str:
+    return a if schema.PORTION_RANK.get(a, -1) >= schema.PORTION_RANK.get(b, -1) else b
+
+
+def _signature(rest: list[Block]) -> str:
+    """The chief of mission's name after END TEXT (an archive's stray '.' left out)."""
+    for block in rest:
+        words = [w for w in block.text.split() if re.search(r"[A-Za-z]", w)]
+        if words:
+            return " ".join(words)
+    return ""
+
+
+def _cable_fields(cable: cableparse.Cable, g: Gathered) -> CommentedMap:
+    h = cable.header
+    out = CommentedMap()
+    country = h.get("subject", "").split(":")[0].strip() if ":" in h.get("subject", "") else h.get("post", "")
+    out["post"] = h.get("post", "TBD")
+    out["country"] = country or "TBD"
+    out["country_code"] = h.get("country_code", "TBD")
+    out["serial"] = h.get("serial", "TBD")
+    out["date_time_group"] = h.get("date_time_group", "TBD")
+    out["precedence"] = h.get("precedence", "ROUTINE")
+    out["classification"] = h.get("classification", "UNCLASSIFIED")
+    for key in ("caveats", "pass"):
+        if h.get(key):
+            out[key] = _flow(h[key]) if key == "caveats" else CommentedSeq(h[key])
+    out["executive_order"] = h.get("executive_order", "12958")
+    for key in ("declassify", "classified_by"):
+        if key in h:
+            out[key] = h[key]
+    out["tags"] = _flow(h.get("tags", []))
+    out["subject"] = h.get("subject", "TBD")
+    for key in ("reference", "reference_note"):
+        if key in h:
+            out[key] = h[key]
+    out["signature"] = g.signature or "TBD"
+    return out
+
+
+def _transmission(cable: cableparse.Cable) -> CommentedMap:
+    env = cable.envelope
+    out = CommentedMap()
+    for key in ("channel", "relays", "station", "sender"):
+        if key in env:
+            out[key] = _flow(env[key]) if key == "relays" else env[key]
+    precedence = cable.header.get("precedence", "")
+    for kind in ("to", "info"):
+        if env.get(kind):
+            out[kind] = CommentedSeq(_addressee(a, precedence) for a in env[kind])
+    return out
+
+
+def _addressee(a: dict[str, str], precedence: str) -> CommentedMap:
+    entry = CommentedMap(routing=a["routing"], address=a["address"])
+    if a.get("serial"):
+        entry["serial"] = a["serial"]
+    if a.get("precedence", "ROUTINE") != precedence:  # only where it is not the cable's own
+        entry["precedence"] = a.get("precedence", "ROUTINE")
+    entry.fa.set_flow_style()
+    return entry
+
+
+def _framing(kind: str, default: str, mark: str, paragraphs: list[str]) -> CommentedMap:
+    out = CommentedMap()
+    if mark:
+        out["mark"] = mark
+    text = "\n\n".join(paragraphs)
+    if kind == "contact":
+        if email := re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text):
+            out["email"] = email[0]
+        out["text"] = _literal(paragraphs)
+    elif kind == "hours":
+        intro, _, rest = text.partition(":")
+        employees = [e.strip() for e in rest.rstrip(" .").split(";")]
+        if len(paragraphs) == 1 and all(re.match(schema.HOURS_PATTERN, e) for e in employees):
+            out["intro"] = intro.strip()
+            out["employees"] = CommentedSeq(employees)
+        else:
+            out["text"] = _literal(paragraphs)
+    elif text != default:
+        out["text"] = _literal(paragraphs)
+    return out
+
+
+def _answers(g: Gathered, edition: Edition) -> CommentedMap:
+    out = CommentedMap()
+    for para in edition.paragraphs:
+        found = g.answers.get(para.number)
+        if not found and para.number not in g.marks:
+            continue
+        entry = out[para.number] = CommentedMap()
+        entry["mark"] = g.marks.get(para.number) or "TBD"
+        heading = g.headings.get(para.number, "")
+        if heading and heading != para.title:
+            entry["heading"] = heading
+        for answer in found or []:
+            key = " and ".join(answer.letters)
+            if key in entry:
+                g.notes.append(f"line {answer.line}: {para.number}.{key} answered twice; the two answers are joined")
+                entry[key] = _literal([str(entry[key]), *answer.paragraphs])
+                continue
+            entry[key] = _answer_value(_drop_question(answer, g))
+    return out
+
+
+def _drop_question(answer: Answer, g: Gathered) -> list[str]:
+    """Posts that repeat each question before answering it: keep the answer only."""
+    if len(answer.paragraphs) > 1 and answer.paragraphs[0].rstrip().endswith("?"):
+        g.notes.append(f"line {answer.line}: the question repeated before the answer was left out")
+        return answer.paragraphs[1:]
+    return answer.paragraphs
+
+
+def _answer_value(paragraphs: list[str]) -> Any:
+    if paragraphs and (m := TO_FOLLOW.match(paragraphs[0])):
+        rest = [m[2], *paragraphs[1:]] if m[2] else paragraphs[1:]
+        return CommentedMap([("to_follow", m[1].strip()), ("text", _literal(rest))])
+    return _literal(paragraphs)
+
+
+def _missing(g: Gathered, edition: Edition) -> list[str]:
+    answered = {(n, letter) for n, answers in g.answers.items() for a in answers for letter in a.letters}
+    lines = {n: answers[0].line for n, answers in g.answers.items() if answers}
+    return [
+        f"para {p.number}.{i.letter}: no answer found ({i.topic})"
+        + (f"; paragraph {p.number} starts at line {lines[p.number]}" if p.number in lines else "")
+        for p, i in edition.items()
+        if i.required and (p.number, i.letter) not in answered
+    ]
+
+
+def _literal(paragraphs: Iterator[str] | list[str]) -> LiteralScalarString:
+    """Paragraphs as a block of text wrapped for reading; rendering joins the lines again."""
+    wrapped = ["\n".join(textwrap.wrap(p, 80, break_long_words=False, break_on_hyphens=False)) for p in paragraphs if p.strip()]
+    text: LiteralScalarString = LiteralScalarString("\n\n".join(wrapped))
+    return text
+
+
+def _flow(items: list[str]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def import_file(
+    cable: Path, output: Path | None, edition: str | None, editions: Sequence[Path] = (), force: bool = False
+) -> tuple[Path, Imported]:
+    """Import the cable at ``cable`` and write the country file (never over one unless ``force``).
+
+    Without ``edition``, the year in the cable's subject names it, if there is such an
+    edition; otherwise the newest edition available.
+    """
+    try:
+        raw = cable.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{cable}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    chosen = load_edition(edition or _edition_for(text, editions), editions)
+    result = import_cable(text, chosen)
+    if output is None:
+        country = str(result.data["cable"].get("country", "")).lower()
+        output = Path("countries") / f"{'-'.join(re.findall(r'[a-z0-9]+', country)) or cable.stem.lower()}.yaml"
+    if output.exists() and not force:
+        raise UsageError(f"{output}: already exists; not overwritten (use --force to replace it, or -o to write elsewhere)")
+    editor.write_country(result.data, output, chosen)
+    return output, result
+
+
+def _edition_for(text: str, editions: Sequence[Path]) -> str:
+    known = available_editions(editions)
+    year = re.search(r"SUBJECT:.*?\b(20\d\d)\b", text)
+    if year and year[1] in known:
+        return year[1]
+    return known[-1] if known else "2009"
