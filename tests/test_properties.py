@@ -13,11 +13,20 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tip_drafter.cli import app
+from tip_drafter.edition import load_edition
+from tip_drafter.importer import import_cable
 from tip_drafter.load import CountryYAML
 
-from conftest import BELGIUM
+from conftest import BELGIUM, EXAMPLE
 
 runner = CliRunner()
+EDITION = load_edition("2009")
+# Lines of a real cable, shuffled and mixed with noise by the import test below.
+IMPORT_LINES = [
+    *[line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()][::7],
+    "", "UNCLAS SECTION 01 OF 02 OSLO 000100", "DE RUEHNY #0100/01 0401200", "P 301200Z FEB 09", "TO RUEHC/SECSTATE WASHDC",
+    "Para 23 -- TITLE", "3. (SBU) Question 24:", "-- B. and C. text", "23 A. x", "END TEXT OF REPORT.", "OSLO 00000100 002 OF 002",
+]  # fmt: skip
 BELGIUM_LINES = BELGIUM.read_text(encoding="utf-8").splitlines(keepends=True)
 FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WORKDIR = Path(tempfile.mkdtemp(prefix="tipdraft-props-"))
@@ -96,3 +105,11 @@ def test_random_documents(document: dict[str, Any]) -> None:
 @given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_random_bytes(content: bytes) -> None:
     check_contract(content)
+
+
+@settings(FAST, max_examples=200)
+@given(st.lists(st.sampled_from(IMPORT_LINES) | st.text(max_size=40), max_size=40))
+def test_import_reads_any_text_without_a_traceback(lines: list[str]) -> None:
+    result = import_cable("\n".join(lines), EDITION)
+    assert result.data["edition"] == "2009"
+    assert isinstance(result.warnings, list)

@@ -99,8 +99,8 @@ def blocks(lines: list[tuple[int, str]], cable: Cable) -> list[Block]:
             close()
             marker_between = True
             cable.notes.append(f"line {number}: page marker removed")
-        elif not line.strip():
-            close()
+        elif not line.strip() or re.fullmatch(r"[-=_]{3,}", line.strip()):
+            close()  # a blank line or a rule (posts set headings between dash rules)
         else:
             current.append((number, line))
     close()

@@ -119,9 +119,6 @@ class _Reader:
                 self.g.unplaced.append(block)
         return self.g
 
-    def _skip(self, block: Block) -> bool:
-        return True
-
     def _question(self, block: Block, number: int, mark: str, heading: str) -> bool:
         self.question, self.current = number, None
         if mark:
@@ -161,10 +158,8 @@ class _Reader:
 
 def _classify(block: Block, numbers: set[int]) -> tuple[Any, ...]:
     """What a block is: ("question", n, mark, heading), ("item", letters, mark, text),
-    ("numbered", mark, text), ("text",), ("skip",) or ("end",)."""
+    ("question-item", n, mark, letters, text), ("numbered", mark, text), ("text",) or ("end",)."""
     text = block.text
-    if re.fullmatch(r"-{3,}|={3,}", text):
-        return ("skip",)
     if re.fullmatch(r"END TEXT OF REPORT\.?", text, re.IGNORECASE):
         return ("end",)
     numbered = cableparse.NUMBERED.match(text)

@@ -1,0 +1,157 @@
+"""tipdraft import: real and synthetic cables, every keying style, broken and cut-short cables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tip_drafter import api
+from tip_drafter.cli import app
+from tip_drafter.edition import load_edition
+from tip_drafter.importer import import_cable
+from tip_drafter.load import CountryYAML
+
+from conftest import DATA, EXAMPLE, example_parts, split_cable, without_total, words
+
+runner = CliRunner()
+EDITION = load_edition("2009")
+
+HEADER = """VZCZCXYZ0001
+PP RUEHXX
+DE RUEHNY #0100/01 0401200
+ZNR UUUUU ZZH
+P 091200Z FEB 09
+FM AMEMBASSY OSLO
+TO RUEHC/SECSTATE WASHDC PRIORITY 1234
+UNCLAS OSLO 000100
+
+SENSITIVE
+SIPDIS
+
+E.O. 12958: N/A
+TAGS: PHUM KTIP NO
+SUBJECT: NORWAY: 2009 TIP REPORT
+
+REF: 08 STATE 132759
+
+1. (U) POC is Poloff Jane Doe, doej@state.gov.
+
+2. (U) Hours spent: Poloff Jane Doe (FO-03): 40 hours.
+
+"""
+FOOTER = "\nEND TEXT OF REPORT.\n\nWHITNEY\n"
+
+
+def para_23(style: str) -> str:
+    """Paragraph 23's first two answers keyed in a post's style."""
+    if style == "para heading":
+        return (
+            "------------------------------\nPara 23 -- THE COUNTRY'S TIP SITUATION\n------------------------------\n\n"
+            "3. (SBU) A. What are the sources of information on trafficking?\n\nPolice and NGOs report regularly.\n\n"
+            "4. (SBU) B. Is the country of origin, transit or destination?\n\nNorway is a destination country.\n\nMost victims come from Nigeria.\n"
+        )
+    if style == "question heading":
+        return (
+            "3. (SBU) Question 23: THE COUNTRY'S TIP SITUATION\n\nA. Police and NGOs report regularly.\n\n"
+            "B. Norway is a destination country.\n\nMost victims come from Nigeria.\n"
+        )
+    return "3. (SBU) 23 A. Police and NGOs report regularly.\n\n4. (SBU) 23 B. Norway is a destination country.\n\nMost victims come from Nigeria.\n"
+
+
+@pytest.mark.parametrize("style", ["para heading", "question heading", "number and letter"])
+def test_each_keying_style_lands_under_paragraph_and_letter(style: str) -> None:
+    result = import_cable(HEADER + para_23(style) + FOOTER, EDITION)
+    para = result.data["answers"][23]
+    assert para["mark"] == "SBU"
+    assert str(para["A"]) == "Police and NGOs report regularly."
+    assert str(para["B"]) == "Norway is a destination country.\n\nMost victims come from Nigeria."
+    assert "heading" not in para  # the questionnaire's own title
+    cable = result.data["cable"]
+    assert (cable["post"], cable["serial"], cable["country"], cable["country_code"]) == ("OSLO", 100, "NORWAY", "NO")
+    assert (cable["precedence"], cable["date_time_group"], cable["signature"]) == ("PRIORITY", "091200Z FEB 09", "WHITNEY")
+    assert cable["classification"] == "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    assert result.data["hours"]["employees"] == ["Poloff Jane Doe (FO-03): 40 hours"]
+    assert result.data["contact"]["email"] == "doej@state.gov"
+    missing = [w for w in result.warnings if "no answer found" in w]
+    assert len(missing) == 40 and missing[0].startswith(
+        "para 23.C: no answer found (conditions victims are held in); paragraph 23 starts at line"
+    )
+
+
+def test_a_repeated_question_is_left_out_with_a_note() -> None:
+    result = import_cable(HEADER + para_23("para heading") + FOOTER, EDITION)
+    assert any("the question repeated before the answer was left out" in note for note in result.notes)
+
+
+def test_the_example_cable_imports_with_no_warning_and_renders_as_belgium(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["import", str(EXAMPLE), "-o", "countries/imported.yaml"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout
+        == "wrote countries/imported.yaml (0 warning(s)); check it with: tipdraft validate countries/imported.yaml\n"
+    )
+    assert api.check(Path("countries/imported.yaml")).diagnostics == []
+    api.render_file(Path("countries/imported.yaml"), tmp_path / "out", api.Options(formats=("txt",)))
+    text = (tmp_path / "out" / "imported.txt").read_text()
+    assert text == (DATA / "belgium.golden.txt").read_text()
+    envelope, body = split_cable(text.splitlines())
+    theirs_envelope, theirs_body = example_parts()
+    assert words(envelope) == words(theirs_envelope)
+    assert without_total(words(body)) == without_total(words(theirs_body))
+
+
+def test_import_refuses_to_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["import", str(EXAMPLE)]).exit_code == 0
+    path = tmp_path / "countries" / "belgium.yaml"
+    before = path.read_bytes()
+    again = runner.invoke(app, ["import", str(EXAMPLE)])
+    assert again.exit_code == 2
+    assert "countries/belgium.yaml: already exists; not overwritten" in again.stderr
+    assert path.read_bytes() == before
+    assert path.read_text().startswith("# yaml-language-server: $schema=../schemas/2009.schema.json\n")
+
+
+@pytest.mark.parametrize("cut", [120, 300, 500, 650])
+def test_a_cable_cut_short_imports_with_warnings(tmp_path: Path, cut: int) -> None:
+    text = "\n".join(EXAMPLE.read_text().splitlines()[:cut])
+    result = import_cable(text, EDITION)
+    assert any("no END TEXT OF REPORT: the cable may be cut short" in w for w in result.warnings)
+    assert any("no answer found" in w for w in result.warnings)
+    path = tmp_path / "cut.yaml"
+    buffer = __import__("io").StringIO()
+    CountryYAML().dump(result.data, buffer)
+    path.write_text(buffer.getvalue())
+    found = api.check(path).diagnostics
+    assert found and all(d.path == str(path) for d in found)
+
+
+def test_text_that_fits_nowhere_is_kept_with_its_lines() -> None:
+    cable = HEADER + "3. (SBU) Summary: Norway made progress this year.\n\n" + para_23("question heading") + FOOTER
+    result = import_cable(cable, EDITION)
+    line = cable.splitlines().index("3. (SBU) Summary: Norway made progress this year.") + 1
+    assert result.data["unplaced"][0]["lines"] == f"{line}-{line}"
+    assert str(result.data["unplaced"][0]["text"]) == "3. (SBU) Summary: Norway made progress this year."
+    assert f"lines {line}-{line}: could not place this text; kept under 'unplaced'" in result.warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "just some words\n", "\x00\x01binary", "UNCLAS\n", "1. (U) A paragraph with no header.\n", "END TEXT OF REPORT.\n"],
+)
+def test_odd_input_imports_without_a_traceback(text: str) -> None:
+    result: Any = import_cable(text, EDITION)
+    assert result.data["edition"] == "2009"
+    assert result.warnings
+
+
+def test_de_line_that_disagrees_is_reported() -> None:
+    cable = HEADER.replace("DE RUEHNY #0100/01 0401200", "DE RUEHNY #0100/01 0391200") + para_23("number and letter") + FOOTER
+    result = import_cable(cable, EDITION)
+    assert "line 3: the DE line's day and time 0391200 do not match the date-time group 091200Z FEB 09" in result.warnings
