@@ -111,3 +111,14 @@ def test_an_empty_answers_section_is_an_error_not_a_crash(tmp_path: Path) -> Non
     assert code == 1
     line = path.read_text().splitlines().index("answers:") + 1
     assert f"{path}:{line}:1: error: answers: expected a mapping of paragraphs, found nothing" in err
+
+
+def test_a_file_that_may_not_be_read_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "secret.yaml"
+    path.write_text("edition: '2009'\n")
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    assert run(path) == (2, f"tipdraft: error: {path}: permission denied: cannot read the file\n")

@@ -199,3 +199,21 @@ def test_bundled_assets_may_be_read(tmp_path: Path) -> None:
     (folder / "cable.html.j2").write_text(page)
     result = render(tmp_path / "out", template_dirs=[folder], strict=True)
     assert result.notes == []
+
+
+def test_weasyprint_is_asked_for_no_presentational_hints_and_a_tagged_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import weasyprint
+
+    seen: list[dict[str, object]] = []
+    real = weasyprint.HTML.write_pdf
+
+    def spy(self: object, *args: object, **kwargs: object) -> object:
+        seen.append(kwargs)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", spy)
+    api.render_file(BELGIUM, tmp_path, api.Options(formats=("pdf",)))
+    api.render_file(BELGIUM, tmp_path, api.Options(formats=("pdf",), tagged=False))
+    assert [(k["presentational_hints"], k["pdf_variant"]) for k in seen] == [(False, "pdf/ua-1"), (False, None)]
