@@ -155,3 +155,40 @@ def test_de_line_that_disagrees_is_reported() -> None:
     cable = HEADER.replace("DE RUEHNY #0100/01 0401200", "DE RUEHNY #0100/01 0391200") + para_23("number and letter") + FOOTER
     result = import_cable(cable, EDITION)
     assert "line 3: the DE line's day and time 0391200 do not match the date-time group 091200Z FEB 09" in result.warnings
+
+
+def test_items_with_no_blank_line_between_them() -> None:
+    body = "23. (SBU) THE COUNTRY'S TIP SITUATION\n-- A. Police and NGOs report.\n-- B. A destination\ncountry.\n24. (SBU) SETTING THE SCENE\n-- A. Yes.\n"
+    result = import_cable(HEADER + body + FOOTER, EDITION)
+    answers = result.data["answers"]
+    assert (str(answers[23]["A"]), str(answers[23]["B"]), str(answers[24]["A"])) == (
+        "Police and NGOs report.",
+        "A destination country.",
+        "Yes.",
+    )
+    assert answers[24]["heading"] == "SETTING THE SCENE"
+
+
+def test_a_signature_with_no_end_line_is_not_taken_for_an_answer() -> None:
+    result = import_cable(HEADER + para_23("question heading") + "\nWHITNEY\n", EDITION)
+    assert result.data["cable"]["signature"] == "WHITNEY"
+    assert str(result.data["answers"][23]["B"]).endswith("Most victims come from Nigeria.")
+    assert any("no END TEXT OF REPORT" in w for w in result.warnings)
+
+
+def test_classified_header_fields() -> None:
+    cable = (
+        HEADER.replace("UNCLAS OSLO 000100\n\nSENSITIVE\nSIPDIS", "C O N F I D E N T I A L OSLO 000100\n\nNOFORN\nSIPDIS")
+        .replace("E.O. 12958: N/A", "E.O. 12958: DECL: 02/09/2019")
+        .replace(
+            "REF: 08 STATE 132759\n", "REF: 08 STATE 132759\n\nClassified By: Ambassador Whitney\nfor reasons 1.4 (b) and (d).\n"
+        )
+    )
+    result = import_cable(cable + para_23("number and letter") + FOOTER, EDITION)
+    header = result.data["cable"]
+    assert (header["classification"], list(header["caveats"]), header["declassify"]) == (
+        "CONFIDENTIAL",
+        ["NOFORN", "SIPDIS"],
+        "02/09/2019",
+    )
+    assert header["classified_by"] == "Ambassador Whitney for reasons 1.4 (b) and (d)."

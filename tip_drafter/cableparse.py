@@ -19,6 +19,7 @@ NUMBERED = re.compile(r"^(?P<number>\d+)\.\s+(?:\((?P<mark>U|SBU|C|S)\)\s*)?(?P<
 ADDRESSEE = re.compile(
     r"^(?P<routing>[A-Z]{4,8})/(?P<address>.+?)(?: (?P<precedence>FLASH|IMMEDIATE|PRIORITY|ROUTINE))?(?: (?P<serial>\d{4}))?$"
 )
+STARTS_PARAGRAPH = re.compile(r"^(?:--\s*[A-Z]\.\s|\d+\.\s+\((?:U|SBU|C|S)\)\s)")
 PASS_START = re.compile(r"^(?:[A-Z]+ )?(?:PASS|FOR)\b")
 LETTER_WORD = {letter: word for word, letter in schema.PRECEDENCE.items()}
 CLASSIFIED = {
@@ -101,6 +102,9 @@ def blocks(lines: list[tuple[int, str]], cable: Cable) -> list[Block]:
             cable.notes.append(f"line {number}: page marker removed")
         elif not line.strip() or re.fullmatch(r"[-=_]{3,}", line.strip()):
             close()  # a blank line or a rule (posts set headings between dash rules)
+        elif current and STARTS_PARAGRAPH.match(line):
+            close()  # "-- B." or "4. (SBU)" opens a paragraph even with no blank line before it
+            current.append((number, line))
         else:
             current.append((number, line))
     close()
@@ -174,7 +178,7 @@ def _header(lines: list[tuple[int, str]], cable: Cable) -> dict[str, Any]:
             h[field_name] = caption[2]
         elif field_name in ("tags", "subject", "reference", "classified_by"):
             h[field_name] = f"{h[field_name]} {line.strip()}"
-        elif "eo" not in h and re.fullmatch(r"[A-Z]{4,}", line.strip()):
+        elif "eo" not in h and re.fullmatch(r"[A-Z][A-Z ]{3,}", line.strip()) and not PASS_START.match(line.strip()):
             h["caveats"].append(line.strip())
         elif "eo" not in h:
             _add_pass(h["pass"], line.strip())

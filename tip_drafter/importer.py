@@ -25,6 +25,7 @@ QUESTION_STYLES = (
     re.compile(r"^Question\s+(\d+)\s*[:.-]*\s*(.*)$", re.IGNORECASE),
 )
 ITEM = re.compile(r"^(?:--\s*)?(?:(\d+)\s*)?([A-Z])\.((?:\s*(?:,|and|&)\s*[A-Z]\.)*)(?:\s+(.*))?$")
+SIGNATURE = re.compile(r"[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2}\s*\.?")
 TO_FOLLOW = re.compile(r"^\(([^()a-z]{12,})\)\s*(.*)$")
 ROLES = (
     ("contact", re.compile(r"\bPOC\b|point of contact|contact", re.I)),
@@ -108,6 +109,8 @@ class _Reader:
         self.current: Answer | list[str] | None = None  # where a following paragraph of text goes
 
     def read(self, blocks: list[Block]) -> Gathered:
+        if blocks and SIGNATURE.fullmatch(blocks[-1].text) and not any(_classify(b, self.numbers)[0] == "end" for b in blocks):
+            self.g.signature, blocks = blocks[-1].text.rstrip(" ."), blocks[:-1]  # a name alone at the end
         for index, block in enumerate(blocks):
             step = _classify(block, self.numbers)
             if step[0] == "end":
@@ -160,7 +163,7 @@ def _classify(block: Block, numbers: set[int]) -> tuple[Any, ...]:
     """What a block is: ("question", n, mark, heading), ("item", letters, mark, text),
     ("question-item", n, mark, letters, text), ("numbered", mark, text), ("text",) or ("end",)."""
     text = block.text
-    if re.fullmatch(r"END TEXT OF REPORT\.?", text, re.IGNORECASE):
+    if re.fullmatch(r"END (?:OF )?TEXT(?: OF (?:THE )?REPORT)?\.?", text, re.IGNORECASE):
         return ("end",)
     numbered = cableparse.NUMBERED.match(text)
     mark, rest = (numbered["mark"] or "", numbered["rest"]) if numbered else ("", text)
