@@ -12,7 +12,7 @@ from .edition import Edition, load_edition
 from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, UsageError, has_errors
 from .load import Document, UnreadableFile, load
 from .model import Cable, build
-from .render import Rendered, Renderer, bundled_templates
+from .render import Rendered, bundled_templates, renderer_for
 from .validate import Report, validate
 
 COUNTRIES = Path("countries")
@@ -113,7 +113,7 @@ def check(path: Path, options: Options | None = None) -> Checked:
     if report.edition is None or report.errors:
         return Checked(document, report)
     cable = build(document.data, report.edition)
-    rendered = Renderer(options.template_dirs).text(cable, options.settings)
+    rendered = renderer_for(tuple(options.template_dirs)).text(cable, options.settings)
     c = rules.Checker(document, options.draft)
     rules.lint(c, document.data, report.edition, list(rendered.logical), list(rendered.body), options.settings.width)
     report.diagnostics = sorted(set(report.diagnostics + c.found))
@@ -157,7 +157,7 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
     job = None
     if "pdf" in options.formats or "html" in options.formats:
         banner = f"DRAFT - {cable.classification} - DRAFT" if options.draft else cable.classification
-        html = Renderer(options.template_dirs).html(cable, rendered, banner, options.paper)
+        html = renderer_for(tuple(options.template_dirs)).html(cable, rendered, banner, options.paper)
         outputs["html"] = html.encode("utf-8")
         if "pdf" in options.formats:
             assets = (*options.template_dirs, bundled_templates())

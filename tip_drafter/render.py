@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Sequence
@@ -25,6 +26,13 @@ HTML_PAGE = "cable.html.j2"
 def bundled_templates() -> Path:
     """The project's own templates, installed or in a checkout."""
     return PACKAGE_TEMPLATES if PACKAGE_TEMPLATES.is_dir() else SOURCE_TEMPLATES
+
+
+@functools.lru_cache(maxsize=8)
+def renderer_for(template_dirs: tuple[Path, ...]) -> Renderer:
+    """One renderer per template search path: its Jinja environments keep the compiled
+    templates, so a batch compiles each template once."""
+    return Renderer(template_dirs)
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ class Renderer:
             total = laid.pages
         assert laid is not None
         lines = tuple(envelope) + laid.lines
+        _ascii_only(lines)
         return Rendered("\n".join(lines) + "\n", laid.pages, lines, laid.lines, tuple(body.splitlines()))
 
     def html(self, cable: Cable, rendered: Rendered, banner: str, paper: str = "Letter") -> str:
@@ -139,6 +148,16 @@ def _blocks(lines: Sequence[str], bookmarks: dict[int, str]) -> list[Block]:
     if run:
         blocks.append(Block("", tuple(run)))
     return blocks
+
+
+def _ascii_only(lines: Sequence[str]) -> None:
+    """The data is ASCII by now (validation saw to it); a template may not add anything else."""
+    for number, line in enumerate(lines, start=1):
+        if not line.isascii():
+            char = next(c for c in line if not c.isascii())
+            raise TemplateProblem(
+                f"line {number} of the cable text has {char!r}, which a cable cannot carry: it comes from a template"
+            )
 
 
 def _template_frame(exc: BaseException, name: str) -> str:
