@@ -160,7 +160,10 @@ def test_project_settings_name_a_template_dir(tmp_path: Path, monkeypatch: pytes
             "cable.txt.j2:2: template error: 'tip_drafter.model.Cable object' has no attribute 'no_such_field'",
         ),
         ('{% include "missing.j2" %}\n', "template 'missing.j2' not found"),
-        ("UNCLAS \u2014 {{ cable.subject }}\n", "line 23 of the cable text has '\u2014', which a cable cannot carry: it comes from a template"),
+        (
+            "UNCLAS \u2014 {{ cable.subject }}\n",
+            "line 23 of the cable text has '\u2014', which a cable cannot carry: it comes from a template",
+        ),
     ],
 )
 def test_a_broken_template_is_named_with_its_line(tmp_path: Path, template: str, expected: str) -> None:

@@ -140,6 +140,8 @@ def render(
     formats = ("txt", "pdf") if output_format is Format.all else (output_format.value,)
     settings = _run(lambda: layout.Settings(width, lines_per_page))
     jobs = batch.default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        _usage(f"--jobs must be at least 1, not {jobs}")
     # Start the PDF workers before loading the pipeline: their WeasyPrint import overlaps ours.
     # A folder may hold many files, so it counts as all the jobs.
     wanted = sum(jobs if Path(f).is_dir() else 1 for f in files)
