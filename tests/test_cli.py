@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tip_drafter.cli import app
 
-from conftest import BELGIUM, ROOT
+from conftest import BELGIUM
 
 runner = CliRunner()
 
@@ -117,7 +117,3 @@ def test_render_width_option(project: Path) -> None:
 def test_version() -> None:
     result = invoke("--version")
     assert result.exit_code == 0 and result.stdout.startswith("tipdraft ")
-
-
-def test_templates_come_from_the_project_folder() -> None:
-    assert (ROOT / "templates" / "cable.txt.j2").is_file()
