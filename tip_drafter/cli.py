@@ -12,13 +12,16 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
-from . import __version__, batch, layout
+from . import __version__, layout
 from .console import Console
 from .errors import Diagnostic, TipDraftError, has_errors, to_json
+
+if TYPE_CHECKING:
+    from .batch import Outcome
 
 app = typer.Typer(
     name="tipdraft",
@@ -137,6 +140,8 @@ def render(
 
     Example: tipdraft render countries/belgium.yaml    (or a folder: tipdraft render countries)
     """
+    from . import batch
+
     formats = ("txt", "pdf") if output_format is Format.all else (output_format.value,)
     settings = _run(lambda: layout.Settings(width, lines_per_page))
     jobs = batch.default_jobs() if jobs is None else jobs
@@ -343,7 +348,7 @@ def _usage(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _report(outcome: batch.Outcome) -> bool:
+def _report(outcome: Outcome) -> bool:
     """Print one file's outcome; True if it failed."""
     if outcome.error is not None:
         if outcome.error.exit_code == 2:
