@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -122,3 +123,18 @@ def test_a_file_that_may_not_be_read_is_a_usage_error(tmp_path: Path, monkeypatc
 
     monkeypatch.setattr(Path, "read_bytes", denied)
     assert run(path) == (2, f"tipdraft: error: {path}: permission denied: cannot read the file\n")
+
+
+@pytest.mark.parametrize("value", [[], {"a": 1}, 7, None])
+def test_a_list_or_mapping_where_a_word_is_expected_is_an_error(tmp_path: Path, value: Any) -> None:
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load((Path(__file__).parent.parent / "countries" / "belgium.yaml").read_text())
+    data["cable"]["classification"] = value
+    data["cable"]["precedence"] = value
+    data["answers"][24]["mark"] = value
+    path = tmp_path / "odd.yaml"
+    YAML().dump(data, path)
+    code, err = run(path)
+    assert code == 1
+    assert "cable.classification: " in err and "cable.precedence: " in err and "para 24" in err

@@ -68,7 +68,7 @@ def classification_rules(c: Checker, cable: Any) -> None:
     """Portions never above the cable; SENSITIVE exactly with FOUO; DECL and Classified By
     exactly when classified."""
     level = cable.get("classification")
-    if level not in schema.CLASSIFICATIONS:
+    if not isinstance(level, str) or level not in schema.CLASSIFICATIONS:
         return
     rank = schema.CLASSIFICATIONS[level]
     for pos, where, mark in c.marks:
