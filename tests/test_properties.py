@@ -113,3 +113,42 @@ def test_import_reads_any_text_without_a_traceback(lines: list[str]) -> None:
     result = import_cable("\n".join(lines), EDITION)
     assert result.data["edition"] == "2009"
     assert isinstance(result.warnings, list)
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+    for key, value in items:
+        found += [(*prefix, key), *_paths(value, (*prefix, key))]
+    return found
+
+
+BELGIUM_DATA_PATHS = _paths(CountryYAML().load(BELGIUM.read_text(encoding="utf-8")))
+typed_values = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**12), st.floats(), st.text(max_size=40),
+    st.sampled_from(["", "TBD", "C", "S", "B and C", "Z", "311200Z FEB 09", "SECRET", "{{ 7*7 }}", "<b>x</b>", "x" * 90, "\u00e9"]),
+    st.lists(st.text(max_size=8), max_size=3), st.dictionaries(st.sampled_from(["text", "to_follow", "carried_over", "x"]), st.text(max_size=8), max_size=2),
+)  # fmt: skip
+
+
+@settings(FAST, max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(BELGIUM_DATA_PATHS), typed_values), min_size=1, max_size=3))
+def test_any_value_of_any_type_anywhere_in_a_valid_file(changes: list[tuple[tuple[Any, ...], Any]]) -> None:
+    data = CountryYAML().load(BELGIUM.read_text(encoding="utf-8"))
+    for path, value in changes:
+        node = data
+        for part in path[:-1]:
+            if (
+                not isinstance(node, (dict, list))
+                or (isinstance(node, list) and not isinstance(part, int))
+                or part not in (node if isinstance(node, dict) else range(len(node)))
+            ):
+                break
+            node = node[part]
+        else:
+            last = path[-1]
+            if isinstance(node, dict) or (isinstance(node, list) and isinstance(last, int) and last < len(node)):
+                node[last] = value
+    buffer = io.StringIO()
+    CountryYAML().dump(data, buffer)
+    check_contract(buffer.getvalue().encode("utf-8", "surrogatepass"))
