@@ -192,3 +192,10 @@ def test_classified_header_fields() -> None:
         "02/09/2019",
     )
     assert header["classified_by"] == "Ambassador Whitney for reasons 1.4 (b) and (d)."
+
+
+@pytest.mark.parametrize("key", ["23.A.", "23A.", "A)", "-- A)"])
+def test_other_ways_of_writing_an_item(key: str) -> None:
+    body = f"3. (SBU) Question 23:\n\n{key} Police and NGOs report.\n\n{key.replace('A', 'B')} A destination country.\n"
+    answers = import_cable(HEADER + body + FOOTER, EDITION).data["answers"][23]
+    assert (str(answers["A"]), str(answers["B"])) == ("Police and NGOs report.", "A destination country.")

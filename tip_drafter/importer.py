@@ -24,7 +24,8 @@ QUESTION_STYLES = (
     # "Question 23:" (alone, or after an own paragraph number)
     re.compile(r"^Question\s+(\d+)\s*[:.-]*\s*(.*)$", re.IGNORECASE),
 )
-ITEM = re.compile(r"^(?:--\s*)?(?:(\d+)\s*)?([A-Z])\.((?:\s*(?:,|and|&)\s*[A-Z]\.)*)(?:\s+(.*))?$")
+# "-- A.", "A.", "A)", "23 A.", "23A.", "23.A.", and joint ones: "-- B. and C.", "I., J."
+ITEM = re.compile(r"^(?:--\s*)?(?:(\d+)\s*\.?\s*)?([A-Z])[.)]((?:\s*(?:,|and|&)\s*[A-Z][.)])*)(?:\s+(.*))?$")
 SIGNATURE = re.compile(r"[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2}\s*\.?")
 TO_FOLLOW = re.compile(r"^\(([^()a-z]{12,})\)\s*(.*)$")
 ROLES = (
