@@ -291,7 +291,10 @@ def _answers(g: Gathered, edition: Edition) -> CommentedMap:
         if not found and para.number not in g.marks:
             continue
         entry = out[para.number] = CommentedMap()
-        entry["mark"] = g.marks.get(para.number) or "TBD"
+        if g.marks.get(para.number):
+            entry["mark"] = g.marks[para.number]
+        else:  # validate asks for one: a portion mark is the post's call, not ours
+            g.notes.append(f"para {para.number}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
         heading = g.headings.get(para.number, "")
         if heading and heading != para.title:
             entry["heading"] = heading
