@@ -199,3 +199,10 @@ def test_other_ways_of_writing_an_item(key: str) -> None:
     body = f"3. (SBU) Question 23:\n\n{key} Police and NGOs report.\n\n{key.replace('A', 'B')} A destination country.\n"
     answers = import_cable(HEADER + body + FOOTER, EDITION).data["answers"][23]
     assert (str(answers["A"]), str(answers["B"])) == ("Police and NGOs report.", "A destination country.")
+
+
+def test_an_unmarked_paragraph_is_left_for_the_post_to_mark() -> None:
+    body = "3. Question 23:\n\nA. Police and NGOs report.\n"
+    result = import_cable(HEADER + body + FOOTER, EDITION)
+    assert "mark" not in result.data["answers"][23]
+    assert "para 23: the cable gives it no portion mark; add one (mark: U, SBU, C or S)" in result.warnings

@@ -57,6 +57,7 @@ class Gathered:
     signature: str = ""
     ended: bool = False
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +88,7 @@ def import_cable(text: str, edition: Edition) -> Imported:
         )
     warnings = (
         cable.warnings
+        + gathered.warnings
         + _missing(gathered, edition)
         + [f"lines {b.first}-{b.last}: could not place this text; kept under 'unplaced'" for b in gathered.unplaced]
     )
@@ -294,7 +296,7 @@ def _answers(g: Gathered, edition: Edition) -> CommentedMap:
         if g.marks.get(para.number):
             entry["mark"] = g.marks[para.number]
         else:  # validate asks for one: a portion mark is the post's call, not ours
-            g.notes.append(f"para {para.number}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
+            g.warnings.append(f"para {para.number}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
         heading = g.headings.get(para.number, "")
         if heading and heading != para.title:
             entry["heading"] = heading
