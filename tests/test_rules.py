@@ -236,3 +236,13 @@ def test_several_problems_in_one_run(write_country: Write) -> None:
         ("error", "para 23.A"),
     ]
     assert [d.line for d in found] == sorted(d.line for d in found)
+
+
+def test_a_framing_paragraph_without_a_mark_takes_the_editions_with_a_warning(write_country: Write, tmp_path: Path) -> None:
+    path = write_country(edited("contact:\n  mark: U\n", "contact:\n"))
+    line, _ = position(path, "contact:")
+    assert formatted(path) == [
+        f"{path}:{line}:1: warning: contact: no portion mark: printed as (U), the questionnaire's default (add mark: U, SBU, C or S)"
+    ]
+    api.render_file(path, tmp_path, api.Options(formats=("txt",)))
+    assert "1. (U) POC for Brussels is Political Officer Aaron Jensen." in (tmp_path / "country.txt").read_text()

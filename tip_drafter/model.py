@@ -181,7 +181,8 @@ def _framing(data: Any, edition: Edition) -> tuple[Section, ...]:
         if value is None:
             continue
         body = _framing_text(frame.kind, value, frame.default, data["cable"])
-        sections.append(Section(len(sections) + 1, _text(value.get("mark")), frame.title, prose(body)))
+        mark = _text(value.get("mark")) or frame.mark  # validation warned of a missing one
+        sections.append(Section(len(sections) + 1, mark, frame.title, prose(body)))
     return tuple(sections)
 
 

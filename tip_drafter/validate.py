@@ -190,20 +190,22 @@ def _framing(c: Checker, data: Any, edition: Edition) -> None:
             c.error(pos, frame.id, "give the point of contact's name (or the paragraph as printed, in text)")
         if frame.kind == "hours" and "text" not in value and not ("intro" in value and "employees" in value):
             c.error(pos, frame.id, "give intro and employees (or the paragraph as printed, in text)")
-        _unknown_known_mark(c, value, frame.id, pos, fatal=False)
+        _portion_mark(c, value, frame.id, pos, default=frame.mark)
 
 
-def _unknown_known_mark(c: Checker, mapping: Any, where: str, pos: Position, fatal: bool) -> None:
-    """The portion mark: validated if present; missing is an error (``fatal``) or a warning."""
+def _portion_mark(c: Checker, mapping: Any, where: str, pos: Position, default: str | None) -> None:
+    """The portion mark: checked if present; missing, an error, or (with the edition's
+    ``default`` for a framing paragraph) a warning."""
     if "mark" in mapping:
         _value(c, mapping, schema.MARK, f"{where}.mark")
         mark = mapping["mark"]
         if isinstance(mark, str) and mark in schema.PORTION_RANK:
             c.marks.append((value_position(mapping, "mark"), where, mark))
-    elif fatal:
+    elif default is None:
         c.error(pos, where, "no portion mark: add mark: U, SBU, C or S")
     else:
-        c.warn(pos, where, "no portion mark: the paragraph prints unmarked (add mark: U, SBU, C or S)")
+        c.warn(pos, where, f"no portion mark: printed as ({default}), the questionnaire's default (add mark: U, SBU, C or S)")
+        c.marks.append((pos, where, default))
 
 
 def _answers(c: Checker, answers: Any, edition: Edition) -> None:
@@ -245,7 +247,7 @@ def _paragraph_number(key: object) -> int | None:
 
 def _paragraph(c: Checker, value: Any, para: Paragraph, pos: Position) -> None:
     where = f"para {para.number}"
-    _unknown_known_mark(c, value, where, pos, fatal=True)
+    _portion_mark(c, value, where, pos, default=None)
     if "heading" in value:
         _value(c, value, schema.PARAGRAPH[1], f"{where}.heading")
     answered: dict[str, str] = {}
