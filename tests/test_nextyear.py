@@ -129,7 +129,10 @@ def test_new_refuses_to_overwrite_and_leaves_the_file_unchanged(project: Path) -
     before = target.read_bytes()
     again = invoke("new", "--from", "countries/belgium.yaml", "--year", "2010")
     assert again.exit_code == 2
-    assert "countries/belgium-2010.yaml: already exists; not overwritten (use --force to replace it)" in again.stderr
+    assert (
+        "countries/belgium-2010.yaml: already exists; not overwritten (use --force to replace it, or -o to write elsewhere)"
+        in again.stderr
+    )
     assert target.read_bytes() == before
     assert invoke("new", "--from", "countries/belgium.yaml", "--year", "2010", "--force").exit_code == 0
     assert "# my edits" not in target.read_text()

@@ -17,6 +17,8 @@ from . import cableparse, editor, schema
 from .cableparse import Block
 from .edition import Edition, available_editions, load_edition
 from .errors import UsageError
+from .load import flow_list
+from .write import refuse_overwrite
 
 QUESTION_STYLES = (
     # "Para 23 -- THE COUNTRY'S TIP SITUATION" (between dash rules), "Paragraph 23:"
@@ -227,12 +229,12 @@ def _cable_fields(cable: cableparse.Cable, g: Gathered) -> CommentedMap:
     out["classification"] = h.get("classification", "UNCLASSIFIED")
     for key in ("caveats", "pass"):
         if h.get(key):
-            out[key] = _flow(h[key]) if key == "caveats" else CommentedSeq(h[key])
+            out[key] = flow_list(h[key]) if key == "caveats" else CommentedSeq(h[key])
     out["executive_order"] = h.get("executive_order", "12958")
     for key in ("declassify", "classified_by"):
         if key in h:
             out[key] = h[key]
-    out["tags"] = _flow(h.get("tags", []))
+    out["tags"] = flow_list(h.get("tags", []))
     out["subject"] = h.get("subject", "TBD")
     for key in ("reference", "reference_note"):
         if key in h:
@@ -246,7 +248,7 @@ def _transmission(cable: cableparse.Cable) -> CommentedMap:
     out = CommentedMap()
     for key in ("channel", "relays", "station", "sender"):
         if key in env:
-            out[key] = _flow(env[key]) if key == "relays" else env[key]
+            out[key] = flow_list(env[key]) if key == "relays" else env[key]
     precedence = cable.header.get("precedence", "")
     for kind in ("to", "info"):
         if env.get(kind):
@@ -343,12 +345,6 @@ def _literal(paragraphs: Iterator[str] | list[str]) -> LiteralScalarString:
     return text
 
 
-def _flow(items: list[str]) -> CommentedSeq:
-    seq = CommentedSeq(items)
-    seq.fa.set_flow_style()
-    return seq
-
-
 def import_file(
     cable: Path, output: Path | None, edition: str | None, editions: Sequence[Path] = (), force: bool = False
 ) -> tuple[Path, Imported]:
@@ -370,8 +366,7 @@ def import_file(
     if output is None:
         country = str(result.data["cable"].get("country", "")).lower()
         output = Path("countries") / f"{'-'.join(re.findall(r'[a-z0-9]+', country)) or cable.stem.lower()}.yaml"
-    if output.exists() and not force:
-        raise UsageError(f"{output}: already exists; not overwritten (use --force to replace it, or -o to write elsewhere)")
+    refuse_overwrite(output, force)
     editor.write_country(result.data, output, chosen)
     return output, result
 

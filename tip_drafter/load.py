@@ -149,6 +149,13 @@ def describe(value: object) -> str:
     return f"a {type(value).__name__} value"
 
 
+def flow_list(items: list[str]) -> CommentedSeq:
+    """A list written on one line, ``[SENSITIVE, SIPDIS]``, as people write short lists."""
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
 def key_name(key: object) -> str:
     """A mapping key as text for messages; a list or mapping used as a key is never expanded."""
     if isinstance(key, (str, int, float, bool)) or key is None:

@@ -14,8 +14,9 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from . import editor, schema
 from .edition import Edition, Item, Paragraph, load_edition
-from .errors import TipDraftError, UsageError
-from .load import load
+from .errors import TipDraftError
+from .load import flow_list, load
+from .write import refuse_overwrite
 
 PLACEHOLDER = "TBD"
 
@@ -36,7 +37,7 @@ def new_draft(
     source: Path, year: int, output: Path, edition: str | None = None, editions: Sequence[Path] = (), force: bool = False
 ) -> Draft:
     """Write next year's draft of ``source`` to ``output`` (never over a file unless ``force``)."""
-    _refuse_overwrite(output, force)
+    refuse_overwrite(output, force)
     doc = load(source)
     data = doc.data
     old = load_edition(str(data.get("edition")), editions) if "edition" in data else None
@@ -59,7 +60,7 @@ def new_draft(
 
 def skeleton(edition_name: str, country: str, output: Path, editions: Sequence[Path] = (), force: bool = False) -> Path:
     """An empty country file with every paragraph and item in order, each topic as a comment."""
-    _refuse_overwrite(output, force)
+    refuse_overwrite(output, force)
     edition = load_edition(edition_name, editions)
     data = CommentedMap()
     data["edition"] = edition.name
@@ -76,13 +77,6 @@ def skeleton(edition_name: str, country: str, output: Path, editions: Sequence[P
             entry.yaml_add_eol_comment(f"{item.topic}{'' if item.required else ' (optional)'}", item.letter)
     editor.write_country(data, output, edition)
     return output
-
-
-def _refuse_overwrite(output: Path, force: bool) -> None:
-    if output.exists() and not force:
-        raise UsageError(f"{output}: already exists; not overwritten (use --force to replace it)")
-    if output.suffix not in (".yaml", ".yml"):
-        raise UsageError(f"{output}: a country file's name ends in .yaml")
 
 
 def _move_on(data: Any, old_year: int, year: int, report: Draft) -> None:
@@ -228,19 +222,13 @@ def _blank_cable(country: str, edition: Edition) -> CommentedMap:
         date_time_group=PLACEHOLDER,
         precedence="IMMEDIATE",
         classification="UNCLASSIFIED//FOR OFFICIAL USE ONLY",
-        caveats=_flow(["SENSITIVE", "SIPDIS"]),
+        caveats=flow_list(["SENSITIVE", "SIPDIS"]),
         executive_order="12958",
-        tags=_flow(["PHUM", *edition.required_tags]),
+        tags=flow_list(["PHUM", *edition.required_tags]),
         subject=f"{country}: {edition.report_year} TIP REPORT",
         reference=edition.instruction or f"[insert the {edition.report_year} instruction cable]",
         signature=PLACEHOLDER,
     )
-
-
-def _flow(items: list[str]) -> CommentedSeq:
-    seq = CommentedSeq(items)
-    seq.fa.set_flow_style()
-    return seq
 
 
 def _blank_framing(kind: str) -> list[tuple[str, Any]]:

@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, UsageError
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -30,6 +30,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def refuse_overwrite(output: Path, force: bool) -> None:
+    """A country file is the user's work: never replaced unless they asked (``--force``)."""
+    if output.suffix not in (".yaml", ".yml"):
+        raise UsageError(f"{output}: a country file's name ends in .yaml")
+    if output.exists() and not force:
+        raise UsageError(f"{output}: already exists; not overwritten (use --force to replace it, or -o to write elsewhere)")
 
 
 def _umask() -> int:
