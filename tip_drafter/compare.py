@@ -8,10 +8,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
 from .edition import Edition
 from .errors import ERROR, UNREVIEWED, TipDraftError
-from .model import prose
+from .model import answers_by_item, prose
 
 
 @dataclass
@@ -27,21 +26,9 @@ class ItemChange:
 
 def answers_by_id(data: Any, edition: Edition) -> dict[str, tuple[str, str]]:
     """Item id -> (place, the answer's text) for every answered item of a file."""
-    found: dict[str, tuple[str, str]] = {}
     answers = data.get("answers") if isinstance(data, dict) else None
-    if not isinstance(answers, dict):
-        return found
-    by_number = {str(k): v for k, v in answers.items()}
-    for para in edition.paragraphs:
-        entry = by_number.get(str(para.number))
-        if not isinstance(entry, dict):
-            continue
-        for key, value in entry.items():
-            for letter in schema.letters_of(str(key)) or []:
-                item = para.item(letter)
-                if item is not None and (text := answer_text(value)):
-                    found[item.id] = (f"{para.number}.{letter}", text)
-    return found
+    found = answers_by_item(answers, edition)
+    return {i: (place, text) for i, (place, value, _) in found.items() if (text := answer_text(value))}
 
 
 def answer_text(value: Any) -> str:

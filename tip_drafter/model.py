@@ -151,6 +151,24 @@ def build(data: Any, edition: Edition) -> Cable:
     )
 
 
+def answers_by_item(answers: Any, edition: Edition) -> dict[str, tuple[str, Any, str]]:
+    """Item id -> (its place, "25.B"; the answer as written; its paragraph's mark) for every
+    item a file's answers cover (a joint answer, "B and C", under each of its letters)."""
+    found: dict[str, tuple[str, Any, str]] = {}
+    if not isinstance(answers, dict):
+        return found
+    by_number = {str(k): v for k, v in answers.items()}
+    for para in edition.paragraphs:
+        entry = by_number.get(str(para.number))
+        if not isinstance(entry, dict):
+            continue
+        for key, value in entry.items():
+            for letter in schema.letters_of(str(key)) or []:
+                if (item := para.item(letter)) is not None:
+                    found[item.id] = (f"{para.number}.{letter}", value, str(entry.get("mark", "")))
+    return found
+
+
 def prose(value: object) -> tuple[str, ...]:
     """Paragraphs of an answer: blank lines separate them, other line breaks are spaces."""
     text = _text(value).replace("\r\n", "\n").replace("\r", "\n")

@@ -16,6 +16,7 @@ from . import editor, schema
 from .edition import Edition, Item, Paragraph, load_edition
 from .errors import TipDraftError
 from .load import flow_list, load
+from .model import answers_by_item
 from .write import refuse_overwrite
 
 PLACEHOLDER = "TBD"
@@ -154,7 +155,7 @@ def _mark_unreviewed(answers: Any, old_year: int) -> int:
 
 def _map_answers(data: Any, old: Edition, new: Edition, report: Draft) -> CommentedMap:
     """The answers moved onto the new edition's paragraphs and letters by item id."""
-    by_id = _answers_by_id(data["answers"], old)
+    by_id = answers_by_item(data["answers"], old)
     placed: set[str] = set()
     answers = CommentedMap()
     for para in new.paragraphs:
@@ -178,21 +179,6 @@ def _map_answers(data: Any, old: Edition, new: Edition, report: Draft) -> Commen
         )
         report.dropped += [f"{v[0]} ({i})" for i, v in dropped]
     return answers
-
-
-def _answers_by_id(answers: Any, old: Edition) -> dict[str, tuple[str, Any, str]]:
-    """Old item id -> (old place "25.B", the answer, the paragraph's mark)."""
-    found: dict[str, tuple[str, Any, str]] = {}
-    for para in old.paragraphs:
-        entry = answers.get(para.number)
-        if not isinstance(entry, dict):
-            continue
-        for key, value in entry.items():
-            for letter in schema.letters_of(str(key)) or []:
-                item = para.item(letter)
-                if item is not None:
-                    found[item.id] = (f"{para.number}.{letter}", value, str(entry.get("mark", "")))
-    return found
 
 
 def _place(
