@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import schema
+from . import layout, schema
+from .model import julian_day
 
-MARKER = re.compile(r"^\S.{0,9} \d{8} \d{3}(?:\.\d+)? OF \d{3}$")
 CLASS_LINE = re.compile(
     r"^(?P<word>UNCLAS|C O N F I D E N T I A L|S E C R E T|CONFIDENTIAL|SECRET)\s+"
     r"(?:SECTION\s+\d+\s+OF\s+\d+\s+)?(?P<post>.+?)\s+(?P<serial>\d{6})$"
@@ -96,7 +96,7 @@ def blocks(lines: list[tuple[int, str]], cable: Cable) -> list[Block]:
         current = []
 
     for number, line in lines:
-        if MARKER.match(line.strip()):
+        if layout.MARKER.match(line.strip()):
             close()
             marker_between = True
             cable.notes.append(f"line {number}: page marker removed")
@@ -228,9 +228,7 @@ def _check_de_line(h: dict[str, Any], env: dict[str, Any], cable: Cable) -> None
     """The DE line's serial and day of the year agree with the header, or the user hears of it."""
     if "julian" not in env or "date_time_group" not in env:
         return
-    from .model import _julian
-
-    if _julian(env["date_time_group"]) != env["julian"]:
+    if julian_day(env["date_time_group"]) != env["julian"]:
         cable.warnings.append(
             f"line {env['de_line']}: the DE line's day and time {env['julian']} do not match the date-time group {env['date_time_group']}"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -26,11 +27,6 @@ class Laid:
 
     lines: tuple[str, ...]
     pages: int
-
-    @property
-    def text(self) -> str:
-        """The lines joined, ending in one newline."""
-        return "\n".join(self.lines) + "\n"
 
 
 def wrap(text: str, width: int, keep_first: bool = False) -> list[str]:
@@ -80,6 +76,11 @@ def paginate(lines: list[str], settings: Settings, marker: str) -> Laid:
             out += ["", marker.format(page=number, pages=total), ""]
         out += page
     return Laid(tuple(out), total)
+
+
+# Any post's page marker, as this layout writes it and as archives print it
+# ("BRUSSELS 00000244 002 OF 009", "PORT AU PR 00000199 001.2 OF 010").
+MARKER = re.compile(r"^\S.{0,9} \d{8} \d{3}(?:\.\d+)? OF \d{3}$")
 
 
 def marker_format(post: str, serial: int) -> str:

@@ -132,7 +132,7 @@ def build(data: Any, edition: Edition) -> Cable:
         country_code=_text(cable["country_code"]),
         serial=cable["serial"] if isinstance(cable["serial"], int) else 0,  # 0: a draft's placeholder
         date_time_group=_text(cable["date_time_group"]),
-        julian=_julian(_text(cable["date_time_group"])),
+        julian=julian_day(_text(cable["date_time_group"])),
         year=edition.report_year,
         precedence=str(cable["precedence"]),
         classification=level,
@@ -182,7 +182,7 @@ def _text(value: object) -> str:
     return to_ascii(str(value).strip()) if value is not None else ""
 
 
-def _julian(dtg: str) -> str:
+def julian_day(dtg: str) -> str:
     """The DE line's day of the year and time, from the date-time group: 201555Z FEB 09 -> 0511555
     (a draft's placeholder stays as it is)."""
     if not re.match(schema.DTG_PATTERN, dtg):

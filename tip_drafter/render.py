@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -92,10 +91,16 @@ class Renderer:
     def html(self, cable: Cable, rendered: Rendered, banner: str, paper: str = "Letter") -> str:
         """The printable HTML page: the laid-out cable, one line per line box, with a
         bookmark on the first line of every numbered paragraph."""
-        marker = re.compile(layout.marker_format(cable.post, cable.serial).split(" {")[0] + r" \d{3} OF \d{3}$")
         blocks = _blocks(rendered.lines, _bookmarks(cable, rendered.lines))
         return self._render(
-            self.html_env, HTML_PAGE, cable=cable, rendered=rendered, banner=banner, paper=paper, blocks=blocks, marker=marker
+            self.html_env,
+            HTML_PAGE,
+            cable=cable,
+            rendered=rendered,
+            banner=banner,
+            paper=paper,
+            blocks=blocks,
+            marker=layout.MARKER,
         )
 
     def _render(self, env: jinja2.Environment, name: str, **context: Any) -> str:

@@ -29,11 +29,6 @@ class Report:
         """Only the errors."""
         return [d for d in self.diagnostics if d.severity == ERROR]
 
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        """Only the warnings."""
-        return [d for d in self.diagnostics if d.severity == WARNING]
-
 
 def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) -> Report:
     """Run every rule on ``doc``; the edition is read from the file's ``edition`` key.
