@@ -13,7 +13,7 @@ from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, UsageErro
 from .load import Document, UnreadableFile, load
 from .model import Cable, build
 from .render import Rendered, bundled_templates, renderer_for
-from .validate import Report, validate
+from .validate import Validation, validate
 
 COUNTRIES = Path("countries")
 FORMATS = ("txt", "pdf", "html")
@@ -42,7 +42,7 @@ class Checked:
     logical cable and its rendered text, which the lint has read."""
 
     document: Document | None
-    report: Report
+    report: Validation
     cable: Cable | None = None
     rendered: Rendered | None = None
 
@@ -108,7 +108,7 @@ def check(path: Path, options: Options | None = None) -> Checked:
     try:
         document = load(path)
     except UnreadableFile as exc:
-        return Checked(None, Report(exc.diagnostics, None))
+        return Checked(None, Validation(exc.diagnostics, None))
     report = validate(document, options.editions, options.draft)
     if report.edition is None or report.errors:
         return Checked(document, report)

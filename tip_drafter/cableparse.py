@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import layout, schema
+from . import country_format, layout
 from .model import julian_day
 
 CLASS_LINE = re.compile(
@@ -21,7 +21,7 @@ ADDRESSEE = re.compile(
 )
 STARTS_PARAGRAPH = re.compile(r"^(?:--\s*[A-Z]\.\s|\d+\.\s+\((?:U|SBU|C|S)\)\s)")
 PASS_START = re.compile(r"^(?:[A-Z]+ )?(?:PASS|FOR)\b")
-LETTER_WORD = {letter: word for word, letter in schema.PRECEDENCE.items()}
+LETTER_WORD = {letter: word for word, letter in country_format.PRECEDENCE.items()}
 CLASSIFIED = {
     "C O N F I D E N T I A L": "CONFIDENTIAL",
     "S E C R E T": "SECRET",

@@ -178,12 +178,12 @@ def schema_command(
 
     Example: tipdraft schema --edition 2009 -o schemas/2009.schema.json
     """
-    from . import editor
+    from . import schema
     from .edition import load_edition
 
     loaded = _run(lambda: load_edition(edition, editions or ()))
-    target = output or _run(lambda: editor.default_path(edition))
-    _run(lambda: editor.write_schema(loaded, target))
+    target = output or _run(lambda: schema.default_path(edition))
+    _run(lambda: schema.write_schema(loaded, target))
     console.info(f"wrote {target}")
 
 

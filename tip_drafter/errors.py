@@ -22,6 +22,7 @@ class Diagnostic:
     where: str
     message: str
     code: str = ""  # a machine-readable kind, for the few that callers act on
+    pointer: str = ""  # the value's JSON pointer (RFC 6901) in the file, where the format found it
 
     def format(self) -> str:
         """Render GCC style: ``FILE:LINE:COL: error: para 25.E: answer is empty``, on one line

@@ -13,7 +13,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import cableparse, editor, schema
+from . import cableparse, country_format, write
 from .cableparse import Block
 from .edition import Edition, available_editions, load_edition
 from .errors import UsageError
@@ -204,7 +204,7 @@ def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
 
 
 def _higher(a: str, b: str) -> str:
-    return a if schema.PORTION_RANK.get(a, -1) >= schema.PORTION_RANK.get(b, -1) else b
+    return a if country_format.PORTION_RANK.get(a, -1) >= country_format.PORTION_RANK.get(b, -1) else b
 
 
 def _signature(rest: list[Block]) -> str:
@@ -278,7 +278,7 @@ def _framing(kind: str, default: str, mark: str, paragraphs: list[str]) -> Comme
     elif kind == "hours":
         intro, _, rest = text.partition(":")
         employees = [e.strip() for e in rest.rstrip(" .").split(";")]
-        if len(paragraphs) == 1 and all(re.match(schema.HOURS_PATTERN, e) for e in employees):
+        if len(paragraphs) == 1 and all(re.match(country_format.HOURS_PATTERN, e) for e in employees):
             out["intro"] = intro.strip()
             out["employees"] = CommentedSeq(employees)
         else:
@@ -367,7 +367,7 @@ def import_file(
         country = str(result.data["cable"].get("country", "")).lower()
         output = Path("countries") / f"{'-'.join(re.findall(r'[a-z0-9]+', country)) or cable.stem.lower()}.yaml"
     refuse_overwrite(output, force)
-    editor.write_country(result.data, output, chosen)
+    write.write_country(result.data, output, chosen)
     return output, result
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import schema
+from . import country_format
 from .charset import to_ascii
 from .edition import Edition
 
@@ -81,12 +81,12 @@ class Cable:
     @property
     def precedence_letter(self) -> str:
         """O for IMMEDIATE, P for PRIORITY, R for ROUTINE."""
-        return schema.PRECEDENCE[self.precedence]
+        return country_format.PRECEDENCE[self.precedence]
 
     @property
     def classification_word(self) -> str:
         """How the classification line opens: UNCLAS, or the classified word spaced out."""
-        if schema.CLASSIFICATIONS[self.classification] < schema.CLASSIFICATIONS["CONFIDENTIAL"]:
+        if country_format.CLASSIFICATIONS[self.classification] < country_format.CLASSIFICATIONS["CONFIDENTIAL"]:
             return "UNCLAS"
         return " ".join(self.classification)
 
@@ -105,9 +105,9 @@ class Cable:
         """The date-time group as a W3C date: 201555Z FEB 09 -> 2009-02-20T15:55:00Z (a draft
         without one: the first of January of the report's year)."""
         d = self.date_time_group
-        if not re.match(schema.DTG_PATTERN, d):
+        if not re.match(country_format.DTG_PATTERN, d):
             return f"{self.year}-01-01T00:00:00Z"
-        month = schema.MONTHS.index(d[8:11]) + 1
+        month = country_format.MONTHS.index(d[8:11]) + 1
         return f"20{d[12:14]}-{month:02d}-{d[0:2]}T{d[2:4]}:{d[4:6]}:00Z"
 
     @property
@@ -163,7 +163,7 @@ def answers_by_item(answers: Any, edition: Edition) -> dict[str, tuple[str, Any,
         if not isinstance(entry, dict):
             continue
         for key, value in entry.items():
-            for letter in schema.letters_of(str(key)) or []:
+            for letter in country_format.letters_of(str(key)) or []:
                 if (item := para.item(letter)) is not None:
                     found[item.id] = (f"{para.number}.{letter}", value, str(entry.get("mark", "")))
     return found
@@ -185,10 +185,10 @@ def _text(value: object) -> str:
 def julian_day(dtg: str) -> str:
     """The DE line's day of the year and time, from the date-time group: 201555Z FEB 09 -> 0511555
     (a draft's placeholder stays as it is)."""
-    if not re.match(schema.DTG_PATTERN, dtg):
+    if not re.match(country_format.DTG_PATTERN, dtg):
         return dtg
     day, time, month, year = int(dtg[0:2]), dtg[2:6], dtg[8:11], 2000 + int(dtg[12:14])
-    date = dt.date(year, schema.MONTHS.index(month) + 1, day)
+    date = dt.date(year, country_format.MONTHS.index(month) + 1, day)
     return f"{date.timetuple().tm_yday:03d}{time}"
 
 
@@ -223,11 +223,11 @@ def _questionnaire(answers: Any, edition: Edition) -> tuple[Section, ...]:
         value = by_number.get(para.number)
         if value is None:
             continue
-        keyed = [(schema.letters_of(str(k)), v) for k, v in value.items() if k not in ("mark", "heading")]
+        keyed = [(country_format.letters_of(str(k)), v) for k, v in value.items() if k not in ("mark", "heading")]
         order = [i.letter for i in para.items]
         keyed.sort(key=lambda kv: order.index(kv[0][0]) if kv[0] else 0)
         heading = _text(value.get("heading")) or para.title
-        items = tuple(Answer(schema.letters_label(letters or []), _answer(v)) for letters, v in keyed)
+        items = tuple(Answer(country_format.letters_label(letters or []), _answer(v)) for letters, v in keyed)
         sections.append(Section(para.number, _text(value.get("mark")), heading, answers=items))
     return tuple(sections)
 

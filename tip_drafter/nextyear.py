@@ -12,7 +12,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import editor, schema
+from . import country_format, write
 from .edition import Edition, Item, Paragraph, load_edition
 from .errors import TipDraftError
 from .load import flow_list, load
@@ -55,7 +55,7 @@ def new_draft(
     report.carried = _mark_unreviewed(data["answers"], old.report_year)
     if new.name != old.name:
         data["answers"] = _map_answers(data, old, new, report)
-    editor.write_country(data, output, new)
+    write.write_country(data, output, new)
     return report
 
 
@@ -76,7 +76,7 @@ def skeleton(edition_name: str, country: str, output: Path, editions: Sequence[P
         for item in para.items:
             entry[item.letter] = ""
             entry.yaml_add_eol_comment(f"{item.topic}{'' if item.required else ' (optional)'}", item.letter)
-    editor.write_country(data, output, edition)
+    write.write_country(data, output, edition)
     return output
 
 
@@ -169,7 +169,7 @@ def _map_answers(data: Any, old: Edition, new: Edition, report: Draft) -> Commen
             _place(entry, para, item, found, report)
         if entry:
             marks = [v[2] for i in para.items for old_id in new.sources(i) if (v := by_id.get(old_id))]
-            entry.insert(0, "mark", max(marks, key=lambda m: schema.PORTION_RANK.get(m, 0)))
+            entry.insert(0, "mark", max(marks, key=lambda m: country_format.PORTION_RANK.get(m, 0)))
             answers[para.number] = entry
     dropped = [(old_id, v) for old_id, v in by_id.items() if old_id not in placed]
     if dropped:

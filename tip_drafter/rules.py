@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import charset, schema
+from . import charset, country_format
 from .edition import Edition
 from .errors import ERROR, WARNING, Diagnostic
 from .load import Document, item_position, key_name, key_position, value_position
@@ -29,9 +29,9 @@ class Checker:
     found: list[Diagnostic] = field(default_factory=list)
     marks: list[tuple[Position, str, str]] = field(default_factory=list)
 
-    def error(self, pos: Position, where: str, message: str) -> None:
-        """Record an error at ``pos``."""
-        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], ERROR, where, message))
+    def error(self, pos: Position, where: str, message: str, *, code: str = "", pointer: str = "") -> None:
+        """Record an error at ``pos`` (``code``: its kind; ``pointer``: the value's JSON pointer)."""
+        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], ERROR, where, message, code, pointer))
 
     def warn(self, pos: Position, where: str, message: str) -> None:
         """Record a warning at ``pos``."""
@@ -45,9 +45,9 @@ class Checker:
 def cable_rules(c: Checker, cable: Any, edition: Edition | None) -> None:
     """Date-time group, required tags, subject in capitals."""
     dtg = cable.get("date_time_group")
-    if isinstance(dtg, str) and (m := re.match(schema.DTG_PATTERN, dtg.strip())):
+    if isinstance(dtg, str) and (m := re.match(country_format.DTG_PATTERN, dtg.strip())):
         day, hour, minute, month, year = int(m[1]), int(m[2]), int(m[3]), m[4], 2000 + int(m[5])
-        last = calendar.monthrange(year, schema.MONTHS.index(month) + 1)[1]
+        last = calendar.monthrange(year, country_format.MONTHS.index(month) + 1)[1]
         if not 1 <= day <= last or hour > 23 or minute > 59:
             c.error(value_position(cable, "date_time_group"), "cable.date_time_group", f"{dtg!r} is not a real date and time")
     tags = cable.get("tags")
@@ -68,11 +68,11 @@ def classification_rules(c: Checker, cable: Any) -> None:
     """Portions never above the cable; SENSITIVE exactly with FOUO; DECL and Classified By
     exactly when classified."""
     level = cable.get("classification")
-    if not isinstance(level, str) or level not in schema.CLASSIFICATIONS:
+    if not isinstance(level, str) or level not in country_format.CLASSIFICATIONS:
         return
-    rank = schema.CLASSIFICATIONS[level]
+    rank = country_format.CLASSIFICATIONS[level]
     for pos, where, mark in c.marks:
-        if schema.PORTION_RANK[mark] > rank:
+        if country_format.PORTION_RANK[mark] > rank:
             c.error(pos, where, f"portion marked ({mark}) is above the cable's classification {level}: not rendered")
     caveats = cable.get("caveats") if isinstance(cable.get("caveats"), list) else []
     cpos = value_position(cable, "classification")
@@ -80,7 +80,7 @@ def classification_rules(c: Checker, cable: Any) -> None:
         c.error(cpos, "cable.classification", "an SBU (FOR OFFICIAL USE ONLY) cable must carry the SENSITIVE caveat")
     if "SENSITIVE" in caveats and level != FOUO:
         c.error(value_position(cable, "caveats"), "cable.caveats", f"SENSITIVE goes only with {FOUO}, not {level}")
-    classified = rank >= schema.CLASSIFICATIONS["CONFIDENTIAL"]
+    classified = rank >= country_format.CLASSIFICATIONS["CONFIDENTIAL"]
     for key in ("declassify", "classified_by"):
         if classified and key not in cable:
             c.error(cpos, f"cable.{key}", f"a {level} cable needs {key!r}")
@@ -118,7 +118,7 @@ def order_rules(c: Checker, answers: Any, order: dict[int, list[str]]) -> None:
         para = answers[number]
         if not isinstance(para, dict):
             continue
-        keys = [(k, letters[0]) for k in para if (letters := schema.letters_of(key_name(k)))]
+        keys = [(k, letters[0]) for k in para if (letters := country_format.letters_of(key_name(k)))]
         ranks = [order[number].index(letter) if letter in order[number] else -1 for _, letter in keys]
         for (key, letter), before, now in zip(keys[1:], ranks, ranks[1:], strict=False):
             if now < before:
@@ -153,7 +153,7 @@ def strings(data: Any) -> Iterator[tuple[str, Position, str]]:
 def place(path: tuple[Any, ...]) -> str:
     """A questionnaire place for a path in the file: ``para 25.B/C``, ``cable.subject``."""
     if len(path) >= 3 and path[0] == "answers":
-        letters = schema.letters_of(key_name(path[2]))
+        letters = country_format.letters_of(key_name(path[2]))
         return f"para {key_name(path[1])}.{'/'.join(letters) if letters else key_name(path[2])}"
     out = ""
     for part in path:

@@ -1,153 +1,48 @@
-"""The country file's format, declared: sections, fields, what each takes, and the cable's vocabularies."""
+"""JSON Schema (draft-07) of a country file for an edition, for editors (yaml-language-server).
+
+Written from the same declarations ``validate`` checks with (``country_format``), so the two
+agree; patterns are ECMA-262, as JSON Schema wants them.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-# Portion marks and classifications, lowest first; a portion may not rank above its cable.
-PORTION_RANK = {"U": 0, "SBU": 1, "C": 2, "S": 3}
-CLASSIFICATIONS = {
-    "UNCLASSIFIED": 0,
-    "UNCLASSIFIED//FOR OFFICIAL USE ONLY": 1,
-    "CONFIDENTIAL": 2,
-    "SECRET": 3,
-}
-# Precedence word -> the letter doubled on the relay line and single before the DTG.
-PRECEDENCE = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
-MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+from .country_format import country_file
+from .edition import Edition
+from .errors import UsageError
 
-DTG_PATTERN = r"^(\d{2})(\d{2})(\d{2})Z (" + "|".join(MONTHS) + r") (\d{2})$"
-HOURS_PATTERN = r"^(?P<employee>.+?)\s*\((?P<grade>[^()]+)\)\s*:\s*(?P<hours>\d+(?:\.\d+)?|TBD)\s+hours?$"
-LETTERS_PATTERN = r"^[A-Z](?:(?:\s*,\s*|\s+and\s+)[A-Z])*$"
+DRAFT = "http://json-schema.org/draft-07/schema#"
+MODELINE = "# yaml-language-server: $schema={}"
 
 
-@dataclass(frozen=True)
-class Field:
-    """One key of a section: what it takes, whether it must be there, what it means."""
-
-    name: str
-    kind: str  # text | integer | list | addressees | choice | mapping | records
-    required: bool
-    doc: str
-    pattern: str = ""
-    choices: tuple[str, ...] = ()
-    hint: str = ""
+def json_schema(edition: Edition) -> dict[str, Any]:
+    """The schema: every section and field as declared, every paragraph and item as the
+    edition lists them (topic labels as descriptions), required items required."""
+    body = country_file(edition).json()
+    return {"$schema": DRAFT, "$id": f"tipdraft-{edition.name}.schema.json", "title": body.pop("description"), **body}
 
 
-def _choice(name: str, required: bool, doc: str, choices: Iterable[str]) -> Field:
-    return Field(name, "choice", required, doc, choices=tuple(choices))
+def write_schema(edition: Edition, path: Path) -> None:
+    """Write the schema as JSON (atomically)."""
+    from .write import atomic_write
+
+    atomic_write(path, (json.dumps(json_schema(edition), indent=2) + "\n").encode("utf-8"))
 
 
-TOP_LEVEL = (
-    Field("edition", "text", True, "the questionnaire edition this file answers, e.g. 2009"),
-    Field("year", "integer", False, "the report year, when it is not the edition's (a draft started from last year's file)"),
-    Field("cable", "mapping", True, "the cable's metadata: header, classification, subject"),
-    Field("transmission", "mapping", False, "routing and addressees, as the communications center sends them"),
-    Field("answers", "mapping", True, "the answers, keyed by paragraph number and letter"),
-    Field("dropped", "records", False, "answer(s) to questions this edition no longer asks: kept here, not printed"),
-    Field("unplaced", "records", False, "piece(s) of an imported cable that fit no field: kept here, not printed"),
-)
-
-CABLE = (
-    Field("post", "text", True, "the sending post as in the FM line, without AMEMBASSY (e.g. BRUSSELS)"),
-    Field("country", "text", True, "the country reported on, in capitals"),
-    Field(
-        "country_code",
-        "text",
-        True,
-        "two-letter country tag, printed last in TAGS",
-        r"^[A-Z]{2}$",
-        hint="two capital letters, e.g. BE",
-    ),
-    Field("serial", "integer", True, "the cable's serial number (244 prints as 000244)"),
-    Field("date_time_group", "text", True, "when sent: DDhhmmZ MON YY", DTG_PATTERN, hint="e.g. 201555Z FEB 09"),
-    _choice("precedence", True, "IMMEDIATE, PRIORITY or ROUTINE", PRECEDENCE),
-    _choice("classification", True, "the cable's overall classification", CLASSIFICATIONS),
-    Field("caveats", "list", False, "caveat lines under the classification line, e.g. SENSITIVE, SIPDIS"),
-    Field("pass", "list", False, "pass and attention lines, e.g. STATE PASS G/TIP"),
-    Field("executive_order", "text", False, "the E.O. number (default 12958)"),
-    Field(
-        "declassify",
-        "text",
-        False,
-        "declassification date of a classified cable (DECL: MM/DD/YYYY)",
-        r"^\d{2}/\d{2}/\d{4}$",
-        hint="MM/DD/YYYY",
-    ),
-    Field("classified_by", "text", False, "who classified a classified cable, and why"),
-    Field("tags", "list", True, "subject tags; the country code is added last"),
-    Field("subject", "text", True, "the subject line, in capitals"),
-    Field("reference", "text", False, "the instruction cable answered, e.g. 2008 SECSTATE 132759"),
-    Field("reference_note", "text", False, "a note printed after REF"),
-    Field("signature", "text", True, "the chief of mission's surname"),
-)
-
-TRANSMISSION = (
-    Field("channel", "text", False, "the channel and sequence line, e.g. VZCZCXRO8220"),
-    Field("relays", "list", False, "relay stations on the precedence line"),
-    Field("station", "text", True, "the originating station in the DE line, e.g. RUEHBS"),
-    Field("sender", "text", False, "the FM line (default AMEMBASSY <post>)"),
-    Field("to", "addressees", True, "action addressees"),
-    Field("info", "addressees", False, "information addressees"),
-)
-
-ADDRESSEE = (
-    Field("routing", "text", True, "routing indicator, e.g. RUEHC", r"^[A-Z]{4,8}$", hint="4-8 capital letters"),
-    Field("address", "text", True, "the addressee, e.g. SECSTATE WASHDC"),
-    Field("serial", "text", False, "per-addressee serial of a State post, 4 digits", r"^\d{1,4}$", hint="up to 4 digits"),
-    _choice("precedence", False, "this addressee's precedence, if not the cable's", PRECEDENCE),
-)
-
-MARK = _choice("mark", True, "portion marking: U, SBU, C or S", PORTION_RANK)
-
-# Fields of a framing paragraph, by its kind in the edition.
-FRAMING = {
-    "contact": (
-        MARK,
-        Field("name", "text", False, "the point of contact's name (required unless text is given)"),
-        Field("title", "text", False, "their job title"),
-        Field("email", "text", False, "their e-mail address", r"^[^@\s]+@[^@\s]+$", hint="name@host"),
-        Field("phone", "text", False, "their office phone"),
-        Field("text", "text", False, "the paragraph as printed (default: written from the fields)"),
-    ),
-    "hours": (
-        MARK,
-        Field("intro", "text", False, "the sentence before the list, e.g. Hours spent by Embassy X ..."),
-        Field(
-            "employees",
-            "list",
-            False,
-            "one line per employee: Title Name (GRADE): N hours",
-            HOURS_PATTERN,
-            hint="Title Name (GRADE): N hours",
-        ),
-        Field("text", "text", False, "the paragraph as printed, when the lines do not follow the form"),
-    ),
-    "text": (MARK, Field("text", "text", False, "the line as printed (default: the edition's)")),
-}
-
-PARAGRAPH = (
-    MARK,
-    Field("heading", "text", False, "the title as the post printed it (default: the edition's)"),
-)
-
-ANSWER = (
-    Field("text", "text", False, "the answer: one or more paragraphs of prose"),
-    Field("to_follow", "text", False, "a note that data will follow later, printed in brackets first"),
-    Field("carried_over", "text", False, "the year this answer was carried over from; remove once reviewed"),
-)
+def modeline(schema_path: Path, country_file: Path) -> str:
+    """The first line of a country file that points an editor at the schema (relative to
+    the country file, as yaml-language-server resolves it)."""
+    relative = os.path.relpath(schema_path.resolve(), country_file.resolve().parent)
+    return MODELINE.format(Path(relative).as_posix())
 
 
-def letters_of(key: str) -> list[str] | None:
-    """The letters an answer key covers: ``"B and C"`` -> ``["B", "C"]``; None if not a letter key."""
-    if not re.match(LETTERS_PATTERN, key.strip()):
-        return None
-    return re.findall(r"[A-Z]", key)
-
-
-def letters_label(letters: list[str]) -> str:
-    """How a cable prints several letters: ``B. and C.``, ``A., B. and C.``."""
-    dotted = [f"{letter}." for letter in letters]
-    return dotted[0] if len(dotted) == 1 else ", ".join(dotted[:-1]) + " and " + dotted[-1]
+def default_path(edition: str) -> Path:
+    """Where ``tipdraft schema`` writes: ``schemas/<edition>.schema.json``."""
+    if not re.fullmatch(r"[\w.-]{1,100}", edition):
+        raise UsageError(f"{edition!r} is not an edition name")
+    return Path("schemas") / f"{edition}.schema.json"

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError, UsageError
+
+if TYPE_CHECKING:
+    from .edition import Edition
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -71,3 +76,20 @@ def pdf_bytes(job: PdfJob) -> tuple[bytes, list[str]]:
     from . import pdf
 
     return pdf.write_pdf(job)
+
+
+def write_country(data: Any, output: Path, edition: Edition) -> None:
+    """Write a country file tipdraft made: comments kept, a schema modeline first (the
+    schema written to schemas/ if it is not there yet), atomically."""
+    from .load import CountryYAML
+    from .schema import default_path, modeline, write_schema
+
+    schema_path = default_path(edition.name)
+    if not schema_path.exists():
+        write_schema(edition, schema_path)
+    buffer = io.StringIO()
+    CountryYAML().dump(data, buffer)
+    lines = buffer.getvalue().split("\n")
+    if lines and lines[0].startswith("# yaml-language-server:"):
+        lines = lines[1:]
+    atomic_write(output, "\n".join([modeline(schema_path, output), *lines]).encode("utf-8"))
