@@ -227,7 +227,8 @@ class QuestionnaireParagraph(Kind):
         present = [
             {
                 "not": {
-                    "propertyNames": {"not": {"pattern": rf"^(?:[{letters}]{SEPARATOR})*{i.letter}(?:{SEPARATOR}[{letters}])*$"}}
+                    "type": "object",
+                    "propertyNames": {"not": {"pattern": rf"^(?:[{letters}]{SEPARATOR})*{i.letter}(?:{SEPARATOR}[{letters}])*$"}},
                 }
             }
             for i in self.para.items

@@ -83,7 +83,7 @@ def _marks(c: Checker, data: Any, edition: Edition) -> None:
                 f"no portion mark: printed as ({frame.mark}), the questionnaire's default (add mark: U, SBU, C or S)",
             )
             c.marks.append((pos, frame.id, frame.mark))
-        elif value["mark"] in PORTION_RANK:
+        elif isinstance(value["mark"], str) and value["mark"] in PORTION_RANK:
             c.marks.append((value_position(value, "mark"), frame.id, value["mark"]))
     answers = data.get("answers")
     for key, para in answers.items() if isinstance(answers, dict) else ():
