@@ -17,6 +17,7 @@ from . import cableparse, country_format, write
 from .cableparse import Block
 from .edition import Edition, available_editions, load_edition
 from .errors import UsageError
+from .framing import KINDS
 from .load import flow_list
 from .write import refuse_overwrite
 
@@ -30,11 +31,6 @@ QUESTION_STYLES = (
 ITEM = re.compile(r"^(?:--\s*)?(?:(\d+)\s*\.?\s*)?([A-Z])[.)]((?:\s*(?:,|and|&)\s*[A-Z][.)])*)(?:\s+(.*))?$")
 SIGNATURE = re.compile(r"[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2}\s*\.?")
 TO_FOLLOW = re.compile(r"^\(([^()a-z]{12,})\)\s*(.*)$")
-ROLES = (
-    ("contact", re.compile(r"\bPOC\b|point of contact|contact", re.I)),
-    ("hours", re.compile(r"\bhours\b", re.I)),
-    ("begin", re.compile(r"begin text", re.I)),
-)
 
 
 @dataclass
@@ -194,13 +190,10 @@ def _is_heading(text: str) -> bool:
 
 
 def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
-    """Which framing paragraph a numbered paragraph before the answers is."""
-    wanted = {f.id: f.kind for f in edition.framing}
-    for role, pattern in ROLES:
-        for frame_id, kind in wanted.items():
-            if frame_id not in taken and (frame_id == role or kind == role) and pattern.search(text):
-                return frame_id
-    return None
+    """Which framing paragraph a numbered paragraph before the answers is (the first free one
+    whose kind recognises it)."""
+    free = [f for f in edition.framing if f.id not in taken]
+    return next((f.id for f in free if KINDS[f.kind].recognises(text, f.default)), None)
 
 
 def _higher(a: str, b: str) -> str:
@@ -267,25 +260,7 @@ def _addressee(a: dict[str, str], precedence: str) -> CommentedMap:
 
 
 def _framing(kind: str, default: str, mark: str, paragraphs: list[str]) -> CommentedMap:
-    out = CommentedMap()
-    if mark:
-        out["mark"] = mark
-    text = "\n\n".join(paragraphs)
-    if kind == "contact":
-        if email := re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text):
-            out["email"] = email[0]
-        out["text"] = _literal(paragraphs)
-    elif kind == "hours":
-        intro, _, rest = text.partition(":")
-        employees = [e.strip() for e in rest.rstrip(" .").split(";")]
-        if len(paragraphs) == 1 and all(re.match(country_format.HOURS_PATTERN, e) for e in employees):
-            out["intro"] = intro.strip()
-            out["employees"] = CommentedSeq(employees)
-        else:
-            out["text"] = _literal(paragraphs)
-    elif text != default:
-        out["text"] = _literal(paragraphs)
-    return out
+    return CommentedMap([*([("mark", mark)] if mark else []), *KINDS[kind].imported(paragraphs, default, _literal)])
 
 
 def _answers(g: Gathered, edition: Edition) -> CommentedMap:

@@ -10,6 +10,7 @@ from typing import Any
 from . import country_format
 from .charset import to_ascii
 from .edition import Edition
+from .framing import KINDS
 
 
 @dataclass(frozen=True)
@@ -198,22 +199,10 @@ def _framing(data: Any, edition: Edition) -> tuple[Section, ...]:
         value = data.get(frame.id)
         if value is None:
             continue
-        body = _framing_text(frame.kind, value, frame.default, data["cable"])
+        body = KINDS[frame.kind].printed(value, frame.default, _text(data["cable"]["post"]))
         mark = _text(value.get("mark")) or frame.mark  # validation warned of a missing one
         sections.append(Section(len(sections) + 1, mark, frame.title, prose(body)))
     return tuple(sections)
-
-
-def _framing_text(kind: str, value: Any, default: str, cable: Any) -> str:
-    if kind == "hours" and "text" not in value:
-        entries = "; ".join(_text(e) for e in value["employees"])
-        return f"{_text(value['intro'])}: {entries}."
-    if kind == "contact" and "text" not in value:
-        who = " ".join(_text(value.get(k)) for k in ("title", "name") if value.get(k))
-        reach = [f"{label}: {_text(value[k])}" for k, label in (("email", "Email"), ("phone", "Office")) if value.get(k)]
-        opening = f"POC for {_text(cable['post']).title()} is {who}."
-        return f"{opening} {'; '.join(reach)}." if reach else opening
-    return _text(value.get("text")) or default
 
 
 def _questionnaire(answers: Any, edition: Edition) -> tuple[Section, ...]:

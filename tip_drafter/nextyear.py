@@ -3,7 +3,6 @@ every answer over, marked unreviewed, onto the new questionnaire's numbering."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from . import country_format, write
 from .edition import Edition, Item, Paragraph, load_edition
 from .errors import TipDraftError
+from .framing import KINDS
 from .load import flow_list, load
 from .model import answers_by_item
 from .write import refuse_overwrite
@@ -51,7 +51,7 @@ def new_draft(
         data.insert(list(data).index("edition") + 1, "year", year)
     elif "year" in data:
         del data["year"]
-    _move_on(data, old.report_year, year, report)
+    _move_on(data, old, year, report)
     report.carried = _mark_unreviewed(data["answers"], old.report_year)
     if new.name != old.name:
         data["answers"] = _map_answers(data, old, new, report)
@@ -67,7 +67,7 @@ def skeleton(edition_name: str, country: str, output: Path, editions: Sequence[P
     data["edition"] = edition.name
     data["cable"] = _blank_cable(country.upper(), edition)
     for frame in edition.framing:
-        data[frame.id] = CommentedMap([("mark", frame.mark), *_blank_framing(frame.kind)])
+        data[frame.id] = CommentedMap([("mark", frame.mark), *KINDS[frame.kind].blank()])
         data.yaml_set_comment_before_after_key(frame.id, before=f"{frame.title}")
     answers = data["answers"] = CommentedMap()
     for para in edition.paragraphs:
@@ -80,10 +80,14 @@ def skeleton(edition_name: str, country: str, output: Path, editions: Sequence[P
     return output
 
 
-def _move_on(data: Any, old_year: int, year: int, report: Draft) -> None:
+def _move_on(data: Any, old: Edition, year: int, report: Draft) -> None:
     """Clear or move on what belongs to last year's cable."""
-    _move_cable_on(data.get("cable"), old_year, year, report)
+    _move_cable_on(data.get("cable"), old.report_year, year, report)
     _move_envelope_on(data, report)
+    for frame in old.framing:
+        value = data.get(frame.id)
+        if isinstance(value, dict) and KINDS[frame.kind].move_on(value):
+            report.cleared.append(frame.id)
 
 
 def _move_cable_on(cable: Any, old_year: int, year: int, report: Draft) -> None:
@@ -109,12 +113,6 @@ def _move_envelope_on(data: Any, report: Draft) -> None:
             serials = [a.pop("serial") for a in transmission.get(kind) or () if isinstance(a, dict) and "serial" in a]
             if serials:
                 report.cleared.append(f"transmission.{kind} serials")
-    hours = data.get("hours")
-    if isinstance(hours, dict) and isinstance(hours.get("employees"), list):
-        employees = hours["employees"]
-        for i, line in enumerate(employees):  # in place: comments between the lines stay
-            employees[i] = re.sub(r":\s*[\d.]+\s+hours?$", f": {PLACEHOLDER} hours", str(line))
-        report.cleared.append("hours")
 
 
 def _delete(mapping: CommentedMap, key: str) -> None:
@@ -215,14 +213,3 @@ def _blank_cable(country: str, edition: Edition) -> CommentedMap:
         reference=edition.instruction or f"[insert the {edition.report_year} instruction cable]",
         signature=PLACEHOLDER,
     )
-
-
-def _blank_framing(kind: str) -> list[tuple[str, Any]]:
-    if kind == "contact":
-        return [("name", PLACEHOLDER), ("title", PLACEHOLDER), ("email", PLACEHOLDER), ("phone", PLACEHOLDER)]
-    if kind == "hours":
-        return [
-            ("intro", "Hours spent by Embassy TBD preparing this report by employee"),
-            ("employees", CommentedSeq([f"{PLACEHOLDER} ({PLACEHOLDER}): {PLACEHOLDER} hours"])),
-        ]
-    return []
