@@ -255,32 +255,38 @@ class Answers(Kind):
         if not isinstance(value, dict):
             at.error(f"expected a mapping of paragraphs, found {describe(value)}", "type")
             return
-        numbers = ", ".join(str(p.number) for p in self.edition.paragraphs)
-        seen: set[int] = set()
-        for key in value:
-            para = self.edition.paragraph(number) if (number := paragraph_number(key)) is not None else None
-            here = at.key(value, key, f"para {key_name(key)}")
-            if para is None:
-                message = f"the {self.edition.name} questionnaire has no paragraph {key_name(key)!r} (it has {numbers})"
-                Place(at.out, here.key_pos or here.pos, here.where, here.pointer).error(message, "unknown-key")
-                continue
-            seen.add(para.number)
-            QuestionnaireParagraph(para).check(
-                value[key], Place(at.out, here.pos, f"para {para.number}", here.pointer, here.key_pos)
-            )
+        seen = {self._paragraph(value, key, at) for key in value}
         for para in self.edition.paragraphs:
-            if para.number not in seen and any(i.required for i in para.items):
-                where = Place(at.out, at.key_pos or at.pos, f"para {para.number}", (*at.pointer, str(para.number)))
-                where.error(f"paragraph is missing ({para.title})", "required")
+            if para.number not in seen and _asks(para):
+                missing = Place(at.out, at.key_pos or at.pos, f"para {para.number}", (*at.pointer, str(para.number)))
+                missing.error(f"paragraph is missing ({para.title})", "required")
+
+    def _paragraph(self, value: Any, key: Any, at: Place) -> int | None:
+        """Check one paragraph; its number, if the edition has it."""
+        number = paragraph_number(key)
+        para = self.edition.paragraph(number) if number is not None else None
+        here = at.key(value, key, f"para {key_name(key)}")
+        if para is None:
+            numbers = ", ".join(str(p.number) for p in self.edition.paragraphs)
+            message = f"the {self.edition.name} questionnaire has no paragraph {key_name(key)!r} (it has {numbers})"
+            here.on_key().error(message, "unknown-key")
+            return None
+        QuestionnaireParagraph(para).check(value[key], Place(at.out, here.pos, f"para {para.number}", here.pointer, here.key_pos))
+        return para.number
 
     def json(self) -> Json:
         """Paragraph numbers as patterns (YAML keys are numbers; JSON names are text)."""
         return {
             "type": "object",
             "patternProperties": {f"^{p.number}$": QuestionnaireParagraph(p).json() for p in self.edition.paragraphs},
-            "required": [str(p.number) for p in self.edition.paragraphs if any(i.required for i in p.items)],
+            "required": [str(p.number) for p in self.edition.paragraphs if _asks(p)],
             "additionalProperties": False,
         }
+
+
+def _asks(para: Paragraph) -> bool:
+    """Whether a paragraph has a required item (and so must be there)."""
+    return any(i.required for i in para.items)
 
 
 def paragraph_number(key: object) -> int | None:

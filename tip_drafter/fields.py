@@ -75,6 +75,10 @@ class Place:
         pos = self.key_pos if at_key and self.key_pos else self.pos
         self.out.error(pos, self.where, message, code=code, pointer=json_pointer(self.pointer))
 
+    def on_key(self) -> Place:
+        """This place, located at the key that holds the value (for a key that is wrong itself)."""
+        return Place(self.out, self.key_pos or self.pos, self.where, self.pointer)
+
     def key(self, mapping: Any, key: Any, where: str) -> Place:
         """The place of the value under ``key``."""
         return Place(self.out, value_position(mapping, key), where, (*self.pointer, key_name(key)), key_position(mapping, key))
@@ -126,6 +130,11 @@ class Kind:
         return {"anyOf": [fragment, {"type": "string", "pattern": PLACEHOLDER}]}
 
 
+def _whole_number(value: object) -> bool:
+    """An int that is not a yes/no value (YAML's ``true`` is a bool, and a bool is an int)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class Text(Kind):
     """Text that prints: not blank, and in ``pattern``'s form if one is given."""
@@ -137,10 +146,9 @@ class Text(Kind):
 
     def check(self, value: Any, at: Place) -> None:
         """Text (or, with ``numbers``, a whole number), with something that prints, in form."""
-        if self.numbers and isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            at.error(f'expected text, found {describe(value)}: put it in quotes ("{value}")', "type")
+        if _whole_number(value):
+            if not self.numbers:
+                at.error(f'expected text, found {describe(value)}: put it in quotes ("{value}")', "type")
         elif not isinstance(value, str):
             at.error(f"expected text, found {describe(value)}", "type")
         elif not self.blank and is_blank(value):
@@ -163,7 +171,7 @@ class Number(Kind):
 
     def check(self, value: Any, at: Place) -> None:
         """An integer of 1 or more (not a yes/no value)."""
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        if not _whole_number(value) or value < 1:
             at.error(f"expected a positive whole number, found {describe(value)}", "type")
 
     def json(self) -> Json:
@@ -259,12 +267,13 @@ class Record(Kind):
             here = at.key(value, key, join(at.where, name))
             if name in self.keys:
                 self.keys[name].kind.validate(value[key], here)
-            elif self.open:
-                continue
-            elif others is None or not others(key, here):
+            elif not self.open and not (others and others(key, here)):
                 Place(at.out, here.key_pos or at.pos, at.where, here.pointer).error(
                     f"unknown key {name!r}{suggest(name, self.keys)}", "unknown-key"
                 )
+        self._missing(value, at)
+
+    def _missing(self, value: Any, at: Place) -> None:
         for name in self.required():
             if name not in value:
                 f = self.keys[name]

@@ -73,29 +73,33 @@ def _marks(c: Checker, data: Any, edition: Edition) -> None:
     one prints the edition's default, with a warning."""
     for frame in edition.framing:
         value = data.get(frame.id)
-        if not isinstance(value, dict):
-            continue
-        if "mark" not in value:
+        if isinstance(value, dict) and "mark" not in value:
             pos = key_position(data, frame.id)
-            c.warn(
-                pos,
-                frame.id,
-                f"no portion mark: printed as ({frame.mark}), the questionnaire's default (add mark: U, SBU, C or S)",
-            )
+            message = f"no portion mark: printed as ({frame.mark}), the questionnaire's default (add mark: U, SBU, C or S)"
+            c.warn(pos, frame.id, message)
             c.marks.append((pos, frame.id, frame.mark))
-        elif isinstance(value["mark"], str) and value["mark"] in PORTION_RANK:
+        elif _mark(value):
             c.marks.append((value_position(value, "mark"), frame.id, value["mark"]))
-    answers = data.get("answers")
-    for key, para in answers.items() if isinstance(answers, dict) else ():
-        if isinstance(para, dict) and isinstance(para.get("mark"), str) and para["mark"] in PORTION_RANK:
+    for key, para in _mappings(data.get("answers")):
+        if _mark(para):
             c.marks.append((value_position(para, "mark"), f"para {key}", para["mark"]))
+
+
+def _mark(value: Any) -> bool:
+    """Whether ``value`` is a mapping with a valid portion mark."""
+    return isinstance(value, dict) and isinstance(value.get("mark"), str) and value["mark"] in PORTION_RANK
+
+
+def _mappings(value: Any) -> list[tuple[Any, Any]]:
+    """The entries of a mapping whose values are mappings (none if ``value`` is not one)."""
+    return [(k, v) for k, v in value.items() if isinstance(v, dict)] if isinstance(value, dict) else []
 
 
 def _answered_twice(c: Checker, answers: Any, edition: Edition) -> None:
     """A letter under two keys (``B and C`` and ``C``): JSON Schema cannot say this one."""
-    for key, para in answers.items():
+    for key, para in _mappings(answers):
         number = paragraph_number(key)
-        if not isinstance(para, dict) or number is None or edition.paragraph(number) is None:
+        if number is None or edition.paragraph(number) is None:
             continue
         first: dict[str, str] = {}
         for name in (k for k in para if isinstance(k, str)):
@@ -108,8 +112,8 @@ def _answered_twice(c: Checker, answers: Any, edition: Edition) -> None:
 
 def _unreviewed(c: Checker, answers: Any) -> None:
     """An answer carried over from last year and not yet reviewed."""
-    for key, para in answers.items() if isinstance(answers, dict) else ():
-        for name, value in para.items() if isinstance(para, dict) else ():
+    for key, para in _mappings(answers):
+        for name, value in para.items():
             letters = letters_of(name) if isinstance(name, str) else None
             if letters and isinstance(value, dict) and "carried_over" in value:
                 year = value["carried_over"]
