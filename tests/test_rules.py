@@ -246,3 +246,28 @@ def test_a_framing_paragraph_without_a_mark_takes_the_editions_with_a_warning(wr
     ]
     api.render_file(path, tmp_path, api.Options(formats=("txt",)))
     assert "1. (U) POC for Brussels is Political Officer Aaron Jensen." in (tmp_path / "country.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("escape", "char"), [("\\e[31m", "\x1b"), ("\\0", "\x00"), ("\\a", "\x07"), ("\\b", "\x08"), ("\\x7f", "\x7f")]
+)
+def test_a_control_character_is_an_error_at_its_place(write_country: Write, escape: str, char: str) -> None:
+    path = write_country(edited('  subject: "BELGIUM: 2009', f'  subject: "BELGIUM{escape}: 2009'))
+    line, col = position(path, "  subject:")
+    found = [line for line in formatted(path) if ": error: " in line]
+    described = f"{char!r} (U+{ord(char):04X}, a control character)"
+    assert found == [
+        f"{path}:{line}:{col + 11}: error: cable.subject: character {described} has no ASCII form: a cable is plain ASCII"
+    ]
+
+
+def test_a_tab_in_an_answer_prints_as_a_space_with_a_warning(write_country: Write) -> None:
+    path = write_country(
+        edited(
+            "      Information on trafficking in persons is supplied", "      Information on\ttrafficking in persons is supplied"
+        )
+    )
+    found = formatted(path)
+    assert (
+        len(found) == 1 and "warning: para" in found[0] and "'\\t' (U+0009, a control character) is converted to ' '" in found[0]
+    )

@@ -1,4 +1,4 @@
-"""Cables are plain ASCII: convert what has an ASCII form, and say what does not."""
+"""Cables are printable ASCII and line breaks: convert what has an ASCII form, and say what does not."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ PUNCTUATION = {
     "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
     "\u2022": "-", "\u00b7": "-", "\u2044": "/",
 }  # fmt: skip
+# ASCII control characters: a tab is a space in a cable; the others (escape, bell, NUL,
+# backspace, DEL: what a terminal or a printer would act on) have no form in one.
+CONTROLS = {chr(c): None for c in (*range(0x20), 0x7F) if chr(c) not in "\n\r"} | {"\t": " "}
 # Letters that Unicode does not decompose into a base letter and an accent.
 LETTERS = {
     "ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "OE", "œ": "oe",
@@ -33,16 +36,26 @@ class Finding:
 
     @property
     def describe(self) -> str:
-        """``'\u2019' (U+2019 RIGHT SINGLE QUOTATION MARK)``."""
-        name = unicodedata.name(self.char, "unnamed character")
-        return f"{self.char!r} (U+{ord(self.char):04X} {name})"
+        """``'\u2019' (U+2019 RIGHT SINGLE QUOTATION MARK)``, ``'\x1b' (U+001B, a control character)``."""
+        name = unicodedata.name(self.char, "")
+        if not name:
+            name = ", a control character" if unicodedata.category(self.char) == "Cc" else ", an unnamed character"
+        else:
+            name = " " + name
+        return f"{self.char!r} (U+{ord(self.char):04X}{name})"
 
 
 def replacement(char: str) -> str | None:
     """The ASCII text for ``char``: itself if ASCII, a table entry, a letter without its
     accent (``è`` -> ``e``), or None when there is no ASCII form."""
+    if char in CONTROLS:
+        return CONTROLS[char]
     if char.isascii():
         return char
+    if unicodedata.category(char) == "Cc":
+        return None  # C1 controls: no form in a cable
+    if unicodedata.combining(char):
+        return ""  # an accent typed apart from its letter (e + U+0301): the letter stays
     if char in PUNCTUATION or char in LETTERS:
         return PUNCTUATION.get(char, LETTERS.get(char))
     decomposed = unicodedata.normalize("NFKD", char)
@@ -56,8 +69,15 @@ def is_letter(char: str) -> bool:
 
 
 def findings(text: str) -> list[Finding]:
-    """Every non-ASCII character in ``text`` with its ASCII form."""
-    return [Finding(i, ch, replacement(ch)) for i, ch in enumerate(text) if not ch.isascii()]
+    """Every character of ``text`` that a cable cannot carry as it is (non-ASCII, control
+    characters), with its ASCII form."""
+    if text.isascii() and text.isprintable():
+        return []
+    return [Finding(i, ch, replacement(ch)) for i, ch in enumerate(text) if _foreign(ch)]
+
+
+def _foreign(char: str) -> bool:
+    return not char.isascii() or (not char.isprintable() and char not in "\n\r")
 
 
 def to_ascii(text: str) -> str:
@@ -66,6 +86,6 @@ def to_ascii(text: str) -> str:
     Validation refuses text with characters that have no ASCII form, so a valid file never
     reaches the ``?``.
     """
-    if text.isascii():
+    if text.isascii() and text.isprintable():
         return text
-    return "".join(r if (r := replacement(ch)) is not None else "?" for ch in text)
+    return "".join(ch if not _foreign(ch) else r if (r := replacement(ch)) is not None else "?" for ch in text)
