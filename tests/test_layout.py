@@ -3,6 +3,7 @@ marker styling, and the lint read that, never the line's text."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from tip_drafter import api, layout
 from tip_drafter.errors import TemplateProblem
 from tip_drafter.layout import Kind, Line
+from tip_drafter.model import Section
 from tip_drafter.render import Renderer
 
 from conftest import BELGIUM, DATA, ROOT
@@ -60,12 +62,12 @@ def test_each_line_of_belgium_knows_what_it_is(belgium: api.Checked) -> None:
 
 
 def test_wrap_keeps_the_kind_on_the_first_part_and_the_classification_line_whole() -> None:
-    section = api.build  # any object stands in: layout does not look into the section
+    section = Section(23, "SBU", "HEADING", ("words",))
     lines = [
         Line(Kind.CLASSIFICATION, "UNCLAS SECTION 01 OF 08 A POST WITH A LONG NAME 000244"),
         Line(Kind.BLANK, ""),
         Line(Kind.BLANK, ""),
-        Line(Kind.PARAGRAPH, "23. (SBU) words words words words", number=23, section=section),  # type: ignore[arg-type]
+        Line(Kind.PARAGRAPH, "23. (SBU) words words words words", number=23, section=section),
         Line(Kind.TEXT, "   "),
         Line(Kind.ITEM, "-- B. and C. more words here", letter="B"),
         Line(Kind.TEXT, ""),
@@ -73,7 +75,7 @@ def test_wrap_keeps_the_kind_on_the_first_part_and_the_classification_line_whole
     assert layout.wrap(lines, 20) == [
         lines[0],
         layout.BLANK,
-        Line(Kind.PARAGRAPH, "23. (SBU) words", number=23, section=section),  # type: ignore[arg-type]
+        Line(Kind.PARAGRAPH, "23. (SBU) words", number=23, section=section),
         Line(Kind.TEXT, "words words words"),
         layout.BLANK,
         Line(Kind.ITEM, "-- B. and C. more", letter="B"),
@@ -128,3 +130,20 @@ def test_a_kind_call_inside_a_line_is_a_template_problem(tmp_path: Path) -> None
     assert cable is not None
     with pytest.raises(TemplateProblem, match=r"^a kind call must open its line, in '-- '$"):
         Renderer([folder]).text(cable, layout.Settings())
+
+
+def test_a_page_that_ends_between_two_paragraphs_has_one_blank_line_before_its_marker() -> None:
+    lines = [Line(Kind.TEXT, f"line {n}") for n in range(30)]
+    lines[10] = layout.BLANK  # the eleventh line, the last a first page of 12 holds
+    laid = layout.paginate(lines, layout.Settings(lines_per_page=12), "POST {page:03d} OF {pages:03d}")
+    kinds = [line.kind for line in laid.lines]
+    assert [i for i, kind in enumerate(kinds) if kind is Kind.MARKER] == [11, 23]
+    assert laid.lines[9:13] == (Line(Kind.TEXT, "line 9"), layout.BLANK, Line(Kind.MARKER, "POST 002 OF 003"), layout.BLANK)
+    assert not any(a is b is Kind.BLANK for a, b in itertools.pairwise(kinds))
+
+
+def test_belgium_in_short_pages_never_has_two_blank_lines_in_a_row() -> None:
+    cable = api.check(BELGIUM).cable
+    assert cable is not None
+    lines = Renderer().text(cable, layout.Settings(lines_per_page=30)).text.splitlines()
+    assert not [i for i in range(1, len(lines)) if lines[i - 1] == lines[i] == ""]

@@ -94,7 +94,9 @@ def paginate(lines: Sequence[Line], settings: Settings, marker: str) -> Laid:
 
     Every page but the first opens with its marker (``marker`` formatted with ``page`` and
     ``pages``) and a blank line; every page but the last ends with a blank line. So the
-    markers stand every ``lines_per_page`` lines, wherever the text is, mid-sentence too.
+    markers stand every ``lines_per_page`` lines, wherever the text is, mid-sentence too;
+    where a page would end on the blank line between two paragraphs, that blank is the
+    page's last line and its marker stands one line earlier (never two blanks in a row).
     """
     per = settings.lines_per_page
     pages: list[list[Line]] = []
@@ -111,7 +113,8 @@ def paginate(lines: Sequence[Line], settings: Settings, marker: str) -> Laid:
     out: list[Line] = []
     for number, page in enumerate(pages, start=1):
         if number > 1:
-            out += [BLANK, Line(Kind.MARKER, marker.format(page=number, pages=total)), BLANK]
+            ending = [] if out[-1].kind is Kind.BLANK else [BLANK]
+            out += [*ending, Line(Kind.MARKER, marker.format(page=number, pages=total)), BLANK]
         out += page
     return Laid(tuple(out), total)
 
