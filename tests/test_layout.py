@@ -128,7 +128,9 @@ def test_a_kind_call_inside_a_line_is_a_template_problem(tmp_path: Path) -> None
     )
     cable = api.check(BELGIUM).cable
     assert cable is not None
-    with pytest.raises(TemplateProblem, match=r"^a kind call must open its line, in '-- '$"):
+    with pytest.raises(
+        TemplateProblem, match=r"^cable\.txt\.j2: template error: a kind call must open its line, not follow '-- '$"
+    ):
         Renderer([folder]).text(cable, layout.Settings())
 
 

@@ -91,7 +91,8 @@ class LineKinds:
             else:
                 lines.append(Line(Kind.TEXT, raw))
             if self._opening in lines[-1].text:
-                raise TemplateProblem(f"a kind call must open its line, in {lines[-1].text.split(TAG)[0]!r}")
+                before = lines[-1].text.split(TAG)[0]
+                raise TemplateProblem(f"{TEXT_BODY}: template error: a kind call must open its line, not follow {before!r}")
         return lines
 
 
