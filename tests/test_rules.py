@@ -271,3 +271,41 @@ def test_a_tab_in_an_answer_prints_as_a_space_with_a_warning(write_country: Writ
     assert (
         len(found) == 1 and "warning: para" in found[0] and "'\\t' (U+0009, a control character) is converted to ' '" in found[0]
     )
+
+
+def test_a_classification_line_wider_than_the_cable_is_an_error_at_the_post(write_country: Write) -> None:
+    post = "PORT OF SPAIN AND THE ISLANDS OF TRINIDAD AND TOBAGO"
+    path = write_country(edited("  post: BRUSSELS\n", f"  post: {post}\n"))
+    line, col = position(path, post)
+    classification = f"UNCLAS SECTION 01 OF 08 {post} 000244"
+    assert formatted(path) == [
+        f"{path}:{line}:{col}: error: cable.post: makes the classification line {classification!r} 83 characters,"
+        " wider than the cable's width 62: shorten the post or raise --width"
+    ]
+    assert formatted(path, api.Options(settings=api.layout.Settings(width=83))) == []
+
+
+def reordering_templates(tmp_path: Path) -> Path:
+    """A template override that prints paragraph 24 before 23, and 24.B before 24.A."""
+    folder = tmp_path / "house"
+    folder.mkdir()
+    text = (Path(__file__).parent.parent / "templates" / "cable.txt.j2").read_text()
+    sections = "cable.sections[:3] + cable.sections[4:5] + cable.sections[3:4] + cable.sections[5:]"
+    answers = "{% set answers = s.answers[1::-1] + s.answers[2:] if s.number == 24 else s.answers %}"
+    for old, new in (
+        ("{% for s in cable.sections %}", f"{{% for s in {sections} %}}"),
+        ("{% for a in s.answers %}", f"{answers}\n{{% for a in answers %}}"),
+    ):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    (folder / "cable.txt.j2").write_text(text)
+    return folder
+
+
+def test_paragraph_numbers_must_go_up_and_letters_go_in_order(tmp_path: Path) -> None:
+    options = api.Options(template_dirs=[reordering_templates(tmp_path)])
+    line = {number: TEXT.splitlines().index(f"  {number}:") + 1 for number in (23, 24)}
+    assert formatted(BELGIUM, options) == [
+        f"{BELGIUM}:{line[23]}:3: error: para 23: paragraph 23 follows paragraph 24: the numbers must go up",
+        f"{BELGIUM}:{line[24]}:3: error: para 24: item A follows item B: the letters must go in order",
+    ]

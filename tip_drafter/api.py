@@ -115,7 +115,7 @@ def check(path: Path, options: Options | None = None) -> Checked:
     cable = build(document.data, report.edition)
     rendered = renderer_for(tuple(options.template_dirs)).text(cable, options.settings)
     c = rules.Checker(document, options.draft)
-    rules.lint(c, document.data, report.edition, list(rendered.logical), list(rendered.body), options.settings.width)
+    rules.lint(c, document.data, report.edition, rendered.lines, options.settings.width)
     report.diagnostics = sorted(set(report.diagnostics + c.found))
     return Checked(document, report, cable, rendered)
 

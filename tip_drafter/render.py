@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import secrets
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,15 @@ import jinja2
 
 from . import layout
 from .errors import TemplateProblem
-from .model import Cable
+from .layout import Kind, Line
+from .model import Answer, Cable, Section
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"  # where a wheel installs them
 SOURCE_TEMPLATES = Path(__file__).parent.parent / "templates"  # a source checkout
 TEXT_ENVELOPE = "transmission.txt.j2"
 TEXT_BODY = "cable.txt.j2"
 HTML_PAGE = "cable.html.j2"
+TAG = "\x1f"  # opens and closes a line-kind tag in a text template's output (see LineKinds)
 
 
 def bundled_templates() -> Path:
@@ -36,14 +39,61 @@ def renderer_for(template_dirs: tuple[Path, ...]) -> Renderer:
 
 @dataclass(frozen=True)
 class Rendered:
-    """The cable as text (laid out) with its page count, and the logical body lines the
-    template wrote (one line per paragraph) for the lint."""
+    """The cable laid out: its typed lines (envelope, then the body with its page markers),
+    the text they make and the page count."""
 
     text: str
     pages: int
-    lines: tuple[str, ...]
-    body: tuple[str, ...]
-    logical: tuple[str, ...]
+    lines: tuple[Line, ...]
+
+
+class LineKinds:
+    """What the text templates call to say what a line is: a line that opens with
+    ``{{ kind.paragraph(s) }}`` starts numbered paragraph ``s``. Each call prints a tag
+    that the renderer strips when it reads the output back; the tag carries a fresh random
+    key, so no text from a country file can pass for one."""
+
+    def __init__(self) -> None:
+        self._opening = f"{TAG}{secrets.token_hex(8)}:"
+        self._kinds: list[Line] = []
+
+    def classification(self) -> str:
+        """The classification line, which is never wrapped."""
+        return self._tag(Line(Kind.CLASSIFICATION, ""))
+
+    def paragraph(self, section: Section) -> str:
+        """The first line of a numbered paragraph: a bookmark in the PDF."""
+        return self._tag(Line(Kind.PARAGRAPH, "", number=section.number, section=section))
+
+    def item(self, answer: Answer) -> str:
+        """The first line of a lettered item (``B. and C.``: the letter B)."""
+        return self._tag(Line(Kind.ITEM, "", letter=answer.label.split(".", 1)[0]))
+
+    def end(self) -> str:
+        """The closing line."""
+        return self._tag(Line(Kind.END, ""))
+
+    def signature(self) -> str:
+        """The signature."""
+        return self._tag(Line(Kind.SIGNATURE, ""))
+
+    def _tag(self, line: Line) -> str:
+        self._kinds.append(line)
+        return f"{self._opening}{len(self._kinds) - 1}{TAG}"
+
+    def read(self, text: str) -> list[Line]:
+        """The template's output as typed logical lines, the tags stripped."""
+        lines: list[Line] = []
+        for raw in text.splitlines():
+            if raw.startswith(self._opening):
+                number, _, rest = raw[len(self._opening) :].partition(TAG)
+                lines.append(replace(self._kinds[int(number)], text=rest))
+            else:
+                lines.append(Line(Kind.TEXT, raw))
+            if self._opening in lines[-1].text:
+                before = lines[-1].text.split(TAG)[0]
+                raise TemplateProblem(f"{TEXT_BODY}: template error: a kind call must open its line, not follow {before!r}")
+        return lines
 
 
 class Renderer:
@@ -73,25 +123,29 @@ class Renderer:
         the classification line is never wrapped).
         """
         marker = layout.marker_format(cable.post, cable.serial)
-        envelope: list[str] = []
-        if cable.transmission is not None:
-            envelope = layout.wrap(self._render(self.text_env, TEXT_ENVELOPE, cable=cable), sys.maxsize)
         total, laid = 1, None
         for _ in range(4):
-            body = self._render(self.text_env, TEXT_BODY, cable=cable, sections_total=total)
-            laid = layout.paginate(layout.wrap(body, settings.width, keep_first=True), settings, marker)
+            kinds = LineKinds()
+            body = self._render(self.text_env, TEXT_BODY, cable=cable, sections_total=total, kind=kinds)
+            laid = layout.paginate(layout.wrap(kinds.read(body), settings.width), settings, marker)
             if laid.pages == total:
                 break
             total = laid.pages
         assert laid is not None
-        lines = tuple(envelope) + laid.lines
+        lines = (*self._envelope(cable), *laid.lines)
         _ascii_only(lines)
-        return Rendered("\n".join(lines) + "\n", laid.pages, lines, laid.lines, tuple(body.splitlines()))
+        return Rendered("\n".join(line.text for line in lines) + "\n", laid.pages, lines)
+
+    def _envelope(self, cable: Cable) -> list[Line]:
+        """The transmission envelope's lines, not wrapped (none for a cable without one)."""
+        if cable.transmission is None:
+            return []
+        text = self._render(self.text_env, TEXT_ENVELOPE, cable=cable)
+        return layout.wrap((Line(Kind.ENVELOPE, raw) for raw in text.splitlines()), sys.maxsize)
 
     def html(self, cable: Cable, rendered: Rendered, banner: str, paper: str = "Letter") -> str:
         """The printable HTML page: the laid-out cable, one line per line box, with a
-        bookmark on the first line of every numbered paragraph."""
-        blocks = _blocks(rendered.lines, _bookmarks(cable, rendered.lines))
+        bookmark on the first line and on the first line of every numbered paragraph."""
         return self._render(
             self.html_env,
             HTML_PAGE,
@@ -99,8 +153,7 @@ class Renderer:
             rendered=rendered,
             banner=banner,
             paper=paper,
-            blocks=blocks,
-            marker=layout.MARKER,
+            blocks=_blocks(cable, rendered.lines),
         )
 
     def _render(self, env: jinja2.Environment, name: str, **context: Any) -> str:
@@ -115,51 +168,48 @@ class Renderer:
             raise TemplateProblem(f"{where}: template error: {exc}") from None
 
 
-def _bookmarks(cable: Cable, lines: Sequence[str]) -> dict[int, str]:
-    """Line index -> outline label for the first line of each numbered paragraph."""
-    found: dict[int, str] = {0: f"Header: {cable.subject}"}
-    start = 1
-    for section in cable.sections:
-        opening = f"{section.number}. "
-        index = next((i for i in range(start, len(lines)) if lines[i].startswith(opening)), None)
-        if index is not None:
-            found[index] = f"{section.number}. {section.heading}".rstrip(" .:")
-            start = index + 1
-    return found
+def _label(cable: Cable, index: int, line: Line) -> str:
+    """The outline label of a line: the header for the first, number and heading for the
+    first line of a numbered paragraph, none for the others."""
+    if index == 0:
+        return f"Header: {cable.subject}"
+    if line.kind is Kind.PARAGRAPH and line.section is not None:
+        return f"{line.number}. {line.section.heading}".rstrip(" .:")
+    return ""
 
 
 @dataclass(frozen=True)
-class Block:
+class HtmlBlock:
     """A run of cable lines for the HTML page: a heading line (with its outline label) or
     the lines up to the next heading."""
 
     label: str
-    lines: tuple[str, ...]
+    lines: tuple[Line, ...]
 
 
-def _blocks(lines: Sequence[str], bookmarks: dict[int, str]) -> list[Block]:
+def _blocks(cable: Cable, lines: Sequence[Line]) -> list[HtmlBlock]:
     """Split the cable at each bookmarked line: one element per paragraph, not per line,
     keeps WeasyPrint's layout as cheap as one ``<pre>``."""
-    blocks: list[Block] = []
-    run: list[str] = []
+    blocks: list[HtmlBlock] = []
+    run: list[Line] = []
     for index, line in enumerate(lines):
-        if index in bookmarks:
+        if label := _label(cable, index, line):
             if run:
-                blocks.append(Block("", tuple(run)))
-            blocks.append(Block(bookmarks[index], (line,)))
+                blocks.append(HtmlBlock("", tuple(run)))
+            blocks.append(HtmlBlock(label, (line,)))
             run = []
         else:
             run.append(line)
     if run:
-        blocks.append(Block("", tuple(run)))
+        blocks.append(HtmlBlock("", tuple(run)))
     return blocks
 
 
-def _ascii_only(lines: Sequence[str]) -> None:
+def _ascii_only(lines: Sequence[Line]) -> None:
     """The data is ASCII by now (validation saw to it); a template may not add anything else."""
     for number, line in enumerate(lines, start=1):
-        if not line.isascii():
-            char = next(c for c in line if not c.isascii())
+        if not line.text.isascii():
+            char = next(c for c in line.text if not c.isascii())
             raise TemplateProblem(
                 f"line {number} of the cable text has {char!r}, which a cable cannot carry: it comes from a template"
             )

@@ -1,18 +1,19 @@
 """The cable's own rules: header, classification, characters and placeholders, and a lint of
-the rendered text. Each rule only says what is wrong; the ``Checker`` knows the file."""
+the laid-out lines. Each rule only says what is wrong; the ``Checker`` knows the file."""
 
 from __future__ import annotations
 
 import calendar
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import charset, country_format
 from .edition import Edition
 from .errors import ERROR, WARNING, Diagnostic
+from .layout import Kind, Line
 from .load import Document, item_position, key_name, key_position, value_position
 
 Position = tuple[int, int]
@@ -177,46 +178,53 @@ def locate(doc: Document, start: Position, needle: str, nth: int) -> Position:
     return start
 
 
-NUMBERED = re.compile(r"^(\d+)\.(?: \((\w+)\))?\s*(.*)$")
-ITEM = re.compile(r"^-- ([A-Z])\.")
-ENDING = re.compile(r"^(END TEXT OF REPORT\.|[A-Z]+)$")  # the closing line and the signature
+def lint(c: Checker, data: Any, edition: Edition, lines: Sequence[Line], width: int) -> None:
+    """Check the laid-out cable by its lines' kinds: widths, empty numbered paragraphs, the
+    order of paragraph numbers and of letters. Problems are located at their source in the file."""
+    where_is = _paragraph_places(data, edition)
+    number, letter = 0, ""
+    for line in lines:
+        if line.kind is Kind.CLASSIFICATION:
+            _lint_classification(c, data["cable"], line.text, width)
+        elif line.kind is not Kind.ENVELOPE:  # the envelope is not wrapped
+            _lint_width(c, line.text, width)
+        if line.kind is Kind.PARAGRAPH:
+            _lint_paragraph(c, line, number, where_is)
+            number, letter = line.number, ""
+        elif line.kind is Kind.ITEM:
+            if line.letter <= letter:
+                pos, where = where_is(number)
+                c.error(pos, where, f"item {line.letter} follows item {letter}: the letters must go in order")
+            letter = line.letter
 
 
-def lint(c: Checker, data: Any, edition: Edition, logical: list[str], body: list[str], width: int) -> None:
-    """Check the rendered text itself: line width, empty numbered paragraphs, the order of
-    paragraph numbers and letters. Problems are located at their source in the file."""
-    for line in body[1:]:  # the classification line is never wrapped
-        for word in (w for w in line.split() if len(w) > width):
-            pos = locate(c.doc, (1, 1), word, 1)
-            c.error(
-                pos,
-                "",
-                f"{word[:40]!r}... is {len(word)} characters, wider than the cable's width {width}: break it or raise --width",
-            )
-    _lint_sequence(c, logical, _paragraph_places(data, edition))
+def _lint_classification(c: Checker, cable: Any, text: str, width: int) -> None:
+    """The classification line is never wrapped; what makes it long is the post's name."""
+    if len(text) > width:
+        c.error(
+            value_position(cable, "post"),
+            "cable.post",
+            f"makes the classification line {text!r} {len(text)} characters, wider than the cable's width {width}: shorten the post or raise --width",
+        )
 
 
-def _lint_sequence(c: Checker, logical: list[str], where_is: Callable[[int], tuple[Position, str]]) -> None:
-    def problem(number: int, message: str) -> None:
-        pos, where = where_is(number)
-        c.error(pos, where, message)
+def _lint_width(c: Checker, text: str, width: int) -> None:
+    """A line is wider than the cable only where one word is: words are never split."""
+    for word in (w for w in text.split() if len(w) > width):
+        c.error(
+            locate(c.doc, (1, 1), word, 1),
+            "",
+            f"{word[:40]!r}... is {len(word)} characters, wider than the cable's width {width}: break it or raise --width",
+        )
 
-    number, letter, empty = 0, "", False
-    for line in logical:
-        if m := NUMBERED.match(line):
-            if empty:
-                problem(number, "numbered paragraph is empty")
-            if int(m[1]) <= number:
-                problem(int(m[1]), f"paragraph {m[1]} follows paragraph {number}: the numbers must go up")
-            number, letter, empty = int(m[1]), "", not m[3].strip()
-        elif m := ITEM.match(line):
-            if m[1] <= letter:
-                problem(number, f"item {m[1]} follows item {letter}: the letters must go in order")
-            letter, empty = m[1], False
-        elif line.strip() and not ENDING.match(line):
-            empty = False
-    if empty:
-        problem(number, "numbered paragraph is empty")
+
+def _lint_paragraph(c: Checker, line: Line, before: int, where_is: Callable[[int], tuple[Position, str]]) -> None:
+    """A numbered paragraph says something, and its number is above the one before it."""
+    pos, where = where_is(line.number)
+    if line.section is not None and not (line.section.paragraphs or line.section.answers):
+        c.error(pos, where, "numbered paragraph is empty")
+    if line.number <= before:
+        c.error(pos, where, f"paragraph {line.number} follows paragraph {before}: the numbers must go up")
 
 
 def _paragraph_places(data: Any, edition: Edition) -> Callable[[int], tuple[Position, str]]:
