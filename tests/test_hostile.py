@@ -99,7 +99,7 @@ def test_line_breaks_in_keys_stay_on_one_line_of_output(tmp_path: Path) -> None:
     lines = err.split("\n")[:-1]
     assert all(line.startswith(f"{path}:") for line in lines), lines
     assert (
-        f"{path}:1:17: error: edition.\\r: character '\\x80' (U+0080 unnamed character) has no ASCII form: a cable is plain ASCII"
+        f"{path}:1:17: error: edition.\\r: character '\\x80' (U+0080, a control character) has no ASCII form: a cable is plain ASCII"
         in lines
     )
 
@@ -118,10 +118,14 @@ def test_a_file_that_may_not_be_read_is_a_usage_error(tmp_path: Path, monkeypatc
     path = tmp_path / "secret.yaml"
     path.write_text("edition: '2009'\n")
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(name: Any, *args: Any, **kwargs: Any) -> int:
+        if Path(name) == path:  # root may read anything: deny this one file as chmod 000 would
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
     assert run(path) == (2, f"tipdraft: error: {path}: permission denied: cannot read the file\n")
 
 

@@ -172,3 +172,18 @@ def test_hours_lines_must_name_grade_and_hours(belgium_data: Any, write_country:
             "'Political-Economic Counselor Richard Eason: a lot' is not in the expected form (Title Name (GRADE): N hours)",
         )
     ]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u00ad", " \u00a0 ", "\ufeff\u2060", "\t"])
+def test_an_answer_of_invisible_characters_is_empty(
+    belgium_data: Any, write_country: Callable[..., Path], invisible: str
+) -> None:
+    belgium_data["answers"][23]["C"] = invisible
+    found = [(d.where, d.message) for d in api.check(write_country(belgium_data)).diagnostics if d.severity == "error"]
+    assert found == [("para 23.C", "answer is empty")]
+
+
+def test_text_where_a_number_may_not_stand_says_to_quote_it(belgium_data: Any, write_country: Callable[..., Path]) -> None:
+    belgium_data["cable"]["post"] = 123
+    found = [(d.where, d.message, d.pointer) for d in api.check(write_country(belgium_data)).diagnostics]
+    assert found == [("cable.post", 'expected text, found a number (123): put it in quotes ("123")', "/cable/post")]

@@ -26,6 +26,9 @@ LETTERS = {
 }  # fmt: skip
 
 
+FIXED: dict[str, str | None] = {**CONTROLS, **PUNCTUATION, **LETTERS}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One non-ASCII character in a text: where, what, and what it becomes (None: no ASCII form)."""
@@ -46,21 +49,23 @@ class Finding:
 
 
 def replacement(char: str) -> str | None:
-    """The ASCII text for ``char``: itself if ASCII, a table entry, a letter without its
-    accent (``è`` -> ``e``), or None when there is no ASCII form."""
-    if char in CONTROLS:
-        return CONTROLS[char]
+    """The ASCII text for ``char``: itself if printable ASCII, a table entry, a letter without
+    its accent (``è`` -> ``e``), or None when there is no ASCII form."""
+    if char in FIXED:
+        return FIXED[char]
     if char.isascii():
         return char
     if unicodedata.category(char) == "Cc":
         return None  # C1 controls: no form in a cable
-    if unicodedata.combining(char):
-        return ""  # an accent typed apart from its letter (e + U+0301): the letter stays
-    if char in PUNCTUATION or char in LETTERS:
-        return PUNCTUATION.get(char, LETTERS.get(char))
+    return _without_accents(char)
+
+
+def _without_accents(char: str) -> str | None:
     decomposed = unicodedata.normalize("NFKD", char)
     stripped = "".join(PUNCTUATION.get(c, c) for c in decomposed if not unicodedata.combining(c))
-    return stripped if stripped and stripped.isascii() else None
+    if not stripped:  # an accent typed apart from its letter (e + U+0301): the letter stays
+        return "" if unicodedata.combining(char) else None
+    return stripped if stripped.isascii() else None
 
 
 def is_letter(char: str) -> bool:

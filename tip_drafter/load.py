@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from ruamel.yaml.reader import ReaderError
 from .errors import ERROR, Diagnostic, TipDraftError, UsageError
 
 MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is not one
+MAX_NODES = 50_000  # a full submission has ~2,000; the round-trip parser takes ~0.1 ms a node
 
 
 class CountryConstructor(RoundTripConstructor):
@@ -68,20 +71,42 @@ class UnreadableFile(TipDraftError):
 
 
 def read_text(path: Path, shown: str) -> str:
-    """The file's text, or a located diagnostic saying why it is not UTF-8 YAML text."""
+    """The file's text, or a located diagnostic saying why it is not UTF-8 YAML text.
+
+    Only a regular file is read (a FIFO would hang, a device such as /dev/zero never ends),
+    and never more than the cap, whatever its size says.
+    """
+    return decode(read_capped(path, shown, MAX_BYTES, "a country file"), shown)
+
+
+def read_capped(path: Path, shown: str, cap: int, what: str) -> bytes:
+    """At most ``cap`` bytes of the regular file at ``path``; anything else is refused with a
+    message naming ``shown`` (the path as the user wrote it)."""
     try:
-        if path.is_dir():
-            raise UsageError(f"{shown}: is a folder, not a country file")
-        if path.stat().st_size > MAX_BYTES:
-            raise _fatal(shown, 1, 1, f"file is larger than the {MAX_BYTES // 1024 // 1024} MiB limit for a country file")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{shown}: no such file") from None
-    except PermissionError:
-        raise UsageError(f"{shown}: permission denied: cannot read the file") from None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        raise UsageError(f"{shown}: cannot read: {exc.strerror or exc}") from None
-    return decode(raw, shown)
+        raise _unreadable(shown, exc) from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{shown}: is a folder, not {what}")
+        if not stat.S_ISREG(mode):
+            raise _fatal(shown, 1, 1, f"not a regular file (a pipe, socket or device): cannot be {what}")
+        try:
+            raw = handle.read(cap + 1)
+        except OSError as exc:
+            raise _unreadable(shown, exc) from None
+    if len(raw) > cap:
+        raise _fatal(shown, 1, 1, f"file is larger than the {cap // 1024 // 1024} MiB limit for {what}")
+    return raw
+
+
+def _unreadable(shown: str, exc: OSError) -> TipDraftError:
+    if isinstance(exc, FileNotFoundError):
+        return UsageError(f"{shown}: no such file")
+    if isinstance(exc, PermissionError):
+        return UsageError(f"{shown}: permission denied: cannot read the file")
+    return UsageError(f"{shown}: cannot read: {exc.strerror or exc}")
 
 
 def decode(raw: bytes, shown: str) -> str:
@@ -100,6 +125,10 @@ def decode(raw: bytes, shown: str) -> str:
 
 def parse(text: str, shown: str) -> Document:
     """Parse YAML text into a mapping; syntax errors and duplicate keys are located."""
+    if too_many_nodes(text):
+        raise _fatal(
+            shown, 1, 1, f"more than {MAX_NODES:,} keys, values and list items: not a country file (a full one has about 2,000)"
+        )
     yaml = CountryYAML()
     try:
         with warnings.catch_warnings():
@@ -124,6 +153,32 @@ def parse(text: str, shown: str) -> Document:
     if duplicates:
         raise UnreadableFile(f"{shown}: duplicate keys", diagnostics=sorted(duplicates))
     return Document(path=shown, data=data, text=text)
+
+
+def too_many_nodes(text: str) -> bool:
+    """Whether the YAML text holds more than ``MAX_NODES`` scalars, lists and mappings, counted
+    with the C event parser (fast), stopping at the limit. Text it cannot parse is left to
+    the round-trip parser, which locates the error."""
+    if len(text) < MAX_NODES:  # every node takes at least a character
+        return False
+    try:
+        from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
+    except ImportError:  # no C parser (not CPython): the round-trip parser takes its time
+        return False
+    from ruamel.yaml.events import NodeEvent
+
+    parser = CParser(text)
+    nodes = 0
+    try:
+        while (event := parser.get_event()) is not None and type(event).__name__ != "StreamEndEvent":
+            nodes += isinstance(event, NodeEvent)
+            if nodes > MAX_NODES:
+                return True
+    except YAMLError:
+        return False
+    finally:
+        parser.dispose()
+    return False
 
 
 def load(path: Path, shown: str | None = None) -> Document:

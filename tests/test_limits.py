@@ -1,0 +1,53 @@
+"""Resource limits by content: only regular files are read, never past the cap, and a file of
+too many nodes is refused before the slow parser sees it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tip_drafter.cli import app
+from tip_drafter.load import MAX_BYTES, MAX_NODES
+
+runner = CliRunner()
+
+
+def validate(path: Path | str) -> tuple[int, str]:
+    result = runner.invoke(app, ["validate", str(path)])
+    return result.exit_code, result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "country.yaml"
+    os.mkfifo(fifo)
+    code, stderr = validate(fifo)
+    assert code == 1
+    assert stderr.startswith(f"{fifo}:1:1: error: not a regular file (a pipe, socket or device)")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_device_that_never_ends_is_refused() -> None:
+    code, stderr = validate("/dev/zero")
+    assert code == 1
+    assert stderr.startswith("/dev/zero:1:1: error: not a regular file")
+
+
+def test_a_list_of_many_items_under_the_size_cap_is_refused_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "country.yaml"
+    path.write_text("edition: '2009'\nanswers: [" + ",".join("1" for _ in range(MAX_NODES * 3)) + "]\n")
+    assert path.stat().st_size < MAX_BYTES
+    code, stderr = validate(path)
+    assert code == 1
+    assert stderr.startswith(f"{path}:1:1: error: more than {MAX_NODES:,} keys, values and list items")
+
+
+def test_a_file_past_the_cap_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "country.yaml"
+    path.write_bytes(b"# " + b"x" * MAX_BYTES + b"\n")
+    code, stderr = validate(path)
+    assert code == 1
+    assert stderr.startswith(f"{path}:1:1: error: file is larger than the 4 MiB limit for a country file")
