@@ -154,6 +154,7 @@ class Renderer:
             banner=banner,
             paper=paper,
             blocks=_blocks(cable, rendered.lines),
+            assets=bundled_templates().as_uri(),
         )
 
     def _render(self, env: jinja2.Environment, name: str, **context: Any) -> str:
