@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import secrets
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from . import layout
 from .errors import TemplateProblem
@@ -22,6 +26,8 @@ SOURCE_TEMPLATES = Path(__file__).parent.parent / "templates"  # a source checko
 TEXT_ENVELOPE = "transmission.txt.j2"
 TEXT_BODY = "cable.txt.j2"
 HTML_PAGE = "cable.html.j2"
+MAX_OUTPUT = 8 * 1024 * 1024  # characters one template may write (a cable is ~40,000)
+MAX_SECONDS = 10.0  # one template's time (Belgium's cable takes ~10 ms)
 TAG = "\x1f"  # opens and closes a line-kind tag in a text template's output (see LineKinds)
 
 
@@ -112,8 +118,9 @@ class Renderer:
             "lstrip_blocks": True,
             "keep_trailing_newline": True,
         }
-        self.text_env = jinja2.Environment(autoescape=False, **common)
-        self.html_env = jinja2.Environment(autoescape=True, **common)
+        # Sandboxed: a template override is the user's code, and may be anyone's.
+        self.text_env = SandboxedEnvironment(autoescape=False, **common)
+        self.html_env = SandboxedEnvironment(autoescape=True, **common)
 
     def text(self, cable: Cable, settings: layout.Settings) -> Rendered:
         """The cable text: envelope, then the body cut into pages with markers.
@@ -158,15 +165,26 @@ class Renderer:
         )
 
     def _render(self, env: jinja2.Environment, name: str, **context: Any) -> str:
+        """Render one template within the limits; every failure is a TemplateProblem naming
+        the template file and line."""
         try:
-            return env.get_template(name).render(**context)
+            template = env.get_template(name)
+            with _time_limit(template.filename or name):
+                return _collect(template.generate(**context), template.filename or name)
+        except TemplateProblem:
+            raise
         except jinja2.TemplateNotFound as exc:
             raise TemplateProblem(f"template {exc.name!r} not found (searched {', '.join(env.loader.searchpath)})") from None  # type: ignore[union-attr]
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(f"{exc.filename or name}:{exc.lineno}: template error: {exc.message}") from None
-        except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
+        except RecursionError as exc:
             where = _template_frame(exc, name)
-            raise TemplateProblem(f"{where}: template error: {exc}") from None
+            raise TemplateProblem(
+                f"{where}: template error: recursion too deep (a macro or template that calls itself?)"
+            ) from None
+        except Exception as exc:  # whatever a template's expressions raise (1/0, a bad argument)
+            where = _template_frame(exc, name)
+            raise TemplateProblem(f"{where}: template error: {type(exc).__name__}: {exc}") from None
 
 
 def _label(cable: Cable, index: int, line: Line) -> str:
@@ -217,12 +235,47 @@ def _ascii_only(lines: Sequence[Line]) -> None:
 
 
 def _template_frame(exc: BaseException, name: str) -> str:
-    """File and line of the innermost template frame in ``exc``'s traceback."""
+    """File and line of the innermost template frame in ``exc``'s traceback (templates and
+    the files they include, such as cable.css)."""
     found = name
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2"):
-            found = f"{filename}:{tb.tb_lineno}"
+        if not filename.endswith(".py") and not filename.startswith("<"):
+            found = f"{filename}:{tb.tb_frame.f_lineno if tb.tb_next is None else tb.tb_lineno}"
         tb = tb.tb_next
     return found
+
+
+def _collect(chunks: Iterator[str], name: str) -> str:
+    """A template's output, refused past ``MAX_OUTPUT`` characters."""
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise TemplateProblem(f"{name}: template error: output larger than {MAX_OUTPUT // 1024 // 1024} MiB: not a cable")
+        out.append(chunk)
+    return "".join(out)
+
+
+@contextlib.contextmanager
+def _time_limit(name: str) -> Iterator[None]:
+    """Stop a template that runs longer than ``MAX_SECONDS`` (an endless loop in an override).
+
+    A timer signal interrupts it, so this works in the main thread only; elsewhere the
+    template runs unlimited in time (its output is still capped)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise TemplateProblem(f"{name}: template error: still running after {MAX_SECONDS:g} s (an endless loop?)")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

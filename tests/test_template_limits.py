@@ -1,0 +1,45 @@
+"""Template overrides run sandboxed and within limits: every failure is one line naming the
+template file and line, never a traceback, and nothing is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tip_drafter import render
+from tip_drafter.cli import app
+
+from conftest import BELGIUM
+
+runner = CliRunner()
+CASES = {
+    "recursive macro": ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(1) }}\n", 1, "recursion too deep"),
+    "extends itself": ('{% extends "cable.txt.j2" %}\n', 1, "recursion too deep"),
+    "division by zero": ("line one\n{{ 1/0 }}\n", 2, "ZeroDivisionError: division by zero"),
+    "private attribute": ("{{ cable.__class__.__mro__ }}\n", 1, "SecurityError: access to attribute '__class__'"),
+    "endless loop": (
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
+        None,
+        "still running after",
+    ),
+    "huge output": ('{% for i in range(100000) %}{{ "x" * 1000 }}{% endfor %}\n', None, "output larger than 8 MiB"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_hostile_override_is_one_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    monkeypatch.setattr(render, "MAX_SECONDS", 0.5)
+    text, line, message = CASES[case]
+    folder = tmp_path / "house"
+    folder.mkdir()
+    (folder / "cable.txt.j2").write_text(text)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["render", str(BELGIUM), "--template-dir", str(folder), "-o", str(out), "--format", "txt"])
+    assert result.exit_code == 1
+    where = f"{folder / 'cable.txt.j2'}:{line}" if line else f"{folder / 'cable.txt.j2'}"
+    assert f"{where}: template error: " in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not out.exists() or not any(out.iterdir())
