@@ -18,7 +18,7 @@ CASES = {
     "recursive macro": ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(1) }}\n", 1, "recursion too deep"),
     "extends itself": ('{% extends "cable.txt.j2" %}\n', 1, "recursion too deep"),
     "division by zero": ("line one\n{{ 1/0 }}\n", 2, "ZeroDivisionError: division by zero"),
-    "private attribute": ("{{ cable.__class__.__mro__ }}\n", 1, "SecurityError: access to attribute '__class__'"),
+    "private attribute": ("{{ cable.__class__.__mro__ }}\n", 1, "access to attribute '__class__'"),
     "endless loop": (
         "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n",
         None,

@@ -184,7 +184,8 @@ class Renderer:
             ) from None
         except Exception as exc:  # whatever a template's expressions raise (1/0, a bad argument)
             where = _template_frame(exc, name)
-            raise TemplateProblem(f"{where}: template error: {type(exc).__name__}: {exc}") from None
+            kind = "" if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: "
+            raise TemplateProblem(f"{where}: template error: {kind}{exc}") from None
 
 
 def _label(cable: Cable, index: int, line: Line) -> str:
