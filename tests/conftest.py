@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -69,10 +70,16 @@ def without_total(tokens: list[str]) -> list[str]:
     return out
 
 
-@pytest.fixture
-def belgium_data() -> Any:
-    """The Belgium country file as round-trip YAML data, to mutate."""
+@pytest.fixture(scope="session")
+def _belgium_parsed() -> Any:
     return CountryYAML().load(BELGIUM.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def belgium_data(_belgium_parsed: Any) -> Any:
+    """The Belgium country file as round-trip YAML data, to mutate (a fresh copy for each test:
+    copying is five times faster than parsing)."""
+    return copy.deepcopy(_belgium_parsed)
 
 
 @pytest.fixture
