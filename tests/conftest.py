@@ -23,9 +23,9 @@ MARKER = re.compile(r"^\S.{0,9} \d{8} \d{3}(\.\d)? OF \d{3}$")
 CLASSIFICATION = re.compile(r"^(UNCLAS|C O N F I D E N T I A L|S E C R E T)\b")
 
 # Hypothesis profiles: a quick one for the edit-test loop (the default), and the thorough one
-# CI runs (HYPOTHESIS_PROFILE=thorough). A test that needs more or fewer examples than
-# another asks for a multiple of the profile's count with ``examples(weight)``, so the
-# profile always decides.
+# CI runs (HYPOTHESIS_PROFILE=thorough, or pytest --hypothesis-profile=thorough). A test that
+# needs more or fewer examples than another asks for a multiple of the profile's count with
+# ``examples(weight)``, so the profile always decides.
 _COMMON = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("quick", _COMMON, max_examples=10)
 settings.register_profile("thorough", _COMMON, max_examples=100, print_blob=True)
