@@ -112,8 +112,3 @@ def test_render_width_option(project: Path) -> None:
     lines = (project / "output" / "belgium.txt").read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("UNCLAS"))
     assert max(len(line) for line in lines[start + 1 :]) <= 50
-
-
-def test_version() -> None:
-    result = invoke("--version")
-    assert result.exit_code == 0 and result.stdout.startswith("tipdraft ")

@@ -51,7 +51,12 @@ CASES: list[tuple[str, bytes, str]] = [
         ":3:1: error: YAML syntax error: while parsing a flow sequence; expected ',' or ']', but got '<stream end>'",
     ),
     ("bad-date", b"edition: 2009-02-30\n", ":1:10: error: edition: no questionnaire edition '2009-02-30'"),
-    ("deep", b"[" * 3000 + b"]" * 3000, ":1:1: error: cannot read YAML: the data is nested too deeply"),
+    ("deep", b"[" * 3000 + b"]" * 3000, ":1:101: error: cannot read YAML: the data is nested more than 100 levels deep"),
+    (
+        "deep-blocks",
+        "".join(f"{' ' * i}k{i}:\n" for i in range(150)).encode(),
+        ":101:101: error: cannot read YAML: the data is nested more than 100 levels deep",
+    ),
     ("complex-key", b'edition: "2009"\n? [a, b]\n: c\n', ":2:3: error: unknown key '<list used as a key>'"),
     (
         "bomb",
@@ -142,3 +147,14 @@ def test_a_list_or_mapping_where_a_word_is_expected_is_an_error(tmp_path: Path, 
     code, err = run(path)
     assert code == 1
     assert "cable.classification: " in err and "cable.precedence: " in err and "para 24" in err
+
+
+def test_deep_nesting_is_refused_without_libyaml_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tip_drafter import load
+
+    monkeypatch.setattr(load, "LibyamlParser", None)  # as on an interpreter without ruamel.yaml.clib
+    path = tmp_path / "deep.yaml"
+    path.write_bytes(b"[" * 600 + b"]" * 600)
+    code, err = run(path)
+    assert code == 1
+    assert f"{path}:1:1: error: cannot read YAML: the data is nested too deeply" in err

@@ -51,11 +51,14 @@ def test_every_page_carries_the_marking_top_and_bottom_and_its_number(belgium: t
 
 
 @pytest.mark.parametrize("paper", ["Letter", "A4"])
-def test_page_count_is_what_the_layout_implies(tmp_path: Path, paper: str) -> None:
-    render(tmp_path, paper=paper)
-    lines = (tmp_path / "belgium.txt").read_text().count("\n")
+def test_page_count_is_what_the_layout_implies(tmp_path: Path, paper: str, belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
+    out = belgium[2]  # Letter is the default paper
+    if paper != "Letter":
+        render(tmp_path, paper=paper)
+        out = tmp_path
+    lines = (out / "belgium.txt").read_text().count("\n")
     per_page = math.floor((PAGE_HEIGHT_PT[paper] - MARGINS_PT) / LINE_HEIGHT_PT)
-    reader = pypdf.PdfReader(tmp_path / "belgium.pdf")
+    reader = pypdf.PdfReader(out / "belgium.pdf")
     assert len(reader.pages) == math.ceil(lines / per_page)
     width = float(reader.pages[0].mediabox.width)
     assert round(width) == {"Letter": 612, "A4": 595}[paper]
@@ -63,11 +66,12 @@ def test_page_count_is_what_the_layout_implies(tmp_path: Path, paper: str) -> No
 
 def test_every_word_of_the_cable_is_in_the_pdf_in_order(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
     reader, text, _ = belgium
-    extracted = " ".join(page_texts(reader)).split()
+    pdf_text = " ".join(page_texts(reader))
+    extracted = pdf_text.split()
     position = 0
     for word in text.split():
         position = extracted.index(word, position) + 1
-    markers = re.findall(r"BRUSSELS 00000244 \d{3} OF \d{3}", " ".join(page_texts(reader)))
+    markers = re.findall(r"BRUSSELS 00000244 \d{3} OF \d{3}", pdf_text)
     assert markers == re.findall(r"BRUSSELS 00000244 \d{3} OF \d{3}", text)
 
 
@@ -102,6 +106,7 @@ def test_metadata_comes_from_the_country_file(belgium: tuple[pypdf.PdfReader, st
     assert root["/Lang"] == "en-US"
     assert bool(root["/MarkInfo"]["/Marked"])  # a tagged PDF
     assert "/StructTreeRoot" in root
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()  # declared PDF/UA-1
 
 
 def test_no_embedded_files(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
@@ -110,11 +115,10 @@ def test_no_embedded_files(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
     assert "/Names" not in reader.trailer["/Root"] or "/EmbeddedFiles" not in reader.trailer["/Root"]["/Names"]
 
 
-def test_the_same_input_gives_the_same_bytes_in_every_format(tmp_path: Path) -> None:
-    render(tmp_path / "a")
-    render(tmp_path / "b")
+def test_the_same_input_gives_the_same_bytes_in_every_format(tmp_path: Path, belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
+    render(tmp_path)
     for name in ("belgium.txt", "belgium.html", "belgium.pdf"):
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+        assert (tmp_path / name).read_bytes() == (belgium[2] / name).read_bytes(), name
 
 
 def test_a_draft_says_draft_in_the_banner(tmp_path: Path) -> None:
@@ -201,19 +205,17 @@ def test_bundled_assets_may_be_read(tmp_path: Path) -> None:
     assert result.notes == []
 
 
-def test_weasyprint_is_asked_for_no_presentational_hints_and_a_tagged_pdf(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import weasyprint
-
-    seen: list[dict[str, object]] = []
-    real = weasyprint.HTML.write_pdf
-
-    def spy(self: object, *args: object, **kwargs: object) -> object:
-        seen.append(kwargs)
-        return real(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", spy)
-    api.render_file(BELGIUM, tmp_path, api.Options(formats=("pdf",)))
-    api.render_file(BELGIUM, tmp_path, api.Options(formats=("pdf",), tagged=False))
-    assert [(k["presentational_hints"], k["pdf_variant"]) for k in seen] == [(False, "pdf/ua-1"), (False, None)]
+def test_html_attributes_do_not_style_the_pdf_and_an_untagged_one_has_no_structure(tmp_path: Path) -> None:
+    """Only the stylesheet styles the PDF (a template's ``<font color>`` is ignored);
+    ``tagged=False`` (--untagged) leaves out the structure tree."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    page = (ROOT / "templates" / "cable.html.j2").read_text()
+    (folder / "cable.html.j2").write_text(
+        page.replace("<main>", '<main><font color="#ff0000">').replace("</main>", "</font></main>")
+    )
+    render(tmp_path / "out", template_dirs=[folder], tagged=False)
+    reader = pypdf.PdfReader(tmp_path / "out" / "belgium.pdf")
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" not in root and "/MarkInfo" not in root
+    assert not any(b"1 0 0 rg" in page.get_contents().get_data() for page in reader.pages)  # no red fill

@@ -3,12 +3,13 @@ file in every message, and never shows a traceback."""
 
 from __future__ import annotations
 
+import copy
 import io
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -17,7 +18,7 @@ from tip_drafter.edition import load_edition
 from tip_drafter.importer import import_cable
 from tip_drafter.load import CountryYAML
 
-from conftest import BELGIUM, EXAMPLE
+from conftest import BELGIUM, EXAMPLE, examples
 
 runner = CliRunner()
 EDITION = load_edition("2009")
@@ -28,11 +29,12 @@ IMPORT_LINES = [
     "Para 23 -- TITLE", "3. (SBU) Question 24:", "-- B. and C. text", "23 A. x", "END TEXT OF REPORT.", "OSLO 00000100 002 OF 002",
 ]  # fmt: skip
 BELGIUM_LINES = BELGIUM.read_text(encoding="utf-8").splitlines(keepends=True)
-FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WORKDIR = Path(tempfile.mkdtemp(prefix="tipdraft-props-"))
 
 
-def check_contract(content: bytes) -> None:
+def check_contract(content: bytes) -> int:
+    """Validate ``content`` as a country file: exit 0, 1 or 2, every message names the file,
+    no traceback. Returns the exit status."""
     path = WORKDIR / "country.yaml"
     path.write_bytes(content)
     result = runner.invoke(app, ["validate", str(path)])
@@ -44,6 +46,7 @@ def check_contract(content: bytes) -> None:
         assert problems, "a failing run must say why"
     for line in problems:
         assert str(path) in line, line
+    return result.exit_code
 
 
 snippets = st.sampled_from(
@@ -77,7 +80,7 @@ def mutated_belgium(draw: st.DrawFn) -> bytes:
     return "".join(lines).encode("utf-8", "surrogatepass")
 
 
-@settings(FAST, max_examples=600)
+@settings(max_examples=examples(6))
 @given(mutated_belgium())
 def test_mutated_country_files(content: bytes) -> None:
     check_contract(content)
@@ -93,7 +96,7 @@ yaml_values = st.recursive(
 top_keys = st.sampled_from(["edition", "cable", "answers", "transmission", "contact", "hours", "begin", "other"])
 
 
-@settings(FAST, max_examples=400)
+@settings(max_examples=examples(4))
 @given(st.dictionaries(top_keys, yaml_values, max_size=8))
 def test_random_documents(document: dict[str, Any]) -> None:
     buffer = io.StringIO()
@@ -101,18 +104,19 @@ def test_random_documents(document: dict[str, Any]) -> None:
     check_contract(buffer.getvalue().encode("utf-8", "surrogatepass"))
 
 
-@settings(FAST, max_examples=300)
+@settings(max_examples=examples(3))
 @given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_random_bytes(content: bytes) -> None:
     check_contract(content)
 
 
-@settings(FAST, max_examples=200)
+@settings(max_examples=examples(2))
 @given(st.lists(st.sampled_from(IMPORT_LINES) | st.text(max_size=40), max_size=40))
-def test_import_reads_any_text_without_a_traceback(lines: list[str]) -> None:
+def test_import_of_any_text_writes_a_file_validate_can_read(lines: list[str]) -> None:
     result = import_cable("\n".join(lines), EDITION)
-    assert result.data["edition"] == "2009"
-    assert isinstance(result.warnings, list)
+    buffer = io.StringIO()
+    CountryYAML().dump(result.data, buffer)
+    assert check_contract(buffer.getvalue().encode("utf-8", "surrogatepass")) in (0, 1)
 
 
 def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -123,7 +127,8 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-BELGIUM_DATA_PATHS = _paths(CountryYAML().load(BELGIUM.read_text(encoding="utf-8")))
+BELGIUM_DATA = CountryYAML().load(BELGIUM.read_text(encoding="utf-8"))  # copied, never changed: parsing is 5x slower
+BELGIUM_DATA_PATHS = _paths(BELGIUM_DATA)
 typed_values = st.one_of(
     st.none(), st.booleans(), st.integers(-5, 10**12), st.floats(), st.text(max_size=40),
     st.sampled_from(["", "TBD", "C", "S", "B and C", "Z", "311200Z FEB 09", "SECRET", "{{ 7*7 }}", "<b>x</b>", "x" * 90, "\u00e9"]),
@@ -131,10 +136,10 @@ typed_values = st.one_of(
 )  # fmt: skip
 
 
-@settings(FAST, max_examples=300)
+@settings(max_examples=examples(3))
 @given(st.lists(st.tuples(st.sampled_from(BELGIUM_DATA_PATHS), typed_values), min_size=1, max_size=3))
 def test_any_value_of_any_type_anywhere_in_a_valid_file(changes: list[tuple[tuple[Any, ...], Any]]) -> None:
-    data = CountryYAML().load(BELGIUM.read_text(encoding="utf-8"))
+    data = copy.deepcopy(BELGIUM_DATA)
     for path, value in changes:
         node = data
         for part in path[:-1]:

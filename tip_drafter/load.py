@@ -15,11 +15,18 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
+try:
+    from ruamel.yaml.cyaml import CBaseLoader as LibyamlParser
+except ImportError:  # no ruamel.yaml.clib (not CPython): no early depth check
+    LibyamlParser = None  # type: ignore[assignment,misc]
+
 from .errors import ERROR, Diagnostic, TipDraftError, UsageError
 
+MAX_DEPTH = 100  # a country file nests 4 deep; the round-trip scanner slows quadratically with depth
 MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is not one
 MAX_NODES = 50_000  # a full submission has ~2,000; the round-trip parser takes ~0.1 ms a node
 
@@ -130,22 +137,14 @@ def parse(text: str, shown: str) -> Document:
             shown, 1, 1, f"more than {MAX_NODES:,} keys, values and list items: not a country file (a full one has about 2,000)"
         )
     yaml = CountryYAML()
+    _check_depth(text, shown)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             data = yaml.load(io.StringIO(text))
-            duplicates = [_duplicate(shown, key, first) for key, first in yaml.constructor.duplicates]
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _fatal(shown, line, col, f"YAML syntax error: {_yaml_message(exc)}") from None
-    except ReaderError as exc:
-        line, col = _text_position(text, exc.position)
-        raise _fatal(shown, line, col, f"character {exc.character!r} is not allowed in YAML text") from None
-    except RecursionError:
-        raise _fatal(shown, 1, 1, "cannot read YAML: the data is nested too deeply") from None
-    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
-        raise _fatal(shown, 1, 1, f"cannot read YAML: {type(exc).__name__}: {exc}") from None
+    except (YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise _yaml_error(exc, text, shown) from None
+    duplicates = [_duplicate(shown, key, first) for key, first in yaml.constructor.duplicates]
     if data is None:
         raise _fatal(shown, 1, 1, "file is empty: expected a country file (a mapping with 'edition', 'cable', 'answers')")
     if not isinstance(data, CommentedMap):
@@ -309,3 +308,38 @@ def _text_position(text: str, offset: int) -> tuple[int, int]:
 def _fatal(shown: str, line: int, col: int, message: str) -> UnreadableFile:
     diag = Diagnostic(shown, line, col, ERROR, "", " ".join(message.split()))
     return UnreadableFile(diag.format(), diagnostics=[diag])
+
+
+def _check_depth(text: str, shown: str) -> None:
+    """Refuse data nested deeper than MAX_DEPTH, at the collection that goes too deep, before
+    the round-trip parser (which takes seconds over a few thousand ``[``). libyaml's parser
+    does the counting in a millisecond; what it cannot read is left to the round-trip parser."""
+    if LibyamlParser is None:
+        return
+    parser, depth = LibyamlParser(text), 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            depth += isinstance(event, CollectionStartEvent) - isinstance(event, CollectionEndEvent)
+            if depth > MAX_DEPTH:
+                line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                raise _fatal(shown, line, col, f"cannot read YAML: the data is nested more than {MAX_DEPTH} levels deep")
+    except (YAMLError, ValueError, TypeError):
+        return
+    finally:
+        parser.dispose()
+
+
+def _yaml_error(exc: Exception, text: str, shown: str) -> UnreadableFile:
+    """The located diagnostic for a file the YAML parser could not read."""
+    match exc:
+        case MarkedYAMLError():
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            return _fatal(shown, line, col, f"YAML syntax error: {_yaml_message(exc)}")
+        case ReaderError():
+            line, col = _text_position(text, exc.position)
+            return _fatal(shown, line, col, f"character {exc.character!r} is not allowed in YAML text")
+        case RecursionError():
+            return _fatal(shown, 1, 1, "cannot read YAML: the data is nested too deeply")
+    return _fatal(shown, 1, 1, f"cannot read YAML: {type(exc).__name__}: {exc}")
