@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 import jsonschema
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tip_drafter.edition import load_edition
@@ -22,7 +22,7 @@ from tip_drafter.load import Document, parse
 from tip_drafter.schema import json_schema
 from tip_drafter.validate import validate
 
-from conftest import BELGIUM
+from conftest import BELGIUM, examples
 
 TEXT = BELGIUM.read_text(encoding="utf-8")
 SCHEMA = json_schema(load_edition("2009"))
@@ -152,7 +152,7 @@ def test_another_edition_is_found_by_both() -> None:
     assert schema_pointers(data) == {"/edition"} == validate_pointers(data)
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(4))
 @given(changes())
 def test_validate_and_the_json_schema_find_the_same_problems(edits: list[tuple[str, tuple[Any, ...], Any]]) -> None:
     data = parse(TEXT, "belgium.yaml").data
