@@ -1,0 +1,96 @@
+"""Reviewing a draft's carried-over answers: by item, by paragraph, all at once, or one by one
+beside last year's text; comments kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tip_drafter import api, review
+from tip_drafter.errors import UNREVIEWED, UsageError
+from tip_drafter.nextyear import new_draft
+
+from conftest import BELGIUM
+
+COMMENTED = {
+    "  25:\n": "  # paragraph 25 cleared by the legal attache\n  25:\n",
+    "    D: |-\n      Belgium is not a source country.\n": "    D: |-  # one line is enough\n      Belgium is not a source country.\n",
+}
+
+
+@pytest.fixture
+def draft(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Next year's draft of a commented copy of belgium.yaml, naming it as its previous file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "countries").mkdir()
+    text = BELGIUM.read_text()
+    for old, new in COMMENTED.items():
+        text = text.replace(old, new)
+    source = tmp_path / "countries" / "belgium.yaml"
+    source.write_text(text)
+    target = tmp_path / "countries" / "belgium-2010.yaml"
+    new_draft(source, 2010, target)
+    lines = target.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("year:")) + 1
+    if not any(line.startswith("previous:") for line in lines):
+        lines.insert(at, "previous: belgium.yaml\n")
+    target.write_text("".join(lines))
+    return target
+
+
+def unreviewed(path: Path) -> list[str]:
+    return [d.where for d in api.check(path).diagnostics if d.code == UNREVIEWED]
+
+
+def comments(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text().splitlines() if re.match(r"\s*#|.*\s#\s", line)]
+
+
+def test_marking_one_item_and_one_paragraph(draft: Path) -> None:
+    before = unreviewed(draft)
+    kept = comments(draft)
+    marked, left = review.mark(draft, ["25.E", "26"], everything=False)
+    assert [p.label for p in marked][0] == "25.E"
+    assert {p.number for p in marked[1:]} == {26}
+    after = unreviewed(draft)
+    assert "para 25.E" in before and "para 25.E" not in after
+    assert not any(where.startswith("para 26.") for where in after)
+    assert len(after) == left == len(before) - len(marked)
+    assert comments(draft) == kept  # every comment still there, in order
+
+
+def test_marking_everything_lets_a_final_render_through(draft: Path, tmp_path: Path) -> None:
+    marked, left = review.mark(draft, [], everything=True)
+    assert marked and left == 0
+    assert unreviewed(draft) == []
+    assert "# paragraph 25 cleared by the legal attache" in draft.read_text()
+
+
+@pytest.mark.parametrize("name", ["29", "25.Z", "twenty", "25.E.1"])
+def test_an_unknown_item_is_a_usage_error_and_nothing_changes(draft: Path, name: str) -> None:
+    before = draft.read_bytes()
+    with pytest.raises(UsageError, match="is not an item"):
+        review.mark(draft, [name], everything=False)
+    assert draft.read_bytes() == before
+
+
+def test_walking_marks_skips_edits_and_quits(draft: Path) -> None:
+    session = review.open_session(draft)
+    first, second, third = session.pending()[:3]
+    shown: list[str] = []
+    answers = iter(["s", "e", "r", "q"])
+    io = review.Prompter(shown.append, lambda prompt: next(answers), lambda text: text + "\n\nA sentence added this year.")
+    reviewed, left = review.walk(session, io)
+    assert (reviewed, left) == (1, len(session.pending()))
+    still = [p.label for p in review.open_session(draft).pending()]
+    assert first.label in still and second.label not in still and third.label in still
+    assert "A sentence added this year." in draft.read_text()
+    assert shown[0].startswith(f"-- {first.label} (1 of ")
+    assert "unchanged since last year" in shown[0]
+    assert "{+A sentence added this year.+}" in " ".join(shown[2].split())  # shown again after the edit
+
+
+def test_word_diff_marks_what_changed() -> None:
+    assert review.word_diff("the old text stays", "the new text stays here") == "the [-old-] {+new+} text stays {+here+}"
