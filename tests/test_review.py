@@ -52,7 +52,7 @@ def test_marking_one_item_and_one_paragraph(draft: Path) -> None:
     before = unreviewed(draft)
     kept = comments(draft)
     marked, left = review.mark(draft, ["25.E", "26"], everything=False)
-    assert [p.label for p in marked][0] == "25.E"
+    assert marked[0].label == "25.E"
     assert {p.number for p in marked[1:]} == {26}
     after = unreviewed(draft)
     assert "para 25.E" in before and "para 25.E" not in after

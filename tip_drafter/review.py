@@ -15,7 +15,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .compare import answer_text
 from .country_format import letters_of, paragraph_number
-from .edition import Edition, load_edition
+from .edition import Edition, Paragraph, load_edition
 from .errors import InvalidCountryFile, UsageError
 from .load import CountryYAML, Document, load
 from .model import answers_by_item
@@ -49,19 +49,13 @@ class Session:
 
     def pending(self) -> list[Pending]:
         """Every answer still marked ``carried_over``, in the file's order."""
-        found: list[Pending] = []
         answers = self.document.data.get("answers")
+        found: list[Pending] = []
         for key, para in answers.items() if isinstance(answers, dict) else ():
             number = paragraph_number(key)
             questions = self.edition.paragraph(number) if number is not None else None
-            if questions is None or not isinstance(para, dict):
-                continue
-            for name, value in para.items():
-                letters = letters_of(name) if isinstance(name, str) else None
-                if letters and isinstance(value, dict) and "carried_over" in value:
-                    items = [i for letter in letters if (i := questions.item(letter)) is not None]
-                    topic = "; ".join(i.topic for i in items)
-                    found.append(Pending(questions.number, name, tuple(letters), tuple(i.id for i in items), topic))
+            if questions is not None and isinstance(para, dict):
+                found += [p for name, value in para.items() if (p := _pending(questions, name, value))]
         return found
 
     def answer(self, pending: Pending) -> CommentedMap:
@@ -87,6 +81,15 @@ class Session:
         buffer = io.StringIO()
         CountryYAML().dump(self.document.data, buffer)
         atomic_write(self.path, buffer.getvalue().encode("utf-8"))
+
+
+def _pending(questions: Paragraph, name: object, value: object) -> Pending | None:
+    """The answer under ``name`` if it is still to review."""
+    letters = letters_of(name) if isinstance(name, str) else None
+    if not letters or not isinstance(value, dict) or "carried_over" not in value:
+        return None
+    items = [i for letter in letters if (i := questions.item(letter)) is not None]
+    return Pending(questions.number, str(name), tuple(letters), tuple(i.id for i in items), "; ".join(i.topic for i in items))
 
 
 def open_session(path: Path, editions: Sequence[Path] = ()) -> Session:
@@ -119,13 +122,19 @@ def select(pending: Sequence[Pending], wanted: Sequence[str], edition: Edition) 
     does not know is a usage error."""
     chosen: list[Pending] = []
     for name in wanted:
-        number, _, letter = name.strip().upper().partition(".")
-        para = edition.paragraph(int(number)) if number.isdigit() else None
-        if para is None or (letter and para.item(letter) is None):
-            known = ", ".join(str(p.number) for p in edition.paragraphs)
-            raise UsageError(f"{name!r} is not an item (25.E) or paragraph (26) of the {edition.name} questionnaire ({known})")
-        chosen += [p for p in pending if p.number == para.number and (not letter or letter in p.letters) and p not in chosen]
+        number, letter = _item(name, edition)
+        chosen += [p for p in pending if p.number == number and (not letter or letter in p.letters) and p not in chosen]
     return chosen
+
+
+def _item(name: str, edition: Edition) -> tuple[int, str]:
+    """``25.E`` -> (25, "E"), ``26`` -> (26, ""), if the edition has them."""
+    number, _, letter = name.strip().upper().partition(".")
+    para = edition.paragraph(int(number)) if number.isdigit() else None
+    if para is None or (letter and para.item(letter) is None):
+        known = ", ".join(str(p.number) for p in edition.paragraphs)
+        raise UsageError(f"{name!r} is not an item (25.E) or paragraph (26) of the {edition.name} questionnaire ({known})")
+    return para.number, letter
 
 
 def mark(path: Path, wanted: Sequence[str], everything: bool, editions: Sequence[Path] = ()) -> tuple[list[Pending], int]:
