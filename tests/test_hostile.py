@@ -29,7 +29,7 @@ CASES: list[tuple[str, bytes, str]] = [
     (
         "tabs",
         b'edition: "2009"\ncable:\n\tpost: X\n',
-        ":3:1: error: YAML syntax error: while scanning for the next token; found character '\\t' that cannot start any token (YAML does not allow tabs for indentation: use spaces)",
+        ":3:1: error: cable: YAML syntax error: while scanning for the next token; found character '\\t' that cannot start any token (YAML does not allow tabs for indentation: use spaces)",
     ),
     ("empty", b"", ":1:1: error: file is empty: expected a country file (a mapping with 'edition', 'cable', 'answers')"),
     ("only-comments", b"# nothing yet\n", ":1:1: error: file is empty"),
@@ -48,7 +48,7 @@ CASES: list[tuple[str, bytes, str]] = [
     (
         "syntax",
         b'edition: "2009"\ncable: {post: [unclosed\n',
-        ":3:1: error: YAML syntax error: while parsing a flow sequence; expected ',' or ']', but got '<stream end>'",
+        ":3:1: error: cable: YAML syntax error: while parsing a flow sequence; expected ',' or ']', but got '<stream end>': a [ or { is opened and never closed",
     ),
     ("bad-date", b"edition: 2009-02-30\n", ":1:10: error: edition: no questionnaire edition '2009-02-30'"),
     ("deep", b"[" * 3000 + b"]" * 3000, ":1:101: error: cannot read YAML: the data is nested more than 100 levels deep"),

@@ -24,6 +24,7 @@ try:
 except ImportError:  # no ruamel.yaml.clib (not CPython): no early depth check
     LibyamlParser = None  # type: ignore[assignment,misc]
 
+from . import syntax
 from .errors import ERROR, Diagnostic, TipDraftError, UsageError
 
 MAX_DEPTH = 100  # a country file nests 4 deep; the round-trip scanner slows quadratically with depth
@@ -305,8 +306,8 @@ def _text_position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-def _fatal(shown: str, line: int, col: int, message: str) -> UnreadableFile:
-    diag = Diagnostic(shown, line, col, ERROR, "", " ".join(message.split()))
+def _fatal(shown: str, line: int, col: int, message: str, where: str = "") -> UnreadableFile:
+    diag = Diagnostic(shown, line, col, ERROR, where, " ".join(message.split()))
     return UnreadableFile(diag.format(), diagnostics=[diag])
 
 
@@ -336,7 +337,9 @@ def _yaml_error(exc: Exception, text: str, shown: str) -> UnreadableFile:
         case MarkedYAMLError():
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            return _fatal(shown, line, col, f"YAML syntax error: {_yaml_message(exc)}")
+            hint = syntax.explain(exc, text, line)
+            message = f"YAML syntax error: {_yaml_message(exc)}" + (f": {hint}" if hint else "")
+            return _fatal(shown, line, col, message, syntax.place(text, line))
         case ReaderError():
             line, col = _text_position(text, exc.position)
             return _fatal(shown, line, col, f"character {exc.character!r} is not allowed in YAML text")
