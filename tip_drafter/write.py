@@ -5,12 +5,17 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
+import signal
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError, UsageError
+
+TMP_SUFFIX = ".tipdraft-tmp"
 
 if TYPE_CHECKING:
     from .edition import Edition
@@ -18,23 +23,95 @@ if TYPE_CHECKING:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees either the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    replace_all({path: data})
+
+
+def replace_all(outputs: Mapping[Path, bytes]) -> None:
+    """Write every output, all or nothing: each to a temporary file beside it first (a full
+    disk or a bad path stops here, with nothing replaced), then every rename at once, with
+    SIGINT, SIGTERM and SIGHUP held until the last is done, so an interrupted render leaves
+    all the old files or all the new ones. Temporary files never outlive a failure."""
+    staged: dict[Path, str] = {}
+    try:
+        for path, data in outputs.items():
+            staged[path] = _stage(path, data)
+        with _signals_held():
+            for path, tmp in staged.items():
+                _replace(tmp, path)
+            staged.clear()
+    finally:
+        for tmp in staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """``data`` in a temporary file in ``path``'s folder (named for this process, so a later
+    run can tell a crashed one's leftovers from a running one's)."""
+    try:
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder; cannot write the output there")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise
+    return tmp
+
+
+def _replace(tmp: str, path: Path) -> None:
+    try:
         os.replace(tmp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold the signals that end a process politely (delivered when the block ends)."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def clean_stale(folder: Path) -> list[Path]:
+    """Remove the temporary files that a crashed tipdraft left in ``folder`` (those of
+    processes that are no longer running); the ones removed."""
+    removed: list[Path] = []
+    for tmp in folder.glob(f".*{TMP_SUFFIX}") if folder.is_dir() else ():
+        pid = re.search(r"\.(\d+)\.[^.]*" + re.escape(TMP_SUFFIX) + "$", tmp.name)
+        if pid and not _running(int(pid[1])):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def refuse_overwrite(output: Path, force: bool) -> None:
