@@ -164,7 +164,7 @@ def test_by_name_takes_aliases_any_case_and_a_leading_the(text: str, name: str) 
     assert country.name == name
 
 
-@pytest.mark.parametrize("text", ["CONGO", "BRUSSELS", "ATLANTIS", "", "TBD", "XL"])
+@pytest.mark.parametrize("text", ["CONGO", "KOREA", "BRUSSELS", "ATLANTIS", "", "TBD", "XL"])
 def test_by_name_is_none_for_what_is_not_one_country(text: str) -> None:
     assert countries.by_name(text) is None
 
@@ -239,6 +239,8 @@ def test_a_country_without_a_post_is_written_by_the_embassy_accredited_to_it() -
     assert antigua is not None
     assert (antigua.code, antigua.posts, antigua.post) == ("AC", (), "BRIDGETOWN")
     assert countries.by_post("BRIDGETOWN") == countries.by_name("BARBADOS")
+    assert countries.by_name("SOUTH KOREA") == countries.by_name("REPUBLIC OF KOREA") == countries.by_code("KS")
+    assert [c.post for c in map(countries.by_name, ["BELIZE", "KAZAKHSTAN"]) if c] == ["BELMOPAN", "ASTANA"]
     assert countries.by_name("NETHERLANDS") == Country("NETHERLANDS", "NL", ("THE HAGUE",), ("THE NETHERLANDS", "HOLLAND"))
 
 
@@ -275,7 +277,15 @@ def test_find_the_country_a_subject_names(subject: str, name: str) -> None:
 
 @pytest.mark.parametrize(
     "subject",
-    ["PART 1 OF 2", "2009 TIP REPORT", "WEEKLY ECONOMIC REVIEW", "NIGERIAN", "CONGO: 2009 TIP REPORT", "BRUSSELS TIP REPORT"],
+    [
+        "PART 1 OF 2",
+        "2009 TIP REPORT",
+        "WEEKLY ECONOMIC REVIEW",
+        "NIGERIAN",
+        "CONGO: 2009 TIP REPORT",
+        "NORTH KOREA: LABOR",
+        "BRUSSELS TIP REPORT",
+    ],
 )
 def test_find_is_none_without_a_whole_country_name(subject: str) -> None:
     assert countries.find(subject) is None
