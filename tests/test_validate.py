@@ -187,3 +187,18 @@ def test_text_where_a_number_may_not_stand_says_to_quote_it(belgium_data: Any, w
     belgium_data["cable"]["post"] = 123
     found = [(d.where, d.message, d.pointer) for d in api.check(write_country(belgium_data)).diagnostics]
     assert found == [("cable.post", 'expected text, found a number (123): put it in quotes ("123")', "/cable/post")]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("country_code", "NL", "country BELGIUM has code BE, not NL"),
+        ("post", "THE HAGUE", "country BELGIUM has post BRUSSELS, not THE HAGUE"),
+    ],
+)
+def test_country_code_and_post_that_disagree_get_a_warning_with_the_right_value(
+    belgium_data: Any, write_country: Callable[..., Path], field: str, value: str, message: str
+) -> None:
+    belgium_data["cable"][field] = value
+    found = [(d.severity, d.where, d.message) for d in api.check(write_country(belgium_data)).diagnostics]
+    assert ("warning", "cable.country", f"{message} (the country table, tip_drafter/data/countries.yaml)") in found

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import rules
+from . import countries, rules
 from .country_format import PORTION_RANK, TOP_LEVEL, country_file, letters_of, paragraph_number
 from .edition import Edition, load_edition
 from .errors import ERROR, UNREVIEWED, WARNING, Diagnostic, TipDraftError
@@ -43,6 +43,7 @@ def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) 
     cable = data.get("cable") if isinstance(data.get("cable"), dict) else None
     if cable is not None:
         rules.cable_rules(c, cable, edition)
+        _country(c, cable)
     answers = data.get("answers")
     if edition is not None:
         _marks(c, data, edition)
@@ -55,6 +56,15 @@ def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) 
         rules.classification_rules(c, cable)
     rules.text_rules(c, data)
     return Validation(sorted(set(c.found)), edition)
+
+
+def _country(c: Checker, cable: Any) -> None:
+    """Country, code and post that the country table says belong to different countries."""
+    values = [cable.get(key) for key in ("country", "country_code", "post")]
+    if all(isinstance(v, str) for v in values) and (message := countries.mismatch(*values)):
+        c.warn(
+            value_position(cable, "country"), "cable.country", f"{message} (the country table, tip_drafter/data/countries.yaml)"
+        )
 
 
 def _edition(c: Checker, data: Any, search: Sequence[Path]) -> Edition | None:
