@@ -6,19 +6,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Portion marks and classifications, lowest first; a portion may not rank above its cable.
-PORTION_RANK = {"U": 0, "SBU": 1, "C": 2, "S": 3}
-CLASSIFICATIONS = {
-    "UNCLASSIFIED": 0,
-    "UNCLASSIFIED//FOR OFFICIAL USE ONLY": 1,
-    "CONFIDENTIAL": 2,
-    "SECRET": 3,
-}
+from .classification import CLASSIFICATIONS as CLASSIFICATIONS
+from .classification import PORTION_RANK as PORTION_RANK
+from .dtg import PATTERN as DTG_PATTERN
+
 # Precedence word -> the letter doubled on the relay line and single before the DTG.
 PRECEDENCE = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
-MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-
-DTG_PATTERN = r"^(\d{2})(\d{2})(\d{2})Z (" + "|".join(MONTHS) + r") (\d{2})$"
 HOURS_PATTERN = r"^(?P<employee>.+?)\s*\((?P<grade>[^()]+)\)\s*:\s*(?P<hours>\d+(?:\.\d+)?|TBD)\s+hours?$"
 LETTERS_PATTERN = r"^[A-Z](?:(?:\s*,\s*|\s+and\s+)[A-Z])*$"
 
