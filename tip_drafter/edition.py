@@ -9,9 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from .errors import TipDraftError, UsageError
 
 BUNDLED_EDITIONS = Path(__file__).parent / "editions"
@@ -120,6 +117,9 @@ def load_edition(name: str, search: Sequence[Path] = ()) -> Edition:
 @functools.lru_cache(maxsize=16)
 def _load(path: Path) -> Edition:
     """One read per edition file and process (a batch renders many files of one edition)."""
+    from ruamel.yaml import YAML  # here: the CLI imports this module for its defaults only
+    from ruamel.yaml.error import YAMLError
+
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
         return _build(data, path)
