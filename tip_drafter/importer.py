@@ -73,7 +73,7 @@ class PlainText:
 
 @dataclass(frozen=True)
 class TextEnd:
-    """The closing line (``END TEXT OF REPORT.``, or as a post wrote it)."""
+    """The closing line: the edition's ``framing.end``, or as a post wrote it."""
 
 
 Step = QuestionStart | ItemStart | NumberedText | PlainText | TextEnd
@@ -263,7 +263,7 @@ def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
 
 
 def _signature(rest: list[Passage]) -> str:
-    """The chief of mission's name after END TEXT (an archive's stray '.' left out)."""
+    """The chief of mission's name after the closing line (an archive's stray '.' left out)."""
     for block in rest:
         words = [w for w in block.text.split() if re.search(r"[A-Za-z]", w)]
         if words:

@@ -91,7 +91,7 @@ class Cable:
 
     @property
     def classification_word(self) -> str:
-        """How the classification line opens: UNCLAS, or the classified word spaced out."""
+        """How the classification line opens (see ``Classification.opening``)."""
         return self.level.opening
 
     @property
@@ -126,7 +126,7 @@ class Cable:
 
     @property
     def security_line(self) -> str:
-        """The ZNR/ZNY line of the envelope."""
+        """The security line of the envelope (see ``Classification.security_line``)."""
         return self.level.security_line
 
 

@@ -66,8 +66,8 @@ def _required_tags(c: Checker, cable: Any, edition: Edition) -> None:
 
 
 def classification_rules(c: Checker, cable: Any) -> None:
-    """Portions never above the cable; SENSITIVE exactly with FOUO; DECL and Classified By
-    exactly when classified."""
+    """Portions never above the cable; the caveat its classification asks for; DECL and
+    Classified By exactly when classified (what each level means: ``classification``)."""
     level = classification.of(cable.get("classification"))
     if level is None:
         return
