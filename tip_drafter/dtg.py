@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 # The form, for the JSON Schema too: ECMA-262 and Python alike (no named groups).
-FORM = r"\d{6}Z (?:" + "|".join(MONTHS) + r") \d{2}"  # unanchored, to find one in a line
+FORM = r"(\d{2})(\d{2})(\d{2})Z (" + "|".join(MONTHS) + r") (\d{2})"  # unanchored, to find one in a line
 PATTERN = f"^{FORM}$"
 EXAMPLE = "201555Z FEB 09"
 _FORM = re.compile(PATTERN)

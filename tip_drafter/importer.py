@@ -19,64 +19,16 @@ from .classification import UNCLASSIFIED, higher_mark
 from .edition import Edition, available_editions, load_edition
 from .errors import UsageError
 from .load import flow_list
+from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify
 from .write import refuse_overwrite
 
-QUESTION_STYLES = (
-    # "Para 23 -- THE COUNTRY'S TIP SITUATION" (between dash rules), "Paragraph 23:"
-    re.compile(r"^Para(?:graph)?\.?\s+(\d+)\s*(?:[-:.]+\s*(.*))?$", re.IGNORECASE),
-    # "Question 23:" (alone, or after an own paragraph number)
-    re.compile(r"^Question\s+(\d+)\s*[:.-]*\s*(.*)$", re.IGNORECASE),
-)
-# "-- A.", "A.", "A)", "23 A.", "23A.", "23.A.", and joint ones: "-- B. and C.", "I., J."
-ITEM = re.compile(r"^(?:--\s*)?(?:(\d+)\s*\.?\s*)?([A-Z])[.)]((?:\s*(?:,|and|&)\s*[A-Z][.)])*)(?:\s+(.*))?$")
 SIGNATURE = re.compile(r"[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2}\s*\.?")
 TO_FOLLOW = re.compile(r"^\(([^()a-z]{12,})\)\s*(.*)$")
-END_VARIANTS = re.compile(r"END (?:OF )?TEXT(?: OF (?:THE )?REPORT)?\.?", re.IGNORECASE)  # as posts wrote it
 ROLES = (
     ("contact", re.compile(r"\bPOC\b|point of contact|contact", re.I)),
     ("hours", re.compile(r"\bhours\b", re.I)),
     ("begin", re.compile(r"begin text", re.I)),
 )
-
-
-@dataclass(frozen=True)
-class QuestionStart:
-    """A paragraph's question or heading: ``23. (SBU) Para 23 -- THE COUNTRY'S TIP SITUATION``."""
-
-    number: int
-    mark: str
-    heading: str
-
-
-@dataclass(frozen=True)
-class ItemStart:
-    """A lettered answer opens: ``-- B. and C. text``; ``23 A. text`` names its paragraph too."""
-
-    number: int | None
-    letters: list[str]
-    mark: str
-    text: str
-
-
-@dataclass(frozen=True)
-class NumberedText:
-    """A numbered paragraph that is not a question: a framing paragraph, or unplaced."""
-
-    mark: str
-    text: str
-
-
-@dataclass(frozen=True)
-class PlainText:
-    """A paragraph of prose that goes on what came before."""
-
-
-@dataclass(frozen=True)
-class TextEnd:
-    """The closing line: the edition's ``framing.end``, or as a post wrote it."""
-
-
-Step = QuestionStart | ItemStart | NumberedText | PlainText | TextEnd
 
 
 @dataclass
@@ -156,7 +108,7 @@ class _Reader:
         self.current: GatheredAnswer | list[str] | None = None  # where a following paragraph of text goes
 
     def read(self, blocks: list[Passage]) -> Gathered:
-        steps = [_classify(b, self.numbers, self.edition.end) for b in blocks]
+        steps = [classify(b, self.numbers, self.edition.end) for b in blocks]
         if blocks and SIGNATURE.fullmatch(blocks[-1].text) and not any(isinstance(s, TextEnd) for s in steps):
             self.g.signature, blocks = blocks[-1].text.rstrip(" ."), blocks[:-1]  # a name alone at the end
         for index, (block, step) in enumerate(zip(blocks, steps, strict=False)):
@@ -216,40 +168,6 @@ class _Reader:
             return False
         (self.current.paragraphs if isinstance(self.current, GatheredAnswer) else self.current).append(block.text)
         return True
-
-
-def _classify(block: Passage, numbers: set[int], end: str) -> Step:
-    """What a block of the body is."""
-    text = block.text
-    if text.upper() == end.upper() or END_VARIANTS.fullmatch(text):
-        return TextEnd()
-    numbered = cableparse.NUMBERED.match(text)
-    mark, rest = (numbered["mark"] or "", numbered["rest"]) if numbered else ("", text)
-    step = _question_or_item(rest, mark, numbers)
-    if step is not None:
-        return step
-    if numbered is None:
-        return PlainText()
-    if int(numbered["number"]) in numbers and _is_heading(rest):
-        return QuestionStart(int(numbered["number"]), mark, rest)
-    return NumberedText(mark, rest)
-
-
-def _question_or_item(rest: str, mark: str, numbers: set[int]) -> QuestionStart | ItemStart | None:
-    """A paragraph's question (``Para 23 -- ...``) or a lettered item (``-- B.``), if ``rest`` opens one."""
-    for style in QUESTION_STYLES:
-        if m := style.match(rest):
-            return QuestionStart(int(m[1]), mark, (m[2] or "").strip())
-    item = ITEM.match(rest)
-    number = int(item[1]) if item and item[1] is not None else None
-    if item is None or (number is not None and number not in numbers):
-        return None
-    return ItemStart(number, re.findall(r"[A-Z]", item[2] + item[3]), mark, (item[4] or "").strip())
-
-
-def _is_heading(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
 def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
