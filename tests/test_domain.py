@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -25,6 +26,15 @@ def test_a_date_time_group_reads_and_prints_every_form() -> None:
     assert sent.year == 2009
     assert DateTimeGroup.parse("010000Z JAN 10").julian == "0010000"
     assert DateTimeGroup.parse("312359Z DEC 08").julian == "3662359"  # 2008 is a leap year
+
+
+@pytest.mark.parametrize("year", [2008, 2009])
+def test_every_day_of_a_year_reads_back_as_printed(year: int) -> None:
+    day = DateTimeGroup.new_year(year)
+    for n in range(1, 367 if year % 4 == 0 else 366):
+        again = DateTimeGroup.parse(str(day))
+        assert again == day and again.julian == f"{n:03d}0000" and again.iso.startswith(f"{year}-")
+        day = DateTimeGroup(day.when + dt.timedelta(days=1))
 
 
 @pytest.mark.parametrize("text", ["301555Z FEB 09", "290000Z FEB 09", "202455Z FEB 09", "201560Z FEB 09", "001555Z FEB 09"])
