@@ -156,6 +156,13 @@ def test_de_line_that_disagrees_is_reported() -> None:
     assert "line 3: the DE line's day and time 0391200 do not match the date-time group 091200Z FEB 09" in result.warnings
 
 
+def test_a_date_time_group_that_is_no_real_date_is_reported_not_a_traceback() -> None:
+    cable = HEADER.replace("091200Z FEB 09", "301200Z FEB 09") + para_23("number and letter") + FOOTER
+    result = import_cable(cable, EDITION)
+    assert result.data["cable"]["date_time_group"] == "301200Z FEB 09"  # kept as written: validate says what is wrong
+    assert "line 3: the DE line's day and time 0401200 do not match the date-time group 301200Z FEB 09" in result.warnings
+
+
 def test_items_with_no_blank_line_between_them() -> None:
     body = "23. (SBU) THE COUNTRY'S TIP SITUATION\n-- A. Police and NGOs report.\n-- B. A destination\ncountry.\n24. (SBU) SETTING THE SCENE\n-- A. Yes.\n"
     result = import_cable(HEADER + body + FOOTER, EDITION)

@@ -8,30 +8,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import country_format, layout
-from .model import julian_day
+from . import country_format, dtg, layout
+from .classification import MARK_PATTERN, UNCLASSIFIED, ClassLine, read_class_line
+from .dtg import DateTimeGroup
 
-CLASS_LINE = re.compile(
-    r"^(?P<word>UNCLAS|C O N F I D E N T I A L|S E C R E T|CONFIDENTIAL|SECRET)\s+"
-    r"(?:SECTION\s+\d+\s+OF\s+\d+\s+)?(?P<post>.+?)\s+(?P<serial>\d{6})$"
-)
-NUMBERED = re.compile(r"^(?P<number>\d+)\.\s+(?:\((?P<mark>U|SBU|C|S)\)\s*)?(?P<rest>.*)$", re.S)
+NUMBERED = re.compile(rf"^(?P<number>\d+)\.\s+(?:\((?P<mark>{MARK_PATTERN})\)\s*)?(?P<rest>.*)$", re.S)
 ADDRESSEE = re.compile(
     r"^(?P<routing>[A-Z]{4,8})/(?P<address>.+?)(?: (?P<precedence>FLASH|IMMEDIATE|PRIORITY|ROUTINE))?(?: (?P<serial>\d{4}))?$"
 )
-STARTS_PARAGRAPH = re.compile(r"^(?:--\s*[A-Z]\.\s|\d+\.\s+\((?:U|SBU|C|S)\)\s)")
+STARTS_PARAGRAPH = re.compile(rf"^(?:--\s*[A-Z]\.\s|\d+\.\s+\((?:{MARK_PATTERN})\)\s)")
 PASS_START = re.compile(r"^(?:[A-Z]+ )?(?:PASS|FOR)\b")
 LETTER_WORD = {letter: word for word, letter in country_format.PRECEDENCE.items()}
-CLASSIFIED = {
-    "C O N F I D E N T I A L": "CONFIDENTIAL",
-    "S E C R E T": "SECRET",
-    "CONFIDENTIAL": "CONFIDENTIAL",
-    "SECRET": "SECRET",
-}
 
 
 @dataclass
-class Block:
+class Passage:
     """A paragraph of the body: its text on one line, and the cable lines it came from."""
 
     first: int
@@ -40,47 +31,56 @@ class Block:
 
 
 @dataclass
-class Cable:
+class ParsedCable:
     """What was read, with 1-based line numbers in the warnings."""
 
     envelope: dict[str, Any] = field(default_factory=dict)
     header: dict[str, Any] = field(default_factory=dict)
-    body: list[Block] = field(default_factory=list)
+    body: list[Passage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     last_line: int = 0
 
 
-def parse(text: str) -> Cable:
+def parse(text: str) -> ParsedCable:
     """Split a cable into its envelope, header and body."""
     lines = [(n, line.replace("\u00a0", " ").rstrip()) for n, line in enumerate(text.splitlines(), start=1)]
-    cable = Cable(last_line=len(lines))
-    start = next((i for i, (_, line) in enumerate(lines) if line.startswith("VZCZC") or CLASS_LINE.match(line)), 0)
-    if start:
-        cable.notes.append(f"lines 1-{start}: not part of the cable (an archive's metadata), left out")
-    lines = lines[start:]
-    classification = next((i for i, (_, line) in enumerate(lines) if CLASS_LINE.match(line)), None)
+    cable = ParsedCable(last_line=len(lines))
+    lines = _from_start(lines, cable)
+    classification = next((i for i, (_, line) in enumerate(lines) if read_class_line(line)), None)
     if classification is None:
-        cable.warnings.append("no classification line (UNCLAS ... 000123) found: header fields left to fill in")
+        cable.warnings.append(f"no classification line ({UNCLASSIFIED.opening} ... 000123) found: header fields left to fill in")
         cable.body = blocks(lines, cable)
         return cable
     cable.envelope = _envelope(lines[:classification], cable)
     body = next((i for i in range(classification + 1, len(lines)) if NUMBERED.match(lines[i][1])), len(lines))
-    header = lines[classification:body]
-    repeat = next((i for i in range(1, len(header)) if header[i][1] == header[0][1]), None)
-    if repeat is not None:
-        cable.notes.append(
-            f"lines {header[repeat][0]}-{header[-1][0]}: the header printed a second time (an archive's copy), read once"
-        )
-        header = header[:repeat]
-    cable.header = _header(header, cable)
+    cable.header = _header(_read_once(lines[classification:body], cable), cable)
     cable.body = blocks(lines[body:], cable)
     return cable
 
 
-def blocks(lines: list[tuple[int, str]], cable: Cable) -> list[Block]:
+def _from_start(lines: list[tuple[int, str]], cable: ParsedCable) -> list[tuple[int, str]]:
+    """The lines from the envelope or the class line on (an archive's metadata left out)."""
+    start = next((i for i, (_, line) in enumerate(lines) if line.startswith("VZCZC") or read_class_line(line)), 0)
+    if start:
+        cable.notes.append(f"lines 1-{start}: not part of the cable (an archive's metadata), left out")
+    return lines[start:]
+
+
+def _read_once(header: list[tuple[int, str]], cable: ParsedCable) -> list[tuple[int, str]]:
+    """The header, without the second copy an archive may print."""
+    repeat = next((i for i in range(1, len(header)) if header[i][1] == header[0][1]), None)
+    if repeat is None:
+        return header
+    cable.notes.append(
+        f"lines {header[repeat][0]}-{header[-1][0]}: the header printed a second time (an archive's copy), read once"
+    )
+    return header[:repeat]
+
+
+def blocks(lines: list[tuple[int, str]], cable: ParsedCable) -> list[Passage]:
     """Paragraphs separated by blank lines; page markers removed and the text they cut joined."""
-    out: list[Block] = []
+    out: list[Passage] = []
     current: list[tuple[int, str]] = []
     marker_between = False
 
@@ -89,9 +89,9 @@ def blocks(lines: list[tuple[int, str]], cable: Cable) -> list[Block]:
         if current:
             text = " ".join(line.strip() for _, line in current)
             if out and _continues(out[-1].text, text, marker_between):
-                out[-1] = Block(out[-1].first, current[-1][0], f"{out[-1].text} {text}")
+                out[-1] = Passage(out[-1].first, current[-1][0], f"{out[-1].text} {text}")
             else:
-                out.append(Block(current[0][0], current[-1][0], text))
+                out.append(Passage(current[0][0], current[-1][0], text))
             marker_between = False
         current = []
 
@@ -120,7 +120,7 @@ def _continues(previous: str, text: str, marker_between: bool) -> bool:
     return marker_between and not re.search(r"[.:;?!)\"']$", previous)
 
 
-def _envelope(lines: list[tuple[int, str]], cable: Cable) -> dict[str, Any]:
+def _envelope(lines: list[tuple[int, str]], cable: ParsedCable) -> dict[str, Any]:
     env: dict[str, Any] = {"to": [], "info": []}
     kind = ""
     for number, line in lines:
@@ -144,7 +144,7 @@ def _routing_line(env: dict[str, Any], number: int, line: str) -> bool:
         env["relays"], env["letter"] = m[2].split(), m[1][0]
     elif m := re.match(r"^DE (\S+) #(\d{4})/\d+ (\d{7})", line):
         env["station"], env["de_serial"], env["julian"], env["de_line"] = m[1], m[2], m[3], number
-    elif m := re.match(r"^([ZOPR]) (\d{6}Z [A-Z]{3} \d{2})$", line):
+    elif m := re.match(rf"^([ZOPR]) ({dtg.FORM})$", line):
         env["letter"], env["date_time_group"] = m[1], m[2]
     elif line.startswith("FM "):
         env["sender"] = line[3:].strip()
@@ -153,42 +153,56 @@ def _routing_line(env: dict[str, Any], number: int, line: str) -> bool:
     return True
 
 
-def _add_addressee(env: dict[str, Any], kind: str, text: str, number: int, cable: Cable) -> None:
+def _add_addressee(env: dict[str, Any], kind: str, text: str, number: int, cable: ParsedCable) -> None:
     if m := ADDRESSEE.match(text.strip()):
         env[kind].append({k: v for k, v in m.groupdict().items() if v})
     else:
         cable.warnings.append(f"line {number}: not an addressee (ROUTING/ADDRESS): {text!r}")
 
 
-def _header(lines: list[tuple[int, str]], cable: Cable) -> dict[str, Any]:
-    first = CLASS_LINE.match(lines[0][1])
+CAPTION = re.compile(r"^(E\.O\.|TAGS:|SUBJECT:|REF:|Classified By:)\s*(.*)$", re.IGNORECASE)
+CAPTIONS = {"E.O.": "eo", "TAGS:": "tags", "SUBJECT:": "subject", "REF:": "reference", "CLASSIFIED BY:": "classified_by"}
+WRAPPED = ("tags", "subject", "reference", "classified_by")  # captions whose text may go on
+
+
+def _header(lines: list[tuple[int, str]], cable: ParsedCable) -> dict[str, Any]:
+    first = read_class_line(lines[0][1])
     assert first is not None
-    h: dict[str, Any] = {"post": first["post"], "serial": int(first["serial"]), "caveats": [], "pass": []}
-    field_name = ""
+    h: dict[str, Any] = {"post": first.post, "serial": first.serial, "caveats": [], "pass": []}
+    caption = ""
     note: list[str] = []
     for number, line in lines[1:]:
-        if not line:
-            field_name = ""  # a blank line ends a wrapped caption
-            continue
-        caption = re.match(r"^(E\.O\.|TAGS:|SUBJECT:|REF:|Classified By:)\s*(.*)$", line, re.IGNORECASE)
-        if caption:
-            field_name = {"E.O.": "eo", "TAGS:": "tags", "SUBJECT:": "subject", "REF:": "reference"}.get(
-                caption[1].upper(), "classified_by"
-            )
-            h[field_name] = caption[2]
-        elif field_name in ("tags", "subject", "reference", "classified_by"):
-            h[field_name] = f"{h[field_name]} {line.strip()}"
-        elif "eo" not in h and re.fullmatch(r"[A-Z][A-Z ]{3,}", line.strip()) and not PASS_START.match(line.strip()):
-            h["caveats"].append(line.strip())
-        elif "eo" not in h:
-            _add_pass(h["pass"], line.strip())
-        elif "subject" in h:
-            note.append(line.strip())
-        else:
+        found = _header_line(h, caption, line, note)
+        if found is None:
             cable.warnings.append(f"line {number}: not understood in the header: {line!r}")
+        else:
+            caption = found
     if note:
         h["reference_note"] = " ".join(note)
-    return _header_fields(h, first["word"], cable)
+    return _header_fields(h, first, cable)
+
+
+def _header_line(h: dict[str, Any], caption: str, line: str, note: list[str]) -> str | None:
+    """Read one header line into ``h``: the caption the next line may continue, None if the
+    line is not understood."""
+    if not line:
+        return ""  # a blank line ends a wrapped caption
+    if m := CAPTION.match(line):
+        caption = CAPTIONS[m[1].upper()]
+        h[caption] = m[2]
+        return caption
+    text = line.strip()
+    if caption in WRAPPED:
+        h[caption] = f"{h[caption]} {text}"
+    elif "eo" in h:  # after the E.O. line, before the subject: not understood
+        if "subject" not in h:
+            return None
+        note.append(text)
+    elif re.fullmatch(r"[A-Z][A-Z ]{3,}", text) and not PASS_START.match(text):
+        h["caveats"].append(text)
+    else:
+        _add_pass(h["pass"], text)
+    return caption
 
 
 def _add_pass(entries: list[str], line: str) -> None:
@@ -198,37 +212,43 @@ def _add_pass(entries: list[str], line: str) -> None:
         entries[-1] = f"{entries[-1]} {line}"
 
 
-def _header_fields(h: dict[str, Any], word: str, cable: Cable) -> dict[str, Any]:
-    eo = h.pop("eo", "")
-    if m := re.match(r"^(\d+):\s*(?:DECL:\s*(\S+)|N/A)", eo):
-        h["executive_order"] = m[1]
-        if m[2]:
-            h["declassify"] = m[2]
+def _header_fields(h: dict[str, Any], first: ClassLine, cable: ParsedCable) -> dict[str, Any]:
+    _eo_fields(h)
     tags = [t.strip(",") for t in h.pop("tags", "").split()]
     if tags and re.fullmatch(r"[A-Z]{2}", tags[-1]):
         h["country_code"] = tags.pop()
     h["tags"] = tags
-    if word == "UNCLAS":
-        h["classification"] = "UNCLASSIFIED//FOR OFFICIAL USE ONLY" if "SENSITIVE" in h["caveats"] else "UNCLASSIFIED"
-    else:
-        h["classification"] = CLASSIFIED[word]
-    env = cable.envelope
-    if env.get("date_time_group"):
-        h["date_time_group"] = env["date_time_group"]
-    if env.get("letter") in LETTER_WORD:
-        h["precedence"] = LETTER_WORD[env["letter"]]
-    _check_de_line(h, env, cable)
+    h["classification"] = first.classification(h["caveats"]).word
+    _envelope_fields(h, cable.envelope, cable)
     for key in ("subject", "reference", "classified_by"):
         if key in h:
             h[key] = " ".join(h[key].split())
     return {k: v for k, v in h.items() if v not in ("", [], None)}
 
 
-def _check_de_line(h: dict[str, Any], env: dict[str, Any], cable: Cable) -> None:
+def _eo_fields(h: dict[str, Any]) -> None:
+    """``E.O. 12958: DECL: 02/20/2019`` into the executive order and the declassification date."""
+    if m := re.match(r"^(\d+):\s*(?:DECL:\s*(\S+)|N/A)", h.pop("eo", "")):
+        h["executive_order"] = m[1]
+        if m[2]:
+            h["declassify"] = m[2]
+
+
+def _envelope_fields(h: dict[str, Any], env: dict[str, Any], cable: ParsedCable) -> None:
+    """What the envelope says of the cable: its date-time group and precedence."""
+    if env.get("date_time_group"):
+        h["date_time_group"] = env["date_time_group"]
+    if env.get("letter") in LETTER_WORD:
+        h["precedence"] = LETTER_WORD[env["letter"]]
+    _check_de_line(h, env, cable)
+
+
+def _check_de_line(h: dict[str, Any], env: dict[str, Any], cable: ParsedCable) -> None:
     """The DE line's serial and day of the year agree with the header, or the user hears of it."""
     if "julian" not in env or "date_time_group" not in env:
         return
-    if julian_day(env["date_time_group"]) != env["julian"]:
+    sent = DateTimeGroup.read(env["date_time_group"])
+    if sent is None or sent.julian != env["julian"]:
         cable.warnings.append(
             f"line {env['de_line']}: the DE line's day and time {env['julian']} do not match the date-time group {env['date_time_group']}"
         )

@@ -18,6 +18,7 @@ import typer
 
 from . import __version__, layout
 from .console import Console
+from .edition import default_edition
 from .errors import Diagnostic, TipDraftError, has_errors, to_json
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ def render(
 
 @app.command("schema")
 def schema_command(
-    edition: Annotated[str, typer.Option(help="The questionnaire edition.")] = "2009",
+    edition: Annotated[str, typer.Option(help="The questionnaire edition.")] = default_edition(),
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default schemas/<edition>.schema.json).")
     ] = None,
@@ -214,7 +215,11 @@ def new(
 
     if source is None:
         skeleton(
-            edition or "2009", country or _usage("give --from FILE, or --country NAME for a skeleton"), output, editions, force
+            edition or default_edition(),
+            country or _usage("give --from FILE, or --country NAME for a skeleton"),
+            output,
+            editions,
+            force,
         )
         return
     if year is None:
@@ -239,7 +244,7 @@ def new(
 
 @app.command()
 def skeleton(
-    edition: Annotated[str, typer.Option(help="The questionnaire edition.")] = "2009",
+    edition: Annotated[str, typer.Option(help="The questionnaire edition.")] = default_edition(),
     country: Annotated[str, typer.Option(help="The country, e.g. Norway.")] = "",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml).")

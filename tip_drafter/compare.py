@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .edition import Edition
+from .edition import Edition, report_year
 from .errors import ERROR, UNREVIEWED, TipDraftError
 from .model import answers_by_item, prose
 
@@ -44,26 +44,37 @@ def diff(old: tuple[Any, Edition], new: tuple[Any, Edition]) -> list[ItemChange]
     """Per item of the new edition (then the old items it no longer carries): new, removed,
     unchanged or changed, with a word-level diff of changed answers."""
     (old_data, old_edition), (new_data, new_edition) = old, new
-    if new_edition.name != old_edition.name and new_edition.previous != old_edition.name:
+    renumbered = new_edition.name != old_edition.name
+    if renumbered and new_edition.previous != old_edition.name:
         raise TipDraftError(f"edition {new_edition.name} does not follow edition {old_edition.name}: no way to match their items")
     before, after = answers_by_id(old_data, old_edition), answers_by_id(new_data, new_edition)
     places = {i.id: f"{p.number}.{i.letter}" for p, i in old_edition.items()}
     changes: list[ItemChange] = []
     carried: set[str] = set()
     for para, item in new_edition.items():
-        sources = new_edition.sources(item) if new_edition.name != old_edition.name else (item.id,)
+        sources = new_edition.sources(item) if renumbered else (item.id,)
         carried.update(sources)
-        was = ", ".join(places[s] for s in sources if s in places)
-        # a joint answer ("B and C") stands under each of its letters: count it once
-        old_text = "\n\n".join(dict.fromkeys(before[s][1] for s in sources if s in before))
-        new_text = after.get(item.id, ("", ""))[1]
-        place = f"{para.number}.{item.letter}"
-        if old_text or new_text:
-            changes.append(_change(item.id, place, was, old_text, new_text))
-    for old_id, (place, _) in before.items():
-        if old_id not in carried:
-            changes.append(ItemChange(old_id, place, place, "removed"))
+        change = _item_change(item.id, f"{para.number}.{item.letter}", sources, places, before, after)
+        if change is not None:
+            changes.append(change)
+    changes += [ItemChange(old_id, place, place, "removed") for old_id, (place, _) in before.items() if old_id not in carried]
     return changes
+
+
+def _item_change(
+    item_id: str,
+    place: str,
+    sources: tuple[str, ...],
+    places: dict[str, str],
+    before: dict[str, tuple[str, str]],
+    after: dict[str, tuple[str, str]],
+) -> ItemChange | None:
+    """One item of the new edition against the old items it carries on (None if neither answers)."""
+    was = ", ".join(places[s] for s in sources if s in places)
+    # a joint answer ("B and C") stands under each of its letters: count it once
+    old_text = "\n\n".join(dict.fromkeys(before[s][1] for s in sources if s in before))
+    new_text = after.get(item_id, ("", ""))[1]
+    return _change(item_id, place, was, old_text, new_text) if old_text or new_text else None
 
 
 def _change(item_id: str, place: str, was: str, old: str, new: str) -> ItemChange:
@@ -147,51 +158,55 @@ class Status:
 
 def status_row(path: Path, data: Any, edition: Edition | None, diagnostics: Sequence[Any]) -> Status:
     """Count one file's answers and problems."""
-    answered = answers_by_id(data, edition) if edition is not None else {}
-    required = [i for _, i in edition.items() if i.required] if edition is not None else []
     cable = data.get("cable") if isinstance(data, dict) else None
-    country = str(cable.get("country", "?")) if isinstance(cable, dict) else "?"
+    answered, required = _answered(data, edition)
     return Status(
         path=str(path),
-        country=country,
+        country=str(cable.get("country", "?")) if isinstance(cable, dict) else "?",
         edition=edition.name if edition else "?",
-        year=data["year"]
-        if isinstance(data, dict) and isinstance(data.get("year"), int)
-        else edition.report_year
-        if edition
-        else None,
-        answered=sum(i.id in answered for i in required),
-        required=len(required),
+        year=report_year(data, edition) if edition else None,
+        answered=answered,
+        required=required,
         unreviewed=sum(d.code == UNREVIEWED for d in diagnostics),
         warnings=sum(d.severity != ERROR for d in diagnostics),
         errors=sum(d.severity == ERROR for d in diagnostics),
     )
 
 
+def _answered(data: Any, edition: Edition | None) -> tuple[int, int]:
+    """How many of the required items a file answers, and how many there are."""
+    if edition is None:
+        return 0, 0
+    answered = answers_by_id(data, edition)
+    required = [i for _, i in edition.items() if i.required]
+    return sum(i.id in answered for i in required), len(required)
+
+
+STATUS_HEADER = ("file", "country", "edition", "year", "answered", "unreviewed", "warnings", "errors")
+
+
 def format_status(rows: Sequence[Status]) -> str:
     """The status table and a summary line."""
-    header = ("file", "country", "edition", "year", "answered", "unreviewed", "warnings", "errors")
-    table = [header] + [
-        (
-            r.path,
-            r.country,
-            r.edition,
-            str(r.year or "?"),
-            f"{r.answered}/{r.required}",
-            str(r.unreviewed),
-            str(r.warnings),
-            str(r.errors),
-        )
-        for r in rows
-    ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
-        for row in table
-    ]
+    table = [STATUS_HEADER, *(_cells(r) for r in rows)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(STATUS_HEADER))]
+    return "".join(_aligned(row, widths) + "\n" for row in table) + _summary(rows) + "\n"
+
+
+def _aligned(row: Sequence[str], widths: Sequence[int]) -> str:
+    """A row of the table: the names to the left, the counts to the right."""
+    cells = (cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+    return "  ".join(cells).rstrip()
+
+
+def _summary(rows: Sequence[Status]) -> str:
     complete = sum(r.answered == r.required and not r.errors and not r.unreviewed for r in rows)
-    lines.append(
+    return (
         f"{len(rows)} file(s): {complete} ready, {sum(r.errors > 0 for r in rows)} with errors, "
         f"{sum(r.unreviewed for r in rows)} answer(s) unreviewed"
     )
-    return "\n".join(lines) + "\n"
+
+
+def _cells(r: Status) -> tuple[str, ...]:
+    """One row of the status table."""
+    counts = (r.unreviewed, r.warnings, r.errors)
+    return (r.path, r.country, r.edition, str(r.year or "?"), f"{r.answered}/{r.required}", *map(str, counts))

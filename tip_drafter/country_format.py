@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from . import dtg
+from .classification import MARKS, WORDS
 from .edition import Edition, Paragraph
 from .fields import (
     SEPARATOR,
@@ -27,15 +29,11 @@ from .fields import (
 )
 from .load import describe, key_name
 
-# The cable's vocabularies, lowest first; a portion may not rank above its cable.
-PORTION_RANK = {"U": 0, "SBU": 1, "C": 2, "S": 3}
-CLASSIFICATIONS = {"UNCLASSIFIED": 0, "UNCLASSIFIED//FOR OFFICIAL USE ONLY": 1, "CONFIDENTIAL": 2, "SECRET": 3}
+# Precedence word -> the letter doubled on the relay line and single before the date-time group.
 PRECEDENCE = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
-MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-DTG_PATTERN = r"^(\d{2})(\d{2})(\d{2})Z (" + "|".join(MONTHS) + r") (\d{2})$"
 
 MARK = Field(
-    Choice(tuple(PORTION_RANK)),
+    Choice(MARKS),
     "portion marking: U, SBU, C or S",
     required=True,
     missing="no portion mark: add mark: U, SBU, C or S",
@@ -49,9 +47,9 @@ CABLE = Record(
             Text(r"^[A-Z]{2}$", "two capital letters, e.g. BE"), "two-letter country tag, printed last in TAGS", required=True
         ),
         serial=Field(Number(), "the cable's serial number (244 prints as 000244)", required=True),
-        date_time_group=Field(Text(DTG_PATTERN, "e.g. 201555Z FEB 09"), "when sent: DDhhmmZ MON YY", required=True),
+        date_time_group=Field(Text(dtg.PATTERN, f"e.g. {dtg.EXAMPLE}"), "when sent: DDhhmmZ MON YY", required=True),
         precedence=Field(Choice(tuple(PRECEDENCE)), "IMMEDIATE, PRIORITY or ROUTINE", required=True),
-        classification=Field(Choice(tuple(CLASSIFICATIONS)), "the cable's overall classification", required=True),
+        classification=Field(Choice(WORDS), "the cable's overall classification", required=True),
         caveats=Field(ListOf(Text()), "caveat lines under the classification line, e.g. SENSITIVE, SIPDIS"),
         **{"pass": Field(ListOf(Text()), "pass and attention lines, e.g. STATE PASS G/TIP")},
         executive_order=Field(Text(numbers=True), "the E.O. number (default 12958)"),

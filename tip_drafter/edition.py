@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from .errors import TipDraftError, UsageError
 
@@ -99,6 +97,18 @@ def available_editions(search: Sequence[Path] = ()) -> list[str]:
     return sorted(names)
 
 
+def default_edition() -> str:
+    """The edition a command uses when none is named: the newest bundled one."""
+    return max((p.stem for p in BUNDLED_EDITIONS.glob("*.yaml")), key=lambda name: (len(name), name))
+
+
+def report_year(data: Any, edition: Edition) -> int:
+    """The year a country file reports on: its own ``year:`` (a draft started from last year's
+    file), else its edition's."""
+    year = data.get("year") if isinstance(data, dict) else None
+    return year if isinstance(year, int) and not isinstance(year, bool) else edition.report_year
+
+
 def load_edition(name: str, search: Sequence[Path] = ()) -> Edition:
     """Read and check an edition file; a malformed one is reported with its file name."""
     return _load(find_edition(name, search))
@@ -107,6 +117,9 @@ def load_edition(name: str, search: Sequence[Path] = ()) -> Edition:
 @functools.lru_cache(maxsize=16)
 def _load(path: Path) -> Edition:
     """One read per edition file and process (a batch renders many files of one edition)."""
+    from ruamel.yaml import YAML  # here: the CLI imports this module for its defaults only
+    from ruamel.yaml.error import YAMLError
+
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
         return _build(data, path)
@@ -177,11 +190,17 @@ def _kind(value: object) -> str:
 
 
 def _check_unique(edition: Edition) -> None:
-    ids = [f.id for f in edition.framing] + [p.id for p in edition.paragraphs]
-    ids += [i.id for p in edition.paragraphs for i in p.items]
-    numbers = [p.number for p in edition.paragraphs]
-    letters = [(p.number, i.letter) for p in edition.paragraphs for i in p.items]
-    for label, values in (("id", ids), ("paragraph number", numbers), ("letter", letters)):
-        dupes = sorted({str(v) for v in values if values.count(v) > 1})  # type: ignore[arg-type]
+    for label, values in _keys(edition).items():
+        dupes = sorted(v for v, n in Counter(values).items() if n > 1)
         if dupes:
             raise ValueError(f"duplicate {label}: {', '.join(dupes)}")
+
+
+def _keys(edition: Edition) -> dict[str, list[str]]:
+    """What must be unique in an edition: ids, paragraph numbers, letters within a paragraph."""
+    items = edition.items()
+    return {
+        "id": [f.id for f in edition.framing] + [p.id for p in edition.paragraphs] + [i.id for _, i in items],
+        "paragraph number": [str(p.number) for p in edition.paragraphs],
+        "letter": [f"{p.number}.{i.letter}" for p, i in items],
+    }

@@ -8,33 +8,27 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import cableparse, country_format, write
-from .cableparse import Block
+from . import cableparse, write
+from .cableparse import Passage
+from .classification import UNCLASSIFIED, higher_mark
 from .edition import Edition, available_editions, load_edition
 from .errors import UsageError
 from .framing import KINDS
 from .load import flow_list
+from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify
 from .write import refuse_overwrite
 
-QUESTION_STYLES = (
-    # "Para 23 -- THE COUNTRY'S TIP SITUATION" (between dash rules), "Paragraph 23:"
-    re.compile(r"^Para(?:graph)?\.?\s+(\d+)\s*(?:[-:.]+\s*(.*))?$", re.IGNORECASE),
-    # "Question 23:" (alone, or after an own paragraph number)
-    re.compile(r"^Question\s+(\d+)\s*[:.-]*\s*(.*)$", re.IGNORECASE),
-)
-# "-- A.", "A.", "A)", "23 A.", "23A.", "23.A.", and joint ones: "-- B. and C.", "I., J."
-ITEM = re.compile(r"^(?:--\s*)?(?:(\d+)\s*\.?\s*)?([A-Z])[.)]((?:\s*(?:,|and|&)\s*[A-Z][.)])*)(?:\s+(.*))?$")
 SIGNATURE = re.compile(r"[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2}\s*\.?")
 TO_FOLLOW = re.compile(r"^\(([^()a-z]{12,})\)\s*(.*)$")
 
 
 @dataclass
-class Answer:
+class GatheredAnswer:
     """One lettered answer being gathered."""
 
     letters: list[str]
@@ -50,8 +44,8 @@ class Gathered:
     framing: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # id -> (mark, paragraphs)
     marks: dict[int, str] = field(default_factory=dict)
     headings: dict[int, str] = field(default_factory=dict)
-    answers: dict[int, list[Answer]] = field(default_factory=dict)
-    unplaced: list[Block] = field(default_factory=list)
+    answers: dict[int, list[GatheredAnswer]] = field(default_factory=dict)
+    unplaced: list[Passage] = field(default_factory=list)
     signature: str = ""
     ended: bool = False
     notes: list[str] = field(default_factory=list)
@@ -91,11 +85,11 @@ def import_cable(text: str, edition: Edition) -> Imported:
         + [f"lines {b.first}-{b.last}: could not place this text; kept under 'unplaced'" for b in gathered.unplaced]
     )
     if not gathered.ended:
-        warnings.append(f"line {cable.last_line}: no END TEXT OF REPORT: the cable may be cut short")
+        warnings.append(f"line {cable.last_line}: no {edition.end.rstrip('.') or 'closing line'}: the cable may be cut short")
     return Imported(data, warnings, cable.notes + gathered.notes)
 
 
-def _gather(blocks: list[Block], edition: Edition) -> Gathered:
+def _gather(blocks: list[Passage], edition: Edition) -> Gathered:
     return _Reader(edition).read(blocks)
 
 
@@ -107,86 +101,69 @@ class _Reader:
         self.numbers = {p.number for p in edition.paragraphs}
         self.g = Gathered()
         self.question: int | None = None
-        self.current: Answer | list[str] | None = None  # where a following paragraph of text goes
+        self.current: GatheredAnswer | list[str] | None = None  # where a following paragraph of text goes
 
-    def read(self, blocks: list[Block]) -> Gathered:
-        if blocks and SIGNATURE.fullmatch(blocks[-1].text) and not any(_classify(b, self.numbers)[0] == "end" for b in blocks):
+    def read(self, blocks: list[Passage]) -> Gathered:
+        steps = [classify(b, self.numbers, self.edition.end) for b in blocks]
+        if blocks and SIGNATURE.fullmatch(blocks[-1].text) and not any(isinstance(s, TextEnd) for s in steps):
             self.g.signature, blocks = blocks[-1].text.rstrip(" ."), blocks[:-1]  # a name alone at the end
-        for index, block in enumerate(blocks):
-            step = _classify(block, self.numbers)
-            if step[0] == "end":
+        for index, (block, step) in enumerate(zip(blocks, steps, strict=False)):
+            if isinstance(step, TextEnd):
                 self.g.ended = True
                 self.g.signature = _signature(blocks[index + 1 :])
                 break
-            placed = getattr(self, "_" + step[0].replace("-", "_"))(block, *step[1:])
-            if not placed:
+            if not self._place(block, step):
                 self.g.unplaced.append(block)
         return self.g
 
-    def _question(self, block: Block, number: int, mark: str, heading: str) -> bool:
-        self.question, self.current = number, None
-        if mark:
-            self.g.marks[number] = _higher(self.g.marks.get(number, ""), mark)
-        if heading:
-            self.g.headings[number] = heading
+    def _place(self, block: Passage, step: Step) -> bool:
+        """Take one step; False if the block has no place."""
+        match step:
+            case QuestionStart():
+                return self._question(step)
+            case ItemStart():
+                return self._item(block, step)
+            case NumberedText():
+                return self._numbered(step)
+            case PlainText():
+                return self._text(block)
+            case TextEnd():
+                return True
+        assert_never(step)
+
+    def _question(self, step: QuestionStart) -> bool:
+        self.question, self.current = step.number, None
+        if step.mark:
+            self.g.marks[step.number] = higher_mark(self.g.marks.get(step.number, ""), step.mark)
+        if step.heading:
+            self.g.headings[step.number] = step.heading
         return True
 
-    def _question_item(self, block: Block, number: int, mark: str, letters: list[str], text: str) -> bool:
-        self.question = number
-        return self._item(block, letters, mark, text)
-
-    def _item(self, block: Block, letters: list[str], mark: str, text: str) -> bool:
+    def _item(self, block: Passage, step: ItemStart) -> bool:
+        if step.number is not None:
+            self.question = step.number
         if self.question is None:
             return False
-        self.current = Answer(letters, mark, [text] if text else [], block.first)
+        self.current = GatheredAnswer(step.letters, step.mark, [step.text] if step.text else [], block.first)
         self.g.answers.setdefault(self.question, []).append(self.current)
-        if mark:
-            self.g.marks[self.question] = _higher(self.g.marks.get(self.question, ""), mark)
+        if step.mark:
+            self.g.marks[self.question] = higher_mark(self.g.marks.get(self.question, ""), step.mark)
         return True
 
-    def _numbered(self, block: Block, mark: str, text: str) -> bool:
-        role = _role(text, self.g.framing, self.edition) if self.question is None else None
+    def _numbered(self, step: NumberedText) -> bool:
+        role = _role(step.text, self.g.framing, self.edition) if self.question is None else None
         if role is None:
             self.current = None
             return False
-        self.g.framing[role] = (mark, [text])
+        self.g.framing[role] = (step.mark, [step.text])
         self.current = self.g.framing[role][1]
         return True
 
-    def _text(self, block: Block) -> bool:
+    def _text(self, block: Passage) -> bool:
         if self.current is None:
             return False
-        (self.current.paragraphs if isinstance(self.current, Answer) else self.current).append(block.text)
+        (self.current.paragraphs if isinstance(self.current, GatheredAnswer) else self.current).append(block.text)
         return True
-
-
-def _classify(block: Block, numbers: set[int]) -> tuple[Any, ...]:
-    """What a block is: ("question", n, mark, heading), ("item", letters, mark, text),
-    ("question-item", n, mark, letters, text), ("numbered", mark, text), ("text",) or ("end",)."""
-    text = block.text
-    if re.fullmatch(r"END (?:OF )?TEXT(?: OF (?:THE )?REPORT)?\.?", text, re.IGNORECASE):
-        return ("end",)
-    numbered = cableparse.NUMBERED.match(text)
-    mark, rest = (numbered["mark"] or "", numbered["rest"]) if numbered else ("", text)
-    for style in QUESTION_STYLES:
-        if m := style.match(rest):
-            return ("question", int(m[1]), mark, (m[2] or "").strip())
-    item = ITEM.match(rest)
-    if item and (item[1] is None or int(item[1]) in numbers):
-        letters = re.findall(r"[A-Z]", item[2] + item[3])
-        if item[1] is not None:  # "2. 23 A." names its paragraph too
-            return ("question-item", int(item[1]), mark, letters, item[4] or "")
-        return ("item", letters, mark, (item[4] or "").strip())
-    if numbered and int(numbered["number"]) in numbers and _is_heading(rest):
-        return ("question", int(numbered["number"]), mark, rest)
-    if numbered:
-        return ("numbered", mark, rest)
-    return ("text",)
-
-
-def _is_heading(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
 def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
@@ -196,12 +173,8 @@ def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
     return next((f.id for f in free if KINDS[f.kind].recognises(text, f.default)), None)
 
 
-def _higher(a: str, b: str) -> str:
-    return a if country_format.PORTION_RANK.get(a, -1) >= country_format.PORTION_RANK.get(b, -1) else b
-
-
-def _signature(rest: list[Block]) -> str:
-    """The chief of mission's name after END TEXT (an archive's stray '.' left out)."""
+def _signature(rest: list[Passage]) -> str:
+    """The chief of mission's name after the closing line (an archive's stray '.' left out)."""
     for block in rest:
         words = [w for w in block.text.split() if re.search(r"[A-Za-z]", w)]
         if words:
@@ -209,34 +182,40 @@ def _signature(rest: list[Block]) -> str:
     return ""
 
 
-def _cable_fields(cable: cableparse.Cable, g: Gathered) -> CommentedMap:
+def _cable_fields(cable: cableparse.ParsedCable, g: Gathered) -> CommentedMap:
     h = cable.header
     out = CommentedMap()
-    country = h.get("subject", "").split(":")[0].strip() if ":" in h.get("subject", "") else h.get("post", "")
+    subject = h.get("subject", "")
     out["post"] = h.get("post", "TBD")
-    out["country"] = country or "TBD"
-    out["country_code"] = h.get("country_code", "TBD")
-    out["serial"] = h.get("serial", "TBD")
-    out["date_time_group"] = h.get("date_time_group", "TBD")
-    out["precedence"] = h.get("precedence", "ROUTINE")
-    out["classification"] = h.get("classification", "UNCLASSIFIED")
-    for key in ("caveats", "pass"):
-        if h.get(key):
-            out[key] = flow_list(h[key]) if key == "caveats" else CommentedSeq(h[key])
+    out["country"] = (subject.split(":")[0].strip() if ":" in subject else h.get("post", "")) or "TBD"
+    for key, default in (
+        ("country_code", "TBD"),
+        ("serial", "TBD"),
+        ("date_time_group", "TBD"),
+        ("precedence", "ROUTINE"),
+        ("classification", UNCLASSIFIED.word),
+    ):
+        out[key] = h.get(key, default)
+    if h.get("caveats"):
+        out["caveats"] = flow_list(h["caveats"])
+    if h.get("pass"):
+        out["pass"] = CommentedSeq(h["pass"])
     out["executive_order"] = h.get("executive_order", "12958")
-    for key in ("declassify", "classified_by"):
-        if key in h:
-            out[key] = h[key]
+    _copy(h, out, ("declassify", "classified_by"))
     out["tags"] = flow_list(h.get("tags", []))
     out["subject"] = h.get("subject", "TBD")
-    for key in ("reference", "reference_note"):
-        if key in h:
-            out[key] = h[key]
+    _copy(h, out, ("reference", "reference_note"))
     out["signature"] = g.signature or "TBD"
     return out
 
 
-def _transmission(cable: cableparse.Cable) -> CommentedMap:
+def _copy(h: dict[str, Any], out: CommentedMap, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if key in h:
+            out[key] = h[key]
+
+
+def _transmission(cable: cableparse.ParsedCable) -> CommentedMap:
     env = cable.envelope
     out = CommentedMap()
     for key in ("channel", "relays", "station", "sender"):
@@ -287,7 +266,7 @@ def _answers(g: Gathered, edition: Edition) -> CommentedMap:
     return out
 
 
-def _drop_question(answer: Answer, g: Gathered) -> list[str]:
+def _drop_question(answer: GatheredAnswer, g: Gathered) -> list[str]:
     """Posts that repeat each question before answering it: keep the answer only."""
     if len(answer.paragraphs) > 1 and answer.paragraphs[0].rstrip().endswith("?"):
         g.notes.append(f"line {answer.line}: the question repeated before the answer was left out")
@@ -351,4 +330,4 @@ def _edition_for(text: str, editions: Sequence[Path]) -> str:
     year = re.search(r"SUBJECT:.*?\b(20\d\d)\b", text)
     if year and year[1] in known:
         return year[1]
-    return known[-1] if known else "2009"
+    return known[-1]  # never empty: the bundled editions are always there

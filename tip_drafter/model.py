@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from . import country_format
 from .charset import to_ascii
-from .edition import Edition
+from .classification import BY_WORD, Classification
+from .dtg import DateTimeGroup
+from .edition import Edition, Paragraph, report_year
 from .framing import KINDS
 
 
@@ -62,7 +63,7 @@ class Cable:
     country_code: str
     serial: int
     date_time_group: str
-    julian: str
+    sent: DateTimeGroup | None  # None in a draft whose date-time group is still to come
     year: int
     precedence: str
     classification: str
@@ -85,11 +86,14 @@ class Cable:
         return country_format.PRECEDENCE[self.precedence]
 
     @property
+    def level(self) -> Classification:
+        """The cable's classification and all it implies."""
+        return BY_WORD[self.classification]
+
+    @property
     def classification_word(self) -> str:
-        """How the classification line opens: UNCLAS, or the classified word spaced out."""
-        if country_format.CLASSIFICATIONS[self.classification] < country_format.CLASSIFICATIONS["CONFIDENTIAL"]:
-            return "UNCLAS"
-        return " ".join(self.classification)
+        """How the classification line opens (see ``Classification.opening``)."""
+        return self.level.opening
 
     @property
     def all_tags(self) -> tuple[str, ...]:
@@ -102,25 +106,29 @@ class Cable:
         return self.transmission.sender if self.transmission else f"AMEMBASSY {self.post}"
 
     @property
+    def julian(self) -> str:
+        """The DE line's day of the year and time, 0511555 (a draft's placeholder as it is)."""
+        return self.sent.julian if self.sent else self.date_time_group
+
+    @property
+    def dated(self) -> DateTimeGroup:
+        """When sent; a draft not yet sent: the start of the report's year."""
+        return self.sent or DateTimeGroup.new_year(self.year)
+
+    @property
     def sent_iso(self) -> str:
-        """The date-time group as a W3C date: 201555Z FEB 09 -> 2009-02-20T15:55:00Z (a draft
-        without one: the first of January of the report's year)."""
-        d = self.date_time_group
-        if not re.match(country_format.DTG_PATTERN, d):
-            return f"{self.year}-01-01T00:00:00Z"
-        month = country_format.MONTHS.index(d[8:11]) + 1
-        return f"20{d[12:14]}-{month:02d}-{d[0:2]}T{d[2:4]}:{d[4:6]}:00Z"
+        """The date as a W3C date: 2009-02-20T15:55:00Z."""
+        return self.dated.iso
 
     @property
     def sent_epoch(self) -> int:
-        """The date-time group in seconds since 1970 (UTC)."""
-        return int(dt.datetime.fromisoformat(self.sent_iso.replace("Z", "+00:00")).timestamp())
+        """The date in seconds since 1970 (UTC): the PDF's date."""
+        return self.dated.epoch
 
     @property
     def security_line(self) -> str:
-        """The ZNR/ZNY line of the envelope."""
-        letter = self.classification[0]
-        return "ZNR UUUUU ZZH" if letter == "U" else f"ZNY {letter * 5} ZZH"
+        """The security line of the envelope (see ``Classification.security_line``)."""
+        return self.level.security_line
 
 
 def build(data: Any, edition: Edition) -> Cable:
@@ -133,8 +141,8 @@ def build(data: Any, edition: Edition) -> Cable:
         country_code=_text(cable["country_code"]),
         serial=cable["serial"] if isinstance(cable["serial"], int) else 0,  # 0: a draft's placeholder
         date_time_group=_text(cable["date_time_group"]),
-        julian=julian_day(_text(cable["date_time_group"])),
-        year=edition.report_year,
+        sent=DateTimeGroup.read(cable["date_time_group"]),
+        year=report_year(data, edition),
         precedence=str(cable["precedence"]),
         classification=level,
         caveats=tuple(_text(c) for c in cable.get("caveats") or ()),
@@ -183,16 +191,6 @@ def _text(value: object) -> str:
     return to_ascii(str(value).strip()) if value is not None else ""
 
 
-def julian_day(dtg: str) -> str:
-    """The DE line's day of the year and time, from the date-time group: 201555Z FEB 09 -> 0511555
-    (a draft's placeholder stays as it is)."""
-    if not re.match(country_format.DTG_PATTERN, dtg):
-        return dtg
-    day, time, month, year = int(dtg[0:2]), dtg[2:6], dtg[8:11], 2000 + int(dtg[12:14])
-    date = dt.date(year, country_format.MONTHS.index(month) + 1, day)
-    return f"{date.timetuple().tm_yday:03d}{time}"
-
-
 def _framing(data: Any, edition: Edition) -> tuple[Section, ...]:
     sections: list[Section] = []
     for frame in edition.framing:
@@ -207,18 +205,19 @@ def _framing(data: Any, edition: Edition) -> tuple[Section, ...]:
 
 def _questionnaire(answers: Any, edition: Edition) -> tuple[Section, ...]:
     by_number = {int(k): v for k, v in answers.items()}
-    sections = []
-    for para in edition.paragraphs:
-        value = by_number.get(para.number)
-        if value is None:
-            continue
-        keyed = [(country_format.letters_of(str(k)), v) for k, v in value.items() if k not in ("mark", "heading")]
-        order = [i.letter for i in para.items]
-        keyed.sort(key=lambda kv: order.index(kv[0][0]) if kv[0] else 0)
-        heading = _text(value.get("heading")) or para.title
-        items = tuple(Answer(country_format.letters_label(letters or []), _answer(v)) for letters, v in keyed)
-        sections.append(Section(para.number, _text(value.get("mark")), heading, answers=items))
-    return tuple(sections)
+    return tuple(
+        _paragraph(para, by_number[para.number]) for para in edition.paragraphs if by_number.get(para.number) is not None
+    )
+
+
+def _paragraph(para: Paragraph, value: Any) -> Section:
+    """One answered paragraph, its answers in the questionnaire's order of letters."""
+    keyed = [(country_format.letters_of(str(k)), v) for k, v in value.items() if k not in ("mark", "heading")]
+    order = [i.letter for i in para.items]
+    keyed.sort(key=lambda kv: order.index(kv[0][0]) if kv[0] else 0)
+    heading = _text(value.get("heading")) or para.title
+    items = tuple(Answer(country_format.letters_label(letters or []), _answer(v)) for letters, v in keyed)
+    return Section(para.number, _text(value.get("mark")), heading, answers=items)
 
 
 def _answer(value: Any) -> tuple[str, ...]:

@@ -11,8 +11,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import country_format, write
-from .edition import Edition, Item, Paragraph, load_edition
+from . import write
+from .classification import FOUO, SENSITIVE, highest_mark
+from .edition import Edition, Item, Paragraph, load_edition, report_year
 from .errors import TipDraftError
 from .framing import KINDS
 from .load import flow_list, load
@@ -46,13 +47,14 @@ def new_draft(
         raise TipDraftError(f"{source}: not a country file with an edition and answers: run tipdraft validate on it")
     new = load_edition(edition, editions) if edition else old
     report = Draft(output)
+    old_year = report_year(data, old)
     data["edition"] = new.name
     if new.report_year != year:
         data.insert(list(data).index("edition") + 1, "year", year)
     elif "year" in data:
         del data["year"]
-    _move_on(data, old, year, report)
-    report.carried = _mark_unreviewed(data["answers"], old.report_year)
+    _move_on(data, old, old_year, year, report)
+    report.carried = _mark_unreviewed(data["answers"], old_year)
     if new.name != old.name:
         data["answers"] = _map_answers(data, old, new, report)
     write.write_country(data, output, new)
@@ -80,9 +82,9 @@ def skeleton(edition_name: str, country: str, output: Path, editions: Sequence[P
     return output
 
 
-def _move_on(data: Any, old: Edition, year: int, report: Draft) -> None:
+def _move_on(data: Any, old: Edition, old_year: int, year: int, report: Draft) -> None:
     """Clear or move on what belongs to last year's cable."""
-    _move_cable_on(data.get("cable"), old.report_year, year, report)
+    _move_cable_on(data.get("cable"), old_year, year, report)
     _move_envelope_on(data, report)
     for frame in old.framing:
         value = data.get(frame.id)
@@ -109,10 +111,15 @@ def _move_cable_on(cable: Any, old_year: int, year: int, report: Draft) -> None:
 def _move_envelope_on(data: Any, report: Draft) -> None:
     transmission = data.get("transmission")
     if isinstance(transmission, dict):
-        for kind in ("to", "info"):
-            serials = [a.pop("serial") for a in transmission.get(kind) or () if isinstance(a, dict) and "serial" in a]
-            if serials:
-                report.cleared.append(f"transmission.{kind} serials")
+        _clear_serials(transmission, report)
+
+
+def _clear_serials(transmission: dict[str, Any], report: Draft) -> None:
+    """Last year's per-addressee serials go: each cable has its own."""
+    for kind in ("to", "info"):
+        serials = [a.pop("serial") for a in transmission.get(kind) or () if isinstance(a, dict) and "serial" in a]
+        if serials:
+            report.cleared.append(f"transmission.{kind} serials")
 
 
 def _delete(mapping: CommentedMap, key: str) -> None:
@@ -157,26 +164,42 @@ def _map_answers(data: Any, old: Edition, new: Edition, report: Draft) -> Commen
     placed: set[str] = set()
     answers = CommentedMap()
     for para in new.paragraphs:
-        entry = CommentedMap()
-        for item in para.items:
-            found = [(old_id, by_id[old_id]) for old_id in new.sources(item) if old_id in by_id]
-            placed.update(old_id for old_id, _ in found)
-            if not found:
-                report.added.append(f"{para.number}.{item.letter} {item.topic}")
-                continue
-            _place(entry, para, item, found, report)
+        entry = _map_paragraph(para, new, by_id, placed, report)
         if entry:
-            marks = [v[2] for i in para.items for old_id in new.sources(i) if (v := by_id.get(old_id))]
-            entry.insert(0, "mark", max(marks, key=lambda m: country_format.PORTION_RANK.get(m, 0)))
             answers[para.number] = entry
-    dropped = [(old_id, v) for old_id, v in by_id.items() if old_id not in placed]
-    if dropped:
-        data["dropped"] = CommentedSeq(CommentedMap(id=i, was=v[0], answer=v[1]) for i, v in dropped)
-        data.yaml_set_comment_before_after_key(
-            "dropped", before="Answers to questions the new questionnaire no longer asks: kept, not printed."
-        )
-        report.dropped += [f"{v[0]} ({i})" for i, v in dropped]
+    _keep_dropped(data, {old_id: v for old_id, v in by_id.items() if old_id not in placed}, report)
     return answers
+
+
+def _map_paragraph(
+    para: Paragraph, new: Edition, by_id: dict[str, tuple[str, Any, str]], placed: set[str], report: Draft
+) -> CommentedMap:
+    """One paragraph of the new edition, its items answered from the old items they carry on,
+    marked as the highest of their old paragraphs' marks."""
+    entry = CommentedMap()
+    marks: list[str] = []
+    for item in para.items:
+        found = [(old_id, by_id[old_id]) for old_id in new.sources(item) if old_id in by_id]
+        placed.update(old_id for old_id, _ in found)
+        marks += [mark for _, (_, _, mark) in found]
+        if found:
+            _place(entry, para, item, found, report)
+        else:
+            report.added.append(f"{para.number}.{item.letter} {item.topic}")
+    if entry:
+        entry.insert(0, "mark", highest_mark(marks))
+    return entry
+
+
+def _keep_dropped(data: Any, dropped: dict[str, tuple[str, Any, str]], report: Draft) -> None:
+    """Answers no item of the new edition carries on, kept under ``dropped``."""
+    if not dropped:
+        return
+    data["dropped"] = CommentedSeq(CommentedMap(id=i, was=v[0], answer=v[1]) for i, v in dropped.items())
+    data.yaml_set_comment_before_after_key(
+        "dropped", before="Answers to questions the new questionnaire no longer asks: kept, not printed."
+    )
+    report.dropped += [f"{v[0]} ({i})" for i, v in dropped.items()]
 
 
 def _place(
@@ -184,17 +207,19 @@ def _place(
 ) -> None:
     # A joint answer ("B and C") is found once per letter: take each answer once.
     answers = list({id(value): value for _, (_, value, _) in found}.values())
-    if len(answers) == 1:
-        value = answers[0]
-    else:  # several earlier questions merged into one: their answers, one after another
-        texts = [str(a.get("text", "") if isinstance(a, dict) else a).strip() for a in answers]
-        year = next((a["carried_over"] for a in answers if isinstance(a, dict) and "carried_over" in a), None)
-        value = CommentedMap([("carried_over", year), ("text", LiteralScalarString("\n\n".join(t for t in texts if t)))])
+    value = answers[0] if len(answers) == 1 else _merged(answers)
     # an answer placed twice (a split) must not be one shared node: YAML would write an alias
     entry[item.letter] = CommentedMap(value) if isinstance(value, dict) else value
     olds = ", ".join(dict.fromkeys(place for _, (place, _, _) in found))
     if olds != f"{para.number}.{item.letter}":
         report.moved.append(f"{olds} -> {para.number}.{item.letter}")
+
+
+def _merged(answers: list[Any]) -> CommentedMap:
+    """Several earlier questions merged into one: their answers, one after another."""
+    texts = [str(a.get("text", "") if isinstance(a, dict) else a).strip() for a in answers]
+    year = next((a["carried_over"] for a in answers if isinstance(a, dict) and "carried_over" in a), None)
+    return CommentedMap([("carried_over", year), ("text", LiteralScalarString("\n\n".join(t for t in texts if t)))])
 
 
 def _blank_cable(country: str, edition: Edition) -> CommentedMap:
@@ -205,8 +230,8 @@ def _blank_cable(country: str, edition: Edition) -> CommentedMap:
         serial=PLACEHOLDER,
         date_time_group=PLACEHOLDER,
         precedence="IMMEDIATE",
-        classification="UNCLASSIFIED//FOR OFFICIAL USE ONLY",
-        caveats=flow_list(["SENSITIVE", "SIPDIS"]),
+        classification=FOUO.word,
+        caveats=flow_list([SENSITIVE, "SIPDIS"]),
         executive_order="12958",
         tags=flow_list(["PHUM", *edition.required_tags]),
         subject=f"{country}: {edition.report_year} TIP REPORT",

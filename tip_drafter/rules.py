@@ -3,14 +3,15 @@ the laid-out lines. Each rule only says what is wrong; the ``Checker`` knows the
 
 from __future__ import annotations
 
-import calendar
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import charset, country_format
+from . import charset, classification, country_format
+from .dtg import DateTimeGroup
+from .dtg import looks_like as dtg_form
 from .edition import Edition
 from .errors import ERROR, WARNING, Diagnostic
 from .layout import Kind, Line
@@ -18,7 +19,6 @@ from .load import Document, item_position, key_name, key_position, value_positio
 
 Position = tuple[int, int]
 PLACEHOLDERS = re.compile(r"\bTBD\b|\bTK\b|(?<![A-Za-z])XX+(?![A-Za-z])|\?\?\?|\[\s*insert\b[^\]]*\]", re.IGNORECASE)
-FOUO = "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
 
 
 @dataclass
@@ -46,47 +46,49 @@ class Checker:
 def cable_rules(c: Checker, cable: Any, edition: Edition | None) -> None:
     """Date-time group, required tags, subject in capitals."""
     dtg = cable.get("date_time_group")
-    if isinstance(dtg, str) and (m := re.match(country_format.DTG_PATTERN, dtg.strip())):
-        day, hour, minute, month, year = int(m[1]), int(m[2]), int(m[3]), m[4], 2000 + int(m[5])
-        last = calendar.monthrange(year, country_format.MONTHS.index(month) + 1)[1]
-        if not 1 <= day <= last or hour > 23 or minute > 59:
-            c.error(value_position(cable, "date_time_group"), "cable.date_time_group", f"{dtg!r} is not a real date and time")
-    tags = cable.get("tags")
-    if edition is not None and isinstance(tags, list):
-        missing = [t for t in edition.required_tags if t not in tags]
-        if missing:
-            c.error(
-                value_position(cable, "tags"),
-                "cable.tags",
-                f"the {edition.name} questionnaire requires the tag(s) {', '.join(missing)}",
-            )
+    if dtg_form(dtg) and DateTimeGroup.read(dtg) is None:
+        c.error(value_position(cable, "date_time_group"), "cable.date_time_group", f"{dtg!r} is not a real date and time")
+    if edition is not None:
+        _required_tags(c, cable, edition)
     subject = cable.get("subject")
     if isinstance(subject, str) and subject != subject.upper():
         c.warn(value_position(cable, "subject"), "cable.subject", "a cable's subject is written in capitals")
 
 
+def _required_tags(c: Checker, cable: Any, edition: Edition) -> None:
+    tags = cable.get("tags")
+    missing = [t for t in edition.required_tags if t not in tags] if isinstance(tags, list) else []
+    if missing:
+        c.error(
+            value_position(cable, "tags"),
+            "cable.tags",
+            f"the {edition.name} questionnaire requires the tag(s) {', '.join(missing)}",
+        )
+
+
 def classification_rules(c: Checker, cable: Any) -> None:
-    """Portions never above the cable; SENSITIVE exactly with FOUO; DECL and Classified By
-    exactly when classified."""
-    level = cable.get("classification")
-    if not isinstance(level, str) or level not in country_format.CLASSIFICATIONS:
+    """Portions never above the cable; the caveat its classification asks for; DECL and
+    Classified By exactly when classified (what each level means: ``classification``)."""
+    level = classification.of(cable.get("classification"))
+    if level is None:
         return
-    rank = country_format.CLASSIFICATIONS[level]
     for pos, where, mark in c.marks:
-        if country_format.PORTION_RANK[mark] > rank:
+        if not level.allows(mark):
             c.error(pos, where, f"portion marked ({mark}) is above the cable's classification {level}: not rendered")
     caveats = cable.get("caveats") if isinstance(cable.get("caveats"), list) else []
-    cpos = value_position(cable, "classification")
-    if level == FOUO and "SENSITIVE" not in caveats:
-        c.error(cpos, "cable.classification", "an SBU (FOR OFFICIAL USE ONLY) cable must carry the SENSITIVE caveat")
-    if "SENSITIVE" in caveats and level != FOUO:
-        c.error(value_position(cable, "caveats"), "cable.caveats", f"SENSITIVE goes only with {FOUO}, not {level}")
-    classified = rank >= country_format.CLASSIFICATIONS["CONFIDENTIAL"]
+    if problem := classification.caveat_problem(level, caveats):
+        key = "classification" if level.sensitive else "caveats"  # missing, or where it may not be
+        c.error(value_position(cable, key), f"cable.{key}", problem)
     for key in ("declassify", "classified_by"):
-        if classified and key not in cable:
-            c.error(cpos, f"cable.{key}", f"a {level} cable needs {key!r}")
-        elif not classified and key in cable:
-            c.error(key_position(cable, key), f"cable.{key}", f"an unclassified cable has no {key!r}")
+        _classified_only(c, cable, level, key)
+
+
+def _classified_only(c: Checker, cable: Any, level: classification.Classification, key: str) -> None:
+    """A classified cable needs ``key``; an unclassified one has none."""
+    if level.classified and key not in cable:
+        c.error(value_position(cable, "classification"), f"cable.{key}", f"a {level} cable needs {key!r}")
+    elif not level.classified and key in cable:
+        c.error(key_position(cable, key), f"cable.{key}", f"an unclassified cable has no {key!r}")
 
 
 def text_rules(c: Checker, data: Any) -> None:
@@ -116,18 +118,21 @@ def order_rules(c: Checker, answers: Any, order: dict[int, list[str]]) -> None:
             "paragraphs are out of order in the file; the cable prints them in order",
         )
     for number in numbers:
-        para = answers[number]
-        if not isinstance(para, dict):
-            continue
-        keys = [(k, letters[0]) for k in para if (letters := country_format.letters_of(key_name(k)))]
-        ranks = [order[number].index(letter) if letter in order[number] else -1 for _, letter in keys]
-        for (key, letter), before, now in zip(keys[1:], ranks, ranks[1:], strict=False):
-            if now < before:
-                c.warn(
-                    key_position(para, key),
-                    f"para {number}.{letter}",
-                    "answer is out of order in the file; the cable prints the letters in order",
-                )
+        if isinstance(answers[number], dict):
+            _letter_order(c, answers[number], number, order[number])
+
+
+def _letter_order(c: Checker, para: Any, number: int, letters: list[str]) -> None:
+    """Each letter of one paragraph that comes after a later one in the file."""
+    keys = [(k, found[0]) for k in para if (found := country_format.letters_of(key_name(k)))]
+    ranks = [letters.index(letter) if letter in letters else -1 for _, letter in keys]
+    for (key, letter), before, now in zip(keys[1:], ranks, ranks[1:], strict=False):
+        if now < before:
+            c.warn(
+                key_position(para, key),
+                f"para {number}.{letter}",
+                "answer is out of order in the file; the cable prints the letters in order",
+            )
 
 
 def strings(data: Any) -> Iterator[tuple[str, Position, str]]:

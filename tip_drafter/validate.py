@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from . import countries, rules
-from .country_format import PORTION_RANK, TOP_LEVEL, country_file, letters_of, paragraph_number
+from .classification import MARKS
+from .country_format import TOP_LEVEL, country_file, letters_of, paragraph_number
 from .edition import Edition, load_edition
 from .errors import ERROR, UNREVIEWED, WARNING, Diagnostic, TipDraftError
 from .fields import Place, Records
@@ -97,7 +98,7 @@ def _marks(c: Checker, data: Any, edition: Edition) -> None:
 
 def _mark(value: Any) -> bool:
     """Whether ``value`` is a mapping with a valid portion mark."""
-    return isinstance(value, dict) and isinstance(value.get("mark"), str) and value["mark"] in PORTION_RANK
+    return isinstance(value, dict) and isinstance(value.get("mark"), str) and value["mark"] in MARKS
 
 
 def _mappings(value: Any) -> list[tuple[Any, Any]]:
