@@ -32,11 +32,6 @@ def draft(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     source.write_text(text)
     target = tmp_path / "countries" / "belgium-2010.yaml"
     new_draft(source, 2010, target)
-    lines = target.read_text().splitlines(keepends=True)
-    at = next(i for i, line in enumerate(lines) if line.startswith("year:")) + 1
-    if not any(line.startswith("previous:") for line in lines):
-        lines.insert(at, "previous: belgium.yaml\n")
-    target.write_text("".join(lines))
     return target
 
 
@@ -45,7 +40,9 @@ def unreviewed(path: Path) -> list[str]:
 
 
 def comments(path: Path) -> list[str]:
-    return [line.strip() for line in path.read_text().splitlines() if re.match(r"\s*#|.*\s#\s", line)]
+    """The file's comments, but the review notes on carried_over (they go with the marker)."""
+    lines = path.read_text().splitlines()
+    return [line.strip() for line in lines if re.match(r"\s*#|.*\s#\s", line) and "carried_over:" not in line]
 
 
 def test_marking_one_item_and_one_paragraph(draft: Path) -> None:
@@ -94,3 +91,17 @@ def test_walking_marks_skips_edits_and_quits(draft: Path) -> None:
 
 def test_word_diff_marks_what_changed() -> None:
     assert review.word_diff("the old text stays", "the new text stays here") == "the [-old-] {+new+} text stays {+here+}"
+
+
+def test_new_names_last_years_file_and_says_how_to_review_keeping_the_cable_comment(draft: Path) -> None:
+    lines = draft.read_text().splitlines()
+    assert lines[lines.index('edition: "2009"') + 1 : lines.index('edition: "2009"') + 3] == [
+        "year: 2010",
+        "previous: belgium.yaml",
+    ]
+    assert lines[lines.index("cable:") - 1] == "# The cable's metadata: what goes above the numbered paragraphs."
+    marks = [line for line in lines if "carried_over:" in line]
+    assert marks and all(
+        line.endswith("carried_over: 2009  # tipdraft review marks it reviewed (or delete this line)") for line in marks
+    )
+    assert review.open_session(draft).previous  # last year's answers found through it

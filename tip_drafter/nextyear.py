@@ -3,6 +3,7 @@ every answer over, marked unreviewed, onto the new questionnaire's numbering."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from .model import answers_by_item
 from .write import refuse_overwrite
 
 PLACEHOLDER = "TBD"
+REVIEW_NOTE = "tipdraft review marks it reviewed (or delete this line)"
 
 
 @dataclass
@@ -50,9 +52,10 @@ def new_draft(
     old_year = report_year(data, old)
     data["edition"] = new.name
     if new.report_year != year:
-        data.insert(list(data).index("edition") + 1, "year", year)
+        _set_after(data, "edition", "year", year)
     elif "year" in data:
         del data["year"]
+    _set_after(data, "year" if "year" in data else "edition", "previous", _relative(source, output))
     _move_on(data, old, old_year, year, report)
     report.carried = _mark_unreviewed(data["answers"], old_year)
     if new.name != old.name:
@@ -135,6 +138,24 @@ def _delete(mapping: CommentedMap, key: str) -> None:
             slot[2] = after
 
 
+def _relative(source: Path, output: Path) -> str:
+    """``source`` as seen from ``output``'s folder (for ``tipdraft review`` to find it)."""
+    return Path(os.path.relpath(source.resolve(), output.resolve().parent)).as_posix()
+
+
+def _set_after(data: CommentedMap, after: str, key: str, value: Any) -> None:
+    """Set ``key`` (placed after ``after`` if new); the comment that stood after ``after``'s
+    value (the one above the next key) stays above that next key."""
+    if key in data:
+        data[key] = value
+        return
+    data.insert(list(data).index(after) + 1, key, value)
+    slot = data.ca.items.get(after)
+    if slot and len(slot) > 2 and slot[2] is not None:
+        data.ca.items.setdefault(key, [None, None, None, None])[2] = slot[2]
+        slot[2] = None
+
+
 def _mark_unreviewed(answers: Any, old_year: int) -> int:
     """Put ``carried_over: <year>`` on every answer; a string answer becomes a mapping."""
     count = 0
@@ -145,15 +166,14 @@ def _mark_unreviewed(answers: Any, old_year: int) -> int:
             if key in ("mark", "heading"):
                 continue
             value = para[key]
-            if isinstance(value, CommentedMap):
-                value.insert(0, "carried_over", old_year)
-            else:
-                inner = CommentedMap([("carried_over", old_year), ("text", value)])
+            if not isinstance(value, CommentedMap):
+                value = CommentedMap([("text", value)])
                 # the answer's comments (after its key, its block indicator, its end) go with its text
                 comments = para.ca.items.pop(key, None)
                 if comments:
-                    inner.ca.items["text"] = comments
-                para[key] = inner
+                    value.ca.items["text"] = comments
+                para[key] = value
+            value.insert(0, "carried_over", old_year, comment=REVIEW_NOTE)
             count += 1
     return count
 
