@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Any
 from .errors import TipDraftError, UsageError
 
 BUNDLED_EDITIONS = Path(__file__).parent / "editions"
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # an edition's name: its file is <name>.yaml
 ANSWER_KINDS = ("prose", "statistics", "contact", "hours", "text")
 
 
@@ -82,7 +84,11 @@ class Edition:
 
 
 def find_edition(name: str, search: Sequence[Path] = ()) -> Path:
-    """The file of edition ``name``: user folders first, then the bundled editions."""
+    """The file of edition ``name``: user folders first, then the bundled editions. An edition
+    is found by its name only: a path (``../x``, ``/etc/x``) is not a name."""
+    if not NAME.fullmatch(name):
+        shown = name if len(name) <= 40 else name[:37] + "..."
+        raise UsageError(f"{shown!r} is not an edition name (letters, digits, '.', '-' or '_', such as 2009)")
     for folder in [*search, BUNDLED_EDITIONS]:
         candidate = folder / f"{name}.yaml"
         if candidate.is_file():
