@@ -204,7 +204,7 @@ def test_country_code_and_post_that_disagree_get_a_warning_with_the_right_value(
     assert ("warning", "cable.country", f"{message} (the country table, tip_drafter/data/countries.yaml)") in found
 
 
-@pytest.mark.parametrize("name", ["../countries/belgium", "/etc/passwd", "x" * 300, "2009/../2009"])
+@pytest.mark.parametrize("name", ["../countries/belgium", "/etc/passwd", "y" * 300, "2009/../2009"])
 def test_an_edition_is_found_by_name_only(belgium_data: Any, write_country: Callable[..., Path], name: str) -> None:
     belgium_data["edition"] = name
     found = [(d.where, d.message) for d in api.check(write_country(belgium_data)).diagnostics if d.severity == "error"]
