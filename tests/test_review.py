@@ -74,6 +74,9 @@ def test_an_unknown_item_is_a_usage_error_and_nothing_changes(draft: Path, name:
 
 
 def test_walking_marks_skips_edits_and_quits(draft: Path) -> None:
+    fields = [p.label for p in review.open_session(draft).pending() if not p.number]
+    assert fields == ["contact", "hours", "cable.signature", "cable.subject", "transmission.channel"]
+    review.mark(draft, fields, everything=False)
     session = review.open_session(draft)
     first, second, third = session.pending()[:3]
     shown: list[str] = []

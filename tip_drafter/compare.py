@@ -202,7 +202,7 @@ def _summary(rows: Sequence[Status]) -> str:
     complete = sum(r.answered == r.required and not r.errors and not r.unreviewed for r in rows)
     return (
         f"{len(rows)} file(s): {complete} ready, {sum(r.errors > 0 for r in rows)} with errors, "
-        f"{sum(r.unreviewed for r in rows)} answer(s) unreviewed"
+        f"{sum(r.unreviewed for r in rows)} item(s) unreviewed"
     )
 
 

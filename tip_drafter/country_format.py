@@ -299,6 +299,9 @@ def paragraph_number(key: object) -> int | None:
 TOP_LEVEL = fields(
     edition=Field(EditionName(), "the questionnaire edition this file answers, e.g. 2009", required=True),
     year=Field(Number(), "the report year, when it is not the edition's (a draft started from last year's file)"),
+    unreviewed=Field(
+        ListOf(Text()), "fields kept from last year that may be stale (set by tipdraft new; tipdraft review clears them)"
+    ),
     previous=Field(
         Text(), "last year's country file, this draft's start (set by tipdraft new; tipdraft review compares with it)"
     ),

@@ -27,6 +27,7 @@ class Kind:
     """What every kind of framing paragraph answers; the base kind is a line of text (``text``)."""
 
     name: str = "text"
+    stale: bool = False  # holds who did what last year: next year's draft marks it for review
 
     @property
     def format(self) -> Record:
@@ -62,6 +63,7 @@ class Contact(Kind):
     """The point of contact: name, title, e-mail and phone, or the paragraph as printed."""
 
     name: str = "contact"
+    stale: bool = True
 
     def printed(self, value: Any, default: str, post: str) -> str:
         """``POC for Brussels is Political Officer Aaron Jensen. Email: ...; Office: ...``."""
@@ -91,6 +93,7 @@ class Hours(Kind):
     """Hours spent on the report: an intro and one line per employee, or the paragraph as printed."""
 
     name: str = "hours"
+    stale: bool = True
 
     def printed(self, value: Any, default: str, post: str) -> str:
         """``<intro>: <employee>; <employee>.``."""

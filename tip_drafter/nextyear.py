@@ -4,6 +4,7 @@ every answer over, marked unreviewed, onto the new questionnaire's numbering."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ class Draft:
     added: list[str] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # kept fields marked for review
 
 
 def new_draft(
@@ -57,6 +59,7 @@ def new_draft(
         del data["year"]
     _set_after(data, "year" if "year" in data else "edition", "previous", _relative(source, output))
     _move_on(data, old, old_year, year, report)
+    _mark_stale(data, old, year, report)
     report.carried = _mark_unreviewed(data["answers"], old_year)
     if new.name != old.name:
         data["answers"] = _map_answers(data, old, new, report)
@@ -136,6 +139,22 @@ def _delete(mapping: CommentedMap, key: str) -> None:
         slot = mapping.ca.items.setdefault(keys[index - 1], [None, None, None, None])
         if slot[2] is None:
             slot[2] = after
+
+
+def _mark_stale(data: CommentedMap, edition: Edition, year: int, report: Draft) -> None:
+    """List what ``new`` kept that belongs to last year's people and cable (the point of
+    contact, the hours, the signature, a subject with more than the year, the channel):
+    validate warns of each, and a final render waits until ``tipdraft review`` clears them."""
+    cable, transmission = data.get("cable") or {}, data.get("transmission") or {}
+    places = [f.id for f in edition.framing if KINDS[f.kind].stale and f.id in data]
+    places += ["cable.signature"] if "signature" in cable else []
+    subject = str(cable.get("subject", ""))
+    if re.sub(r"\s+", " ", subject).strip() != f"{cable.get('country', '')}: {year} TIP REPORT":
+        places.append("cable.subject")
+    places += ["transmission.channel"] if "channel" in transmission else []
+    if places:
+        _set_after(data, "previous", "unreviewed", flow_list(places))
+        report.stale = places
 
 
 def _relative(source: Path, output: Path) -> str:

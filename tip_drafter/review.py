@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
@@ -34,8 +35,8 @@ class Pending:
 
     @property
     def label(self) -> str:
-        """``25.E``, ``25.B/C``."""
-        return f"{self.number}.{'/'.join(self.letters)}"
+        """``25.E``, ``25.B/C``; a kept field by its place (``contact``, ``cable.signature``)."""
+        return f"{self.number}.{'/'.join(self.letters)}" if self.number else self.key
 
 
 @dataclass
@@ -48,9 +49,15 @@ class Session:
     previous: dict[str, tuple[str, str]] = field(default_factory=dict)  # item id -> (place, last year's text)
 
     def pending(self) -> list[Pending]:
-        """Every answer still marked ``carried_over``, in the file's order."""
+        """Every field kept from last year and not yet reviewed (``unreviewed``), then every
+        answer still marked ``carried_over``, in the file's order."""
         answers = self.document.data.get("answers")
-        found: list[Pending] = []
+        places = self.document.data.get("unreviewed")
+        found = (
+            [Pending(0, str(p), (), (), "kept from last year") for p in places if isinstance(p, str)]
+            if isinstance(places, list)
+            else []
+        )
         for key, para in answers.items() if isinstance(answers, dict) else ():
             number = paragraph_number(key)
             questions = self.edition.paragraph(number) if number is not None else None
@@ -66,7 +73,14 @@ class Session:
         return value
 
     def mark_reviewed(self, pending: Pending) -> None:
-        """Remove the answer's ``carried_over`` (its comments stay with the file)."""
+        """Remove the answer's ``carried_over`` (its comments stay with the file), or the
+        field from ``unreviewed`` (the list with it, once empty)."""
+        if not pending.number:
+            places = self.document.data["unreviewed"]
+            places.remove(pending.key)
+            if not places:
+                del self.document.data["unreviewed"]
+            return
         value = self.answer(pending)
         value.ca.items.pop("carried_over", None)  # its own comment ("delete this line ...") goes with it
         del value["carried_over"]
@@ -122,8 +136,11 @@ def select(pending: Sequence[Pending], wanted: Sequence[str], edition: Edition) 
     does not know is a usage error."""
     chosen: list[Pending] = []
     for name in wanted:
-        number, letter = _item(name, edition)
-        chosen += [p for p in pending if p.number == number and (not letter or letter in p.letters) and p not in chosen]
+        fields = [p for p in pending if not p.number and p.key == name.strip()]
+        if not fields:
+            number, letter = _item(name, edition)
+            fields = [p for p in pending if p.number == number and (not letter or letter in p.letters)]
+        chosen += [p for p in fields if p not in chosen]
     return chosen
 
 
@@ -181,6 +198,9 @@ def walk(session: Session, io: Prompter) -> tuple[int, int]:
 
 
 def _edit(session: Session, item: Pending, io: Prompter) -> None:
+    if not item.number:
+        io.show(f"edit {item.label} in the file itself, then mark it reviewed")
+        return
     value = session.answer(item)
     before = str(value.get("text") or "")
     after = io.edit(before)
@@ -190,6 +210,8 @@ def _edit(session: Session, item: Pending, io: Prompter) -> None:
 
 
 def _page(session: Session, item: Pending, index: int, total: int) -> str:
+    if not item.number:
+        return f"-- {item.label} ({index} of {total}): kept from last year; is it still right?\n{_field(session, item.key)}"
     now = answer_text(session.answer(item))
     then = session.last_year(item)
     head = f"-- {item.label} ({index} of {total}): {item.topic}"
@@ -198,6 +220,16 @@ def _page(session: Session, item: Pending, index: int, total: int) -> str:
     if then == now:
         return f"{head}\nunchanged since last year:\n{_wrapped(now)}"
     return f"{head}\nchanged since last year ([-removed-] {{+added+}}):\n{_wrapped(word_diff(then, now))}"
+
+
+def _field(session: Session, place: str) -> str:
+    """A kept field's value as the file writes it."""
+    value: Any = session.document.data
+    for part in place.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    buffer = io.StringIO()
+    CountryYAML().dump({place: value}, buffer)
+    return buffer.getvalue().rstrip("\n")
 
 
 def word_diff(old: str, new: str) -> str:

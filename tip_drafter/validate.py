@@ -13,7 +13,7 @@ from .country_format import TOP_LEVEL, country_file, letters_of, paragraph_numbe
 from .edition import Edition, load_edition
 from .errors import ERROR, UNREVIEWED, WARNING, Diagnostic, TipDraftError
 from .fields import Place, Records
-from .load import Document, key_position, value_position
+from .load import Document, item_position, key_position, value_position
 from .rules import Checker
 
 
@@ -52,6 +52,7 @@ def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) 
             rules.order_rules(c, answers, {p.number: [i.letter for i in p.items] for p in edition.paragraphs})
             _answered_twice(c, answers, edition)
     _unreviewed(c, answers)
+    _stale(c, data)
     _kept(c, data)
     if cable is not None:
         rules.classification_rules(c, cable)
@@ -131,6 +132,15 @@ def _unreviewed(c: Checker, answers: Any) -> None:
                 message = f"carried over from {year}, not yet reviewed: remove 'carried_over' once reviewed"
                 pos = key_position(value, "carried_over")
                 c.found.append(Diagnostic(c.doc.path, *pos, WARNING, f"para {key}.{'/'.join(letters)}", message, UNREVIEWED))
+
+
+def _stale(c: Checker, data: Any) -> None:
+    """Fields ``new`` kept from last year that a person has to check (the point of contact,
+    the hours, the signature ...): a warning each until reviewed, like a carried-over answer."""
+    places = data.get("unreviewed")
+    for index, place in enumerate(places if isinstance(places, list) else ()):
+        message = f"kept from last year, not yet reviewed: check it, then: tipdraft review {c.doc.path} {place}"
+        c.found.append(Diagnostic(c.doc.path, *item_position(places, index), WARNING, str(place), message, UNREVIEWED))
 
 
 def _kept(c: Checker, data: Any) -> None:
