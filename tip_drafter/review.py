@@ -52,18 +52,18 @@ class Session:
         """Every field kept from last year and not yet reviewed (``unreviewed``), then every
         answer still marked ``carried_over``, in the file's order."""
         answers = self.document.data.get("answers")
-        places = self.document.data.get("unreviewed")
-        found = (
-            [Pending(0, str(p), (), (), "kept from last year") for p in places if isinstance(p, str)]
-            if isinstance(places, list)
-            else []
-        )
+        found = self._kept_fields()
         for key, para in answers.items() if isinstance(answers, dict) else ():
             number = paragraph_number(key)
             questions = self.edition.paragraph(number) if number is not None else None
             if questions is not None and isinstance(para, dict):
                 found += [p for name, value in para.items() if (p := _pending(questions, name, value))]
         return found
+
+    def _kept_fields(self) -> list[Pending]:
+        places = self.document.data.get("unreviewed")
+        names = [p for p in places if isinstance(p, str)] if isinstance(places, list) else []
+        return [Pending(0, name, (), (), "kept from last year") for name in names]
 
     def answer(self, pending: Pending) -> CommentedMap:
         """The answer mapping of ``pending`` in the document."""
@@ -136,12 +136,17 @@ def select(pending: Sequence[Pending], wanted: Sequence[str], edition: Edition) 
     does not know is a usage error."""
     chosen: list[Pending] = []
     for name in wanted:
-        fields = [p for p in pending if not p.number and p.key == name.strip()]
-        if not fields:
-            number, letter = _item(name, edition)
-            fields = [p for p in pending if p.number == number and (not letter or letter in p.letters)]
-        chosen += [p for p in fields if p not in chosen]
+        chosen += [p for p in _named(pending, name, edition) if p not in chosen]
     return chosen
+
+
+def _named(pending: Sequence[Pending], name: str, edition: Edition) -> list[Pending]:
+    """The pending entries ``name`` means: a kept field by its place, else an item or paragraph."""
+    fields = [p for p in pending if not p.number and p.key == name.strip()]
+    if fields:
+        return fields
+    number, letter = _item(name, edition)
+    return [p for p in pending if p.number == number and (not letter or letter in p.letters)]
 
 
 def _item(name: str, edition: Edition) -> tuple[int, str]:
