@@ -241,3 +241,11 @@ def test_status_golden(project: Path) -> None:
             "errors": 0,
         }
     ]
+
+
+@pytest.mark.parametrize("year", ["2009", "2005"])
+def test_new_refuses_a_year_that_is_not_later(project: Path, year: str) -> None:
+    result = invoke("new", "--from", "countries/belgium.yaml", "--year", year)
+    assert result.exit_code in (1, 2)
+    assert f"--year {year}: the new draft's year must come after countries/belgium.yaml's (2009)" in result.stderr
+    assert not (project / "countries" / f"belgium-{year}.yaml").exists()

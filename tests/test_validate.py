@@ -209,3 +209,32 @@ def test_an_edition_is_found_by_name_only(belgium_data: Any, write_country: Call
     belgium_data["edition"] = name
     found = [(d.where, d.message) for d in api.check(write_country(belgium_data)).diagnostics if d.severity == "error"]
     assert len(found) == 1 and found[0][0] == "edition" and "is not an edition name" in found[0][1]
+
+
+@pytest.mark.parametrize(
+    ("year", "dtg", "subject", "expected"),
+    [
+        (
+            None,
+            "201555Z FEB 08",
+            "BELGIUM: 2009 TIP REPORT",
+            [("cable.date_time_group", "sent in 2008, but the report is 2009's")],
+        ),
+        (2010, "121200Z FEB 10", "BELGIUM: 2009 TIP REPORT", [("cable.subject", "names 2009, but the report is 2010's")]),
+        (2010, "121200Z FEB 10", "BELGIUM: 2010 TIP REPORT", []),
+    ],
+)
+def test_the_year_the_date_time_group_and_the_subject_agree(
+    belgium_data: Any,
+    write_country: Callable[..., Path],
+    year: int | None,
+    dtg: str,
+    subject: str,
+    expected: list[tuple[str, str]],
+) -> None:
+    if year is not None:
+        belgium_data.insert(1, "year", year)
+    belgium_data["cable"]["date_time_group"] = dtg
+    belgium_data["cable"]["subject"] = subject
+    found = [(d.where, d.message) for d in api.check(write_country(belgium_data)).diagnostics if d.severity == "error"]
+    assert found == expected

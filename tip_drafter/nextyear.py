@@ -16,7 +16,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from . import write
 from .classification import FOUO, SENSITIVE, highest_mark
 from .edition import Edition, Item, Paragraph, load_edition, report_year
-from .errors import TipDraftError
+from .errors import TipDraftError, UsageError
 from .framing import KINDS
 from .load import flow_list, load
 from .model import answers_by_item
@@ -52,6 +52,8 @@ def new_draft(
     new = load_edition(edition, editions) if edition else old
     report = Draft(output)
     old_year = report_year(data, old)
+    if year <= old_year:
+        raise UsageError(f"--year {year}: the new draft's year must come after {source}'s ({old_year})")
     data["edition"] = new.name
     if new.report_year != year:
         _set_after(data, "edition", "year", year)

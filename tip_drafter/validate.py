@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Any
 from . import countries, rules
 from .classification import MARKS
 from .country_format import TOP_LEVEL, country_file, letters_of, paragraph_number
-from .edition import Edition, load_edition
+from .dtg import DateTimeGroup
+from .edition import Edition, load_edition, report_year
 from .errors import ERROR, UNREVIEWED, WARNING, Diagnostic, TipDraftError
 from .fields import Place, Records
 from .load import Document, item_position, key_position, value_position
@@ -48,6 +50,8 @@ def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) 
     answers = data.get("answers")
     if edition is not None:
         _marks(c, data, edition)
+        if cable is not None:
+            _years(c, cable, report_year(data, edition))
         if isinstance(answers, dict):
             rules.order_rules(c, answers, {p.number: [i.letter for i in p.items] for p in edition.paragraphs})
             _answered_twice(c, answers, edition)
@@ -58,6 +62,20 @@ def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) 
         rules.classification_rules(c, cable)
     rules.text_rules(c, data)
     return Validation(sorted(set(c.found)), edition)
+
+
+def _years(c: Checker, cable: Any, year: int) -> None:
+    """The date-time group and the subject name the report's year (``year:``, or the
+    edition's): a year left from last year's cable is an error (a warning in a draft)."""
+    sent = DateTimeGroup.read(cable.get("date_time_group"))
+    if sent is not None and sent.year != year:
+        c.final_error(
+            value_position(cable, "date_time_group"), "cable.date_time_group", f"sent in {sent.year}, but the report is {year}'s"
+        )
+    subject = cable.get("subject")
+    for named in re.findall(r"\b(?:19|20)\d\d\b", subject) if isinstance(subject, str) else ():
+        if int(named) != year:
+            c.final_error(value_position(cable, "subject"), "cable.subject", f"names {named}, but the report is {year}'s")
 
 
 def _country(c: Checker, cable: Any) -> None:
