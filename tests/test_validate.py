@@ -238,3 +238,15 @@ def test_the_year_the_date_time_group_and_the_subject_agree(
     belgium_data["cable"]["subject"] = subject
     found = [(d.where, d.message) for d in api.check(write_country(belgium_data)).diagnostics if d.severity == "error"]
     assert found == expected
+
+
+def test_in_a_draft_empty_and_missing_answers_are_warnings(belgium_data: Any, write_country: Callable[..., Path]) -> None:
+    belgium_data["answers"][23]["C"] = ""
+    del belgium_data["answers"][23]["D"]
+    del belgium_data["answers"][24]
+    path = write_country(belgium_data)
+    final = {(d.severity, d.where) for d in api.check(path).diagnostics}
+    draft = {(d.severity, d.where) for d in api.check(path, api.Options(draft=True)).diagnostics}
+    places = {"para 23.C", "para 23.D", "para 24"}
+    assert {("error", p) for p in places} <= final
+    assert {("warning", p) for p in places} <= draft and not any(s == "error" for s, _ in draft)

@@ -160,11 +160,11 @@ class Answer(Kind):
         if isinstance(value, dict):
             ANSWER.check(value, at)
             if is_blank(value.get("text")) and is_blank(value.get("to_follow")):
-                at.error("answer is empty", "empty", at_key=True)
+                at.error("answer is empty", "empty", at_key=True, final=True)
         elif not isinstance(value, str):
             at.error(f"expected the answer's text (or text and to_follow), found {describe(value)}", "type")
         elif is_blank(value):
-            at.error("answer is empty", "empty")
+            at.error("answer is empty", "empty", final=True)
 
     def json(self) -> Json:
         """A string that prints, or the answer mapping."""
@@ -191,7 +191,7 @@ class QuestionnaireParagraph(Kind):
             if item.required and item.letter not in answered:
                 where = f"para {self.para.number}.{item.letter}"
                 Place(at.out, at.key_pos or at.pos, where, (*at.pointer, item.letter)).error(
-                    f"no answer ({item.topic})", "required"
+                    f"no answer ({item.topic})", "required", final=True
                 )
 
     def _answer(self, value: Any, key: Any, here: Place, answered: set[str]) -> bool:
@@ -257,7 +257,7 @@ class Answers(Kind):
         for para in self.edition.paragraphs:
             if para.number not in seen and _asks(para):
                 missing = Place(at.out, at.key_pos or at.pos, f"para {para.number}", (*at.pointer, str(para.number)))
-                missing.error(f"paragraph is missing ({para.title})", "required")
+                missing.error(f"paragraph is missing ({para.title})", "required", final=True)
 
     def _paragraph(self, value: Any, key: Any, at: Place) -> int | None:
         """Check one paragraph; its number, if the edition has it."""

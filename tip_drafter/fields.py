@@ -36,8 +36,8 @@ SEPARATOR = r"(?: *, *| +and +)"  # between the letters of a key that answers se
 class Reporter(Protocol):
     """Where a kind's findings go (``rules.Checker``)."""
 
-    def error(self, pos: Position, where: str, message: str, *, code: str = "", pointer: str = "") -> None:
-        """Record an error."""
+    def error(self, pos: Position, where: str, message: str, *, code: str = "", pointer: str = "", final: bool = False) -> None:
+        """Record an error (``final``: in a final only; a draft may still lack it)."""
 
 
 def _python(pattern: str) -> re.Pattern[str]:
@@ -70,10 +70,11 @@ class Place:
     pointer: Pointer = ()
     key_pos: Position | None = None  # the key's position, for problems of the whole mapping
 
-    def error(self, message: str, code: str, at_key: bool = False) -> None:
-        """Report ``message`` here (at the key that holds the value, with ``at_key``)."""
+    def error(self, message: str, code: str, at_key: bool = False, final: bool = False) -> None:
+        """Report ``message`` here (at the key that holds the value, with ``at_key``; with
+        ``final``, a problem of a final only: a draft may still lack an answer)."""
         pos = self.key_pos if at_key and self.key_pos else self.pos
-        self.out.error(pos, self.where, message, code=code, pointer=json_pointer(self.pointer))
+        self.out.error(pos, self.where, message, code=code, pointer=json_pointer(self.pointer), final=final)
 
     def on_key(self) -> Place:
         """This place, located at the key that holds the value (for a key that is wrong itself)."""

@@ -30,9 +30,11 @@ class Checker:
     found: list[Diagnostic] = field(default_factory=list)
     marks: list[tuple[Position, str, str]] = field(default_factory=list)
 
-    def error(self, pos: Position, where: str, message: str, *, code: str = "", pointer: str = "") -> None:
-        """Record an error at ``pos`` (``code``: its kind; ``pointer``: the value's JSON pointer)."""
-        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], ERROR, where, message, code, pointer))
+    def error(self, pos: Position, where: str, message: str, *, code: str = "", pointer: str = "", final: bool = False) -> None:
+        """Record an error at ``pos`` (``code``: its kind; ``pointer``: the value's JSON pointer;
+        ``final``: an error in a final render only, a warning in a draft)."""
+        severity = WARNING if final and self.draft else ERROR
+        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], severity, where, message, code, pointer))
 
     def warn(self, pos: Position, where: str, message: str) -> None:
         """Record a warning at ``pos``."""
