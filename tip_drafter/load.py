@@ -16,7 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from .errors import ERROR, Diagnostic, TipDraftError, UsageError
+from .errors import ERROR, Diagnostic, UnreadableFile
 
 MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is not one
 
@@ -63,24 +63,20 @@ class Document:
     text: str
 
 
-class UnreadableFile(TipDraftError):
-    """The file could not be parsed at all; ``diagnostics`` says where and why."""
-
-
 def read_text(path: Path, shown: str) -> str:
     """The file's text, or a located diagnostic saying why it is not UTF-8 YAML text."""
     try:
         if path.is_dir():
-            raise UsageError(f"{shown}: is a folder, not a country file")
+            raise UnreadableFile.whole(shown, "is a folder, not a country file")
         if path.stat().st_size > MAX_BYTES:
             raise _fatal(shown, 1, 1, f"file is larger than the {MAX_BYTES // 1024 // 1024} MiB limit for a country file")
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"{shown}: no such file") from None
+        raise UnreadableFile.whole(shown, "no such file") from None
     except PermissionError:
-        raise UsageError(f"{shown}: permission denied: cannot read the file") from None
+        raise UnreadableFile.whole(shown, "permission denied: cannot read the file") from None
     except OSError as exc:
-        raise UsageError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+        raise UnreadableFile.whole(shown, f"cannot read: {exc.strerror or exc}") from None
     return decode(raw, shown)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError, UsageError
@@ -52,22 +51,3 @@ def output_path(out_dir: Path, stem: str, suffix: str) -> Path:
     if not stem or stem.startswith(".") or Path(name).name != name or "/" in name or "\\" in name:
         raise OutputError(f"{name!r} is not a safe output file name")
     return out_dir / name
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    """What a PDF is made from; small and picklable, so a worker process can make it."""
-
-    html: str
-    assets: tuple[Path, ...]  # folders whose files the PDF may read (stylesheets, fonts)
-    strict: bool  # a refused fetch stops the PDF
-    epoch: int  # the date stamped into the PDF and its fonts
-    tagged: bool = True  # PDF/UA-1: tagged, for screen readers
-
-
-def pdf_bytes(job: PdfJob) -> tuple[bytes, list[str]]:
-    """Lay out ``job.html`` as a PDF; WeasyPrint is imported here, so text rendering never
-    loads it. Returns the PDF and the URLs that were refused."""
-    from . import pdf
-
-    return pdf.write_pdf(job)
