@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tip_drafter import api
+from tip_drafter import api, layout
 from tip_drafter.errors import TipDraftError
 
 from conftest import BELGIUM, ROOT
@@ -142,7 +142,7 @@ def test_hostile_answer_comes_out_as_the_same_characters(
 ) -> None:
     hostile = HOSTILE.format(canary=canary.as_uri())
     text = BELGIUM.read_text().replace("      Belgium is not a source country.\n", f"      {hostile}\n")
-    result = render(tmp_path, write_country(text), settings=api.layout.Settings(width=120))
+    result = render(tmp_path, write_country(text), settings=layout.Settings(width=120))
     assert result.notes == []
     cable = (tmp_path / "country.txt").read_text()
     assert " ".join(cable.split()).count(hostile) == 1

@@ -122,7 +122,7 @@ def _options(
     """The options validate and render share: the layout, and the template folders of the
     command line and then of ``tipdraft.toml``."""
     settings = layout.Settings(width, lines_per_page)
-    options = Options(settings, editions or (), [*(template_dir or ()), *config.template_dirs(Path.cwd())], **rest)
+    options = Options(settings, editions or (), [*(template_dir or ()), *config.template_dirs(Path())], **rest)
     console.detail(f"templates searched: {', '.join(str(d) for d in [*options.template_dirs, 'bundled'])}")
     return options
 
@@ -365,7 +365,7 @@ def status(
     import json
     from dataclasses import asdict
 
-    options = Options(editions=editions or (), template_dirs=config.template_dirs(Path.cwd()), draft=True)
+    options = Options(editions=editions or (), template_dirs=config.template_dirs(Path()), draft=True)
     paths = expand(files or ["countries"])
     from . import api, compare
 
