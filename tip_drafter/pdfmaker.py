@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.forkserver
 import signal
 import threading
 from collections.abc import Iterator
@@ -53,17 +54,22 @@ def _ready() -> None:
 
 
 @contextlib.contextmanager
-def _ctrl_c_ignored() -> Iterator[None]:
-    """Processes started in here inherit an ignored SIGINT (a fork server and its children
-    keep it), so a Ctrl-C never reaches them, not even before their initializer runs."""
-    if threading.current_thread() is not threading.main_thread():
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C while a worker process is being started: this process gets it just
+    after (a worker half-started when this process ends prints a traceback), and processes
+    started in here begin with it blocked, until their initializer ignores it."""
+    if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    saved = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    saved = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, saved)
+        signal.pthread_sigmask(signal.SIG_SETMASK, saved)
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 class Ticket:
@@ -101,9 +107,17 @@ class PdfMaker:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=exc is None, cancel_futures=exc is not None)
-            self._pool = None
+        if self._pool is None:
+            return
+        stop = isinstance(exc, KeyboardInterrupt)
+        if stop:
+            # Stop the PDFs being made now rather than wait for them: the user asked to stop.
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.terminate()
+        # Joined even then (it is quick once the workers are gone): left running, the pool's
+        # thread races the interpreter's exit and prints a traceback.
+        self._pool.shutdown(wait=exc is None or stop, cancel_futures=exc is not None)
+        self._pool = None
 
     def submit(self, job: PdfJob) -> Ticket:
         """Ask for a PDF: sent to a worker now, or made here when its result is asked for."""
@@ -128,23 +142,31 @@ class PdfMaker:
 
     def _start(self) -> ProcessPoolExecutor:
         methods = multiprocessing.get_all_start_methods()
-        context: multiprocessing.context.BaseContext
         if self.processes > 1 and "forkserver" in methods:
             # The fork server imports WeasyPrint once; every worker is forked from it with
             # WeasyPrint already loaded, instead of importing it again (~0.45 s of CPU each).
+            # It starts now and imports while this process goes on; the first PDF asked for
+            # starts the first worker.
             forkserver = multiprocessing.get_context("forkserver")
             forkserver.set_forkserver_preload(["tip_drafter.pdf"])
-            context = forkserver
-        else:
-            # One worker: fork it at once; its import overlaps the checks in this process.
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            # The server keeps an ignored Ctrl-C (across its exec too), and so do the workers
+            # forked from it; only this quick start-up is unguarded for this process.
+            saved = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+            try:
+                multiprocessing.forkserver.ensure_running()
+            finally:
+                if saved is not None:
+                    signal.signal(signal.SIGINT, saved)
+            return ProcessPoolExecutor(self.processes, mp_context=forkserver, initializer=_start_worker)
+        # One worker: fork it at once; its import overlaps the checks in this process.
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_start_worker)
-        with _ctrl_c_ignored():
-            pool.submit(_ready)  # starts a worker now
+        with _ctrl_c_deferred():
+            pool.submit(_ready)  # starts the worker now
         return pool
 
     def _send(self, ticket: Ticket, pool: ProcessPoolExecutor) -> None:
-        with _ctrl_c_ignored():  # a fork server may start more workers on demand
+        with _ctrl_c_deferred():  # a fork server's pool starts a worker on demand
             ticket.future = pool.submit(make, ticket.job)
         ticket.pool = pool
 
