@@ -23,7 +23,7 @@ from .errors import ExitStatus, TipDraftError, UsageError, has_errors, to_json
 from .options import Options, expand
 
 if TYPE_CHECKING:
-    from .batch import Outcome
+    from .compare import Status
 
 
 class Commands(typer.core.TyperGroup):
@@ -34,7 +34,7 @@ class Commands(typer.core.TyperGroup):
         try:
             status = super().invoke(ctx)
         except TipDraftError as exc:
-            show(exc)
+            console.error(exc)
             status = exc.status
         except KeyboardInterrupt:
             status = ExitStatus.INTERRUPTED
@@ -197,7 +197,7 @@ def render(
     with batch.pdf_maker(jobs, len(paths), "pdf" in formats) as maker:
         outcomes = batch.render_files(paths, output, options, maker)
         with console.progress(outcomes, len(paths), "rendering") as steps:
-            failed = [str(outcome.path) for outcome in steps if _report(outcome)]
+            failed = [str(outcome.path) for outcome in steps if not console.outcome(outcome)]
     if len(paths) > 1:
         console.info(f"{len(paths) - len(failed)} rendered, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""))
     return ExitStatus.FAILED if failed else ExitStatus.OK
@@ -365,8 +365,19 @@ def status(
     import json
     from dataclasses import asdict
 
+    from . import compare
+
     options = Options(editions=editions or (), template_dirs=config.template_dirs(Path()), draft=True)
-    paths = expand(files or ["countries"])
+    rows = _status_rows(expand(files or ["countries"]), options)
+    if output_format is PrintFormat.json:
+        console.result(json.dumps([asdict(r) for r in rows], indent=2))
+    else:
+        console.result(compare.format_status(rows).rstrip("\n"))
+    return ExitStatus.FAILED if any(r.errors for r in rows) else ExitStatus.OK
+
+
+def _status_rows(paths: list[Path], options: Options) -> list[Status]:
+    """Check each file: its row of the status table; its errors printed, located."""
     from . import api, compare
 
     rows = []
@@ -375,35 +386,7 @@ def status(
         console.diagnostics(d for d in checked.diagnostics if d.severity == "error")
         data = checked.document.data if checked.document else None
         rows.append(compare.status_row(path, data, checked.report.edition, checked.diagnostics))
-    text = (
-        json.dumps([asdict(r) for r in rows], indent=2)
-        if output_format is PrintFormat.json
-        else compare.format_status(rows).rstrip("\n")
-    )
-    console.result(text)
-    return ExitStatus.FAILED if any(r.errors for r in rows) else ExitStatus.OK
-
-
-def show(exc: TipDraftError) -> None:
-    """Print an error: its located diagnostics, or its message."""
-    console.diagnostics(exc.diagnostics)
-    if not exc.diagnostics:
-        console.problem(str(exc))
-
-
-def _report(outcome: Outcome) -> bool:
-    """Print one file's outcome; True if it failed."""
-    if outcome.error is not None:
-        console.diagnostics(outcome.error.diagnostics)
-        console.problem(str(outcome.error))
-        return True
-    result = outcome.result
-    assert result is not None
-    console.diagnostics(result.diagnostics)
-    for note in result.notes:
-        console.problem(note, "warning")
-    console.info(f"{result.source}: wrote {', '.join(str(p) for p in result.written)} ({result.pages} sections)")
-    return False
+    return rows
 
 
 def run() -> None:
