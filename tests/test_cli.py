@@ -95,13 +95,11 @@ def test_render_of_an_invalid_file_writes_nothing(project: Path) -> None:
         ),
         (("validate", "empty"), "tipdraft: error: empty: no country files (*.yaml) in this folder"),
         (("render", "empty"), "tipdraft: error: empty: no country files (*.yaml) in this folder"),
-        (("render", "belgium", "--jobs", "0"), "tipdraft: error: --jobs must be at least 1, not 0"),
         (("validate", "belgium", "--template-dir", "nowhere"), "tipdraft: error: template folder nowhere: no such folder"),
         (
             ("render", "belgium", "--template-dir", "countries/belgium.yaml"),
             "tipdraft: error: template folder countries/belgium.yaml: is a file, not a folder",
         ),
-        (("new", "--from", "belgium"), "tipdraft: error: give --year, the report year of the new draft"),
     ],
 )
 def test_usage_errors_exit_2_without_traceback(project: Path, args: tuple[str, ...], message: str) -> None:
