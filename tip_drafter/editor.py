@@ -12,7 +12,6 @@ from typing import Any
 
 from . import schema
 from .edition import Edition
-from .errors import UsageError
 from .schema import Field
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -130,7 +129,7 @@ def _paragraph(para: Any) -> dict[str, Any]:
 def default_path(edition: str) -> Path:
     """Where ``tipdraft schema`` writes: ``schemas/<edition>.schema.json``."""
     if not re.fullmatch(r"[\w.-]+", edition):
-        raise UsageError(f"{edition!r} is not an edition name")
+        raise ValueError(f"{edition!r} is not an edition name")
     return Path("schemas") / f"{edition}.schema.json"
 
 
