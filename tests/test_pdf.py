@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -217,3 +219,15 @@ def test_weasyprint_is_asked_for_no_presentational_hints_and_a_tagged_pdf(
     api.render_file(BELGIUM, tmp_path, api.Options(formats=("pdf",)))
     api.render_file(BELGIUM, tmp_path, api.Options(formats=("pdf",), tagged=False))
     assert [(k["presentational_hints"], k["pdf_variant"]) for k in seen] == [(False, "pdf/ua-1"), (False, None)]
+
+
+@pytest.mark.parametrize("command", [["validate"], ["render", "--format", "txt"], ["render", "--format", "html"]])
+def test_validate_and_text_render_never_import_weasyprint(tmp_path: Path, command: list[str]) -> None:
+    # In a fresh interpreter: this test session imports WeasyPrint elsewhere.
+    code = (
+        "import sys; from typer.testing import CliRunner; from tip_drafter.cli import app; "
+        f"result = CliRunner().invoke(app, {[*command, str(BELGIUM)]!r}); "
+        "assert result.exit_code == 0, result.output; "
+        "assert not [m for m in sys.modules if m == 'tip_drafter.pdf' or m.split('.')[0] == 'weasyprint']"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)
