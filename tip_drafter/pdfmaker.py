@@ -9,18 +9,18 @@ workers early enough for their WeasyPrint import to overlap the checks.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import multiprocessing.forkserver
 import signal
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from .errors import PdfFailed, UsageError
+
+if TYPE_CHECKING:  # imported where a pool starts: validate and text rendering do without them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 PdfMade = tuple[bytes, list[str]]  # the PDF, and the URLs it was refused
 
@@ -131,6 +131,8 @@ class PdfMaker:
         """What :meth:`Ticket.result` returns."""
         if ticket.future is None:
             return make(ticket.job)
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return ticket.future.result()
         except BrokenProcessPool:
@@ -141,6 +143,9 @@ class PdfMaker:
                 self._pending.remove(ticket)
 
     def _start(self) -> ProcessPoolExecutor:
+        import multiprocessing.forkserver
+        from concurrent.futures import ProcessPoolExecutor
+
         methods = multiprocessing.get_all_start_methods()
         if self.processes > 1 and "forkserver" in methods:
             # The fork server imports WeasyPrint once; every worker is forked from it with
