@@ -156,12 +156,13 @@ class PdfMaker:
             forkserver.set_forkserver_preload(["tip_drafter.pdf"])
             # The server keeps an ignored Ctrl-C (across its exec too), and so do the workers
             # forked from it; only this quick start-up is unguarded for this process.
-            saved = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+            main = _main_thread()  # only the main thread may set a signal's handler
+            saved = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
             try:
                 multiprocessing.forkserver.ensure_running()
             finally:
-                if saved is not None:
-                    signal.signal(signal.SIGINT, saved)
+                if main:
+                    signal.signal(signal.SIGINT, saved or signal.default_int_handler)
             return ProcessPoolExecutor(self.processes, mp_context=forkserver, initializer=_start_worker)
         # One worker: fork it at once; its import overlaps the checks in this process.
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
