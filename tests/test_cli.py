@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tip_drafter.cli import app
 
-from conftest import BELGIUM
+from conftest import BELGIUM, ROOT
 
 runner = CliRunner()
 
@@ -89,14 +89,17 @@ def test_render_of_an_invalid_file_writes_nothing(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("validate", "no-such.yaml"), "tipdraft: error: no-such.yaml: no such file"),
-        (("render", "no-such.yaml"), "tipdraft: error: no-such.yaml: no such file"),
         (
             ("render", "countries/belgium.yaml", "--width", "5"),
             "tipdraft: error: width 5 is too narrow for a cable (at least 20)",
         ),
         (("validate", "empty"), "tipdraft: error: empty: no country files (*.yaml) in this folder"),
         (("render", "empty"), "tipdraft: error: empty: no country files (*.yaml) in this folder"),
+        (("validate", "belgium", "--template-dir", "nowhere"), "tipdraft: error: template folder nowhere: no such folder"),
+        (
+            ("render", "belgium", "--template-dir", "countries/belgium.yaml"),
+            "tipdraft: error: template folder countries/belgium.yaml: is a file, not a folder",
+        ),
     ],
 )
 def test_usage_errors_exit_2_without_traceback(project: Path, args: tuple[str, ...], message: str) -> None:
@@ -112,3 +115,107 @@ def test_render_width_option(project: Path) -> None:
     lines = (project / "output" / "belgium.txt").read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("UNCLAS"))
     assert max(len(line) for line in lines[start + 1 :]) <= 50
+
+
+@pytest.fixture
+def mixed(project: Path) -> list[str]:
+    """A good file, a missing one, one with a YAML syntax error and an invalid one, in this order."""
+    countries = project / "countries"
+    (countries / "broken.yaml").write_text("cable:\n  subject: [unclosed\n")
+    good = (countries / "belgium.yaml").read_text()
+    (countries / "invalid.yaml").write_text(good.replace("  signature: BUSH\n", ""))
+    return ["countries/belgium.yaml", "nosuch.yaml", "countries/broken.yaml", "countries/invalid.yaml"]
+
+
+BAD_FILES = [
+    "nosuch.yaml: error: no such file\n",
+    "countries/broken.yaml:3:1: error: cable.subject: YAML syntax error: ",
+    "countries/invalid.yaml:8:1: error: cable.signature: missing required key 'signature'",
+]
+
+
+def test_render_of_many_files_renders_every_good_one_and_reports_each_bad_one(project: Path, mixed: list[str]) -> None:
+    result = invoke("render", *mixed, "--jobs", "2")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (project / "output").iterdir()) == ["belgium.pdf", "belgium.txt"]
+    assert all(part in result.stderr for part in BAD_FILES), result.stderr
+    assert result.stdout.splitlines()[-1] == "1 rendered, 3 failed: nosuch.yaml, countries/broken.yaml, countries/invalid.yaml"
+    assert "Traceback" not in result.output
+
+
+def test_validate_of_many_files_reports_each_bad_one(project: Path, mixed: list[str]) -> None:
+    result = invoke("validate", *mixed)
+    assert result.exit_code == 1
+    assert all(part in result.stderr for part in BAD_FILES), result.stderr
+    assert result.stdout == "4 file(s) checked: 3 error(s), 0 warning(s)\n"
+
+
+def test_status_of_many_files_lists_each_and_reports_each_bad_one(project: Path, mixed: list[str]) -> None:
+    result = invoke("status", *mixed)
+    assert result.exit_code == 1
+    assert all(part in result.stderr for part in BAD_FILES), result.stderr
+    rows = result.stdout.splitlines()
+    assert [row.split()[0] for row in rows[1:-1]] == mixed
+    assert rows[-1] == "4 file(s): 1 ready, 3 with errors, 0 item(s) unreviewed"
+
+
+def wide_override(project: Path) -> None:
+    """A post's override, named in tipdraft.toml, that prints a word too wide for the cable."""
+    (project / "house").mkdir()
+    text = (ROOT / "templates" / "cable.txt.j2").read_text()
+    (project / "house" / "cable.txt.j2").write_text(
+        text.replace("SUBJECT: {{ cable.subject }}\n", "SUBJECT: {{ cable.subject }}\n" + "W" * 70 + "\n")
+    )
+    (project / "tipdraft.toml").write_text('[render]\ntemplate_dir = "house"\n')
+
+
+def test_validate_and_render_report_a_too_wide_template_line_alike(project: Path) -> None:
+    wide_override(project)
+    checked = invoke("validate", "countries/belgium.yaml")
+    rendered = invoke("render", "countries/belgium.yaml", "--format", "txt")
+    assert checked.exit_code == rendered.exit_code == 1
+    problems = [line for line in checked.stderr.splitlines() if ": error: " in line]
+    assert len(problems) == 1, checked.stderr
+    assert problems[0].startswith("countries/belgium.yaml:")
+    assert problems[0].endswith("is 70 characters, wider than the cable's width 62: break it or raise --width")
+    assert problems[0] in rendered.stderr.splitlines()
+    assert not (project / "output").exists()
+
+
+def test_validate_takes_the_layout_settings_of_render(project: Path) -> None:
+    assert invoke("validate", "belgium", "--width", "5").exit_code == 2
+    narrow = invoke("validate", "belgium", "--width", "20", "--lines-per-page", "10")
+    rendered = invoke("render", "belgium", "--width", "20", "--lines-per-page", "10", "--format", "txt")
+    message = (
+        "countries/belgium.yaml:62:32: error: 'Office:33-2-508-2483.'... is 21 characters, "
+        "wider than the cable's width 20: break it or raise --width"
+    )
+    assert (narrow.exit_code, rendered.exit_code) == (1, 1)
+    assert message in narrow.stderr.splitlines() and message in rendered.stderr.splitlines()
+
+
+def test_a_relative_template_dir_is_found_and_read_by_the_pdf(project: Path) -> None:
+    (project / "house").mkdir()
+    (project / "house" / "cable.txt.j2").write_text((ROOT / "templates" / "cable.txt.j2").read_text())
+    result = invoke("render", "belgium", "--template-dir", "house")
+    assert result.exit_code == 0, result.output
+    assert (project / "output" / "belgium.pdf").read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ('render = "x"\n', "tipdraft.toml:1:1: error: render must be a table"),
+        ("[render]\ntemplate_dir = 3\n", "tipdraft.toml:2:1: error: [render] template_dir must be a folder name or a list"),
+        ("[render]\ntemplate_dir = [unclosed\n", "tipdraft.toml:2:17: error: Invalid value\n"),
+        (b"[render]\n# caf\xe9\n", "tipdraft.toml:1:1: error: not UTF-8 text"),
+    ],
+)
+def test_a_problem_in_tipdraft_toml_is_located_and_exits_1(project: Path, settings: str | bytes, message: str) -> None:
+    path = project / "tipdraft.toml"
+    path.write_bytes(settings if isinstance(settings, bytes) else settings.encode())
+    for command in ("validate", "render", "status"):
+        result = invoke(command, "belgium")
+        assert result.exit_code == 1, result.output
+        assert message in result.stderr and "Traceback" not in result.output
+        assert len(result.stderr.splitlines()) == 1

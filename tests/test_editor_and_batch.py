@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +18,11 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from tip_drafter import console, schema
+from tip_drafter import api, console, schema
 from tip_drafter.cli import app
 from tip_drafter.edition import load_edition
+from tip_drafter.errors import PdfFailed
+from tip_drafter.pdfmaker import PdfMaker
 
 from conftest import BELGIUM, DATA, ROOT, matches_golden
 
@@ -144,10 +152,9 @@ def test_project_settings_name_a_template_dir(tmp_path: Path, monkeypatch: pytes
     assert "HOUSE STYLE" in (tmp_path / "out" / "belgium.txt").read_text().splitlines()
     (tmp_path / "tipdraft.toml").write_text('[render]\ntemplate_dir = "nowhere"\n')
     result = runner.invoke(app, ["render", str(BELGIUM), "--format", "txt", "-o", "out"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert (
-        f"tipdraft: error: {tmp_path / 'tipdraft.toml'}: [render] template_dir: no such folder: {tmp_path / 'nowhere'}"
-        in result.stderr
+        result.stderr == f"tipdraft.toml:2:1: error: [render] template_dir: no such folder: {(tmp_path / 'nowhere').resolve()}\n"
     )
 
 
@@ -216,3 +223,33 @@ def test_version() -> None:
 
     result = runner.invoke(app, ["--version"])
     assert (result.exit_code, result.stdout) == (0, f"tipdraft {__version__}\n")
+
+
+@pytest.mark.parametrize("when", ["while starting", "after the first file"])
+def test_ctrl_c_exits_130_without_a_traceback_from_any_process(folder: Path, tmp_path: Path, when: str) -> None:
+    (folder / "b.yaml").write_text(BELGIUM.read_text())
+    for name in ("d", "e", "f"):
+        shutil.copy(BELGIUM, folder / f"{name}.yaml")
+    command = [sys.executable, "-m", "tip_drafter", "render", str(folder), "-o", str(tmp_path / "out"), "--jobs", "2"]
+    # A session of its own, so the signal goes to every process of the command, as a terminal's Ctrl-C does.
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True) as process:
+        if when == "while starting":
+            time.sleep(0.5)
+        else:
+            assert process.stdout is not None and b": wrote " in process.stdout.readline()
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in err.decode(), err.decode()
+
+
+def test_a_worker_that_dies_fails_its_pdf_and_the_others_are_made(tmp_path: Path) -> None:
+    job = api.prepare(BELGIUM, tmp_path, api.Options()).pdf_job
+    assert job is not None
+    with PdfMaker(1) as maker:
+        first, second = maker.submit(job), maker.submit(job)
+        (worker,) = multiprocessing.active_children()
+        os.kill(worker.pid or 0, signal.SIGKILL)
+        with pytest.raises(PdfFailed, match="the worker process making it died"):
+            first.result()
+        assert second.result()[0].startswith(b"%PDF-")

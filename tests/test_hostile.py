@@ -83,17 +83,17 @@ def test_a_20_megabyte_file_is_refused_with_the_limit(tmp_path: Path) -> None:
     assert f"{path}:1:1: error: file is larger than the 4 MiB limit for a country file" in err
 
 
-def test_a_folder_and_a_missing_file_are_usage_errors(tmp_path: Path) -> None:
+def test_an_empty_folder_is_a_usage_error_and_a_missing_file_a_file_error(tmp_path: Path) -> None:
     assert run(tmp_path) == (2, f"tipdraft: error: {tmp_path}: no country files (*.yaml) in this folder\n")
-    assert run(tmp_path / "nope.yaml") == (2, f"tipdraft: error: {tmp_path / 'nope.yaml'}: no such file\n")
+    assert run(tmp_path / "nope.yaml") == (1, f"{tmp_path / 'nope.yaml'}: error: no such file\n")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_an_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
+def test_an_unreadable_file_is_a_file_error(tmp_path: Path) -> None:
     path = tmp_path / "secret.yaml"
     path.write_text("edition: '2009'\n")
     path.chmod(0)
-    assert run(path) == (2, f"tipdraft: error: {path}: permission denied: cannot read the file\n")
+    assert run(path) == (1, f"{path}: error: permission denied: cannot read the file\n")
 
 
 def test_line_breaks_in_keys_stay_on_one_line_of_output(tmp_path: Path) -> None:
@@ -119,7 +119,7 @@ def test_an_empty_answers_section_is_an_error_not_a_crash(tmp_path: Path) -> Non
     assert f"{path}:{line}:1: error: answers: expected a mapping of paragraphs, found nothing" in err
 
 
-def test_a_file_that_may_not_be_read_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_may_not_be_read_is_a_file_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "secret.yaml"
     path.write_text("edition: '2009'\n")
 
@@ -131,7 +131,7 @@ def test_a_file_that_may_not_be_read_is_a_usage_error(tmp_path: Path, monkeypatc
         return real_open(name, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", denied)
-    assert run(path) == (2, f"tipdraft: error: {path}: permission denied: cannot read the file\n")
+    assert run(path) == (1, f"{path}: error: permission denied: cannot read the file\n")
 
 
 @pytest.mark.parametrize("value", [[], {"a": 1}, 7, None])

@@ -6,13 +6,15 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from tip_drafter import api
+from tip_drafter import api, layout
 from tip_drafter.errors import TipDraftError
 
 from conftest import BELGIUM, ROOT
@@ -146,7 +148,7 @@ def test_hostile_answer_comes_out_as_the_same_characters(
 ) -> None:
     hostile = HOSTILE.format(canary=canary.as_uri())
     text = BELGIUM.read_text().replace("      Belgium is not a source country.\n", f"      {hostile}\n")
-    result = render(tmp_path, write_country(text), settings=api.layout.Settings(width=120))
+    result = render(tmp_path, write_country(text), settings=layout.Settings(width=120))
     assert result.notes == []
     cable = (tmp_path / "country.txt").read_text()
     assert " ".join(cable.split()).count(hostile) == 1
@@ -219,3 +221,15 @@ def test_html_attributes_do_not_style_the_pdf_and_an_untagged_one_has_no_structu
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" not in root and "/MarkInfo" not in root
     assert not any(b"1 0 0 rg" in page.get_contents().get_data() for page in reader.pages)  # no red fill
+
+
+@pytest.mark.parametrize("command", [["validate"], ["render", "--format", "txt"], ["render", "--format", "html"]])
+def test_validate_and_text_render_never_import_weasyprint(tmp_path: Path, command: list[str]) -> None:
+    # In a fresh interpreter: this test session imports WeasyPrint elsewhere.
+    code = (
+        "import sys; from typer.testing import CliRunner; from tip_drafter.cli import app; "
+        f"result = CliRunner().invoke(app, {[*command, str(BELGIUM)]!r}); "
+        "assert result.exit_code == 0, result.output; "
+        "assert not [m for m in sys.modules if m == 'tip_drafter.pdf' or m.split('.')[0] == 'weasyprint']"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tip_drafter import api
+from tip_drafter import api, layout
 from tip_drafter.errors import InvalidCountryFile
 
 from conftest import BELGIUM
@@ -282,7 +282,7 @@ def test_a_classification_line_wider_than_the_cable_is_an_error_at_the_post(writ
         f"{path}:{line}:{col}: error: cable.post: makes the classification line {classification!r} 83 characters,"
         " wider than the cable's width 62: shorten the post or raise --width"
     ]
-    assert formatted(path, api.Options(settings=api.layout.Settings(width=83))) == []
+    assert formatted(path, api.Options(settings=layout.Settings(width=83))) == []
 
 
 def reordering_templates(tmp_path: Path) -> Path:

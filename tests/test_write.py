@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tip_drafter import api, write
-from tip_drafter.errors import OutputError, UsageError
+from tip_drafter import api, layout, write
+from tip_drafter.errors import OutputError
 
 from conftest import BELGIUM
 
@@ -24,7 +24,7 @@ def test_a_failed_rename_leaves_the_previous_output_and_no_temporary_file(
 
     monkeypatch.setattr(write.os, "replace", broken)
     with pytest.raises(OutputError, match=r"belgium\.txt: cannot write: No space left on device"):
-        api.render_file(BELGIUM, tmp_path, api.Options(formats=("txt",), settings=api.layout.Settings(width=40)))
+        api.render_file(BELGIUM, tmp_path, api.Options(formats=("txt",), settings=layout.Settings(width=40)))
     assert (tmp_path / "belgium.txt").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["belgium.txt"]
 
@@ -61,6 +61,6 @@ def test_output_names_cannot_leave_the_output_folder(tmp_path: Path, stem: str) 
 def test_render_never_writes_over_the_country_file(tmp_path: Path) -> None:
     source = tmp_path / "belgium.txt"
     source.write_text(BELGIUM.read_text())
-    with pytest.raises(UsageError, match="refusing to write the output over the country file itself"):
+    with pytest.raises(OutputError, match="refusing to write the output over the country file itself"):
         api.render_file(source, tmp_path, api.Options(formats=("txt",)))
     assert source.read_text() == BELGIUM.read_text()

@@ -1,5 +1,20 @@
-"""``python -m tip_drafter``: the ``tipdraft`` command."""
+"""The ``tipdraft`` command's entry point (also ``python -m tip_drafter``), light on purpose:
+a Ctrl-C while the CLI is still being imported exits 130 too, without a traceback."""
 
-from .cli import run
+from __future__ import annotations
 
-run()
+import sys
+
+
+def main() -> None:
+    """Import the CLI and run it; Ctrl-C at any point exits 130."""
+    try:
+        from .cli import run
+
+        run()
+    except KeyboardInterrupt:
+        sys.exit(130)  # errors.ExitStatus.INTERRUPTED, not imported: this module stays light
+
+
+if __name__ == "__main__":
+    main()

@@ -7,33 +7,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import layout, rules, write
+from . import rules, write
 from .edition import Edition, load_edition
-from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, UsageError, has_errors
-from .load import Document, UnreadableFile, load
+from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, OutputError, UnreadableFile, has_errors
+from .load import Document, load
 from .model import Cable, build
+from .options import FORMATS, PAPERS, Options, expand, resolve
+from .pdfmaker import PdfJob, PdfMade, make
 from .render import Rendered, bundled_templates, renderer_for
 from .validate import Validation, validate
 
-COUNTRIES = Path("countries")
-FORMATS = ("txt", "pdf", "html")
-
-
-@dataclass
-class Options:
-    """How to check and render: layout, where to look for editions and templates, what to write."""
-
-    settings: layout.Settings = field(default_factory=layout.Settings)
-    editions: Sequence[Path] = ()
-    template_dirs: Sequence[Path] = ()
-    formats: Sequence[str] = ("txt", "pdf")
-    strict: bool = False
-    draft: bool = False
-    paper: str = "Letter"
-    tagged: bool = True
-
-
-PAPERS = ("Letter", "A4")
+__all__ = ["FORMATS", "PAPERS", "Options", "expand", "resolve"]  # re-exported: they live in options.py
 
 
 @dataclass
@@ -63,32 +47,6 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
 
-def resolve(name: str | Path) -> Path:
-    """The country file a user means: the path as given, or a bare name looked up in countries/."""
-    path = Path(name)
-    if not path.exists() and path.parent == Path(".") and (COUNTRIES / path).exists():
-        return COUNTRIES / path
-    if not path.exists() and path.suffix == "" and (COUNTRIES / f"{path}.yaml").exists():
-        return COUNTRIES / f"{path}.yaml"
-    return path
-
-
-def expand(names: Sequence[str | Path]) -> list[Path]:
-    """The country files named: each file as :func:`resolve` finds it, each folder's
-    ``*.yaml`` files in name order."""
-    paths: list[Path] = []
-    for name in names:
-        path = resolve(name)
-        if path.is_dir():
-            found = sorted(p for p in path.glob("*.yaml") if p.is_file())
-            if not found:
-                raise UsageError(f"{path}: no country files (*.yaml) in this folder")
-            paths += found
-        else:
-            paths.append(path)
-    return paths
-
-
 def loaded(path: Path, editions: Sequence[Path] = ()) -> tuple[Any, Edition]:
     """A file's data and its edition, for comparing; its other problems are not checked here."""
     document = load(path)
@@ -101,8 +59,8 @@ def loaded(path: Path, editions: Sequence[Path] = ()) -> tuple[Any, Edition]:
 def check(path: Path, options: Options | None = None) -> Checked:
     """Load and validate one file, then render its text and lint it if it had no errors.
 
-    Problems in the file come back as diagnostics, not exceptions; a missing or unreadable
-    path is a usage problem and raises :class:`UsageError`.
+    Every problem in the file comes back as a diagnostic, not an exception; so does a missing
+    or unreadable file (located at the file itself).
     """
     options = options or Options()
     try:
@@ -128,7 +86,7 @@ class Prepared:
     checked: Checked
     outputs: dict[str, bytes]
     targets: dict[str, Path]
-    pdf_job: write.PdfJob | None
+    pdf_job: PdfJob | None
 
 
 def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
@@ -136,23 +94,11 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
 
     Nothing is written for an invalid file: :class:`InvalidCountryFile` carries the diagnostics.
     """
-    unknown = [f for f in options.formats if f not in FORMATS]
-    if unknown:
-        raise UsageError(f"unknown format {unknown[0]!r} (choose from {', '.join(FORMATS)})")
-    if options.paper not in PAPERS:
-        raise UsageError(f"unknown paper size {options.paper!r} (choose from {', '.join(PAPERS)})")
     checked = check(path, options)
-    if checked.cable is None or checked.rendered is None or has_errors(checked.diagnostics, options.strict):
-        raise InvalidCountryFile(f"{path}: not rendered", diagnostics=checked.diagnostics)
-    unreviewed = [d for d in checked.diagnostics if d.code == UNREVIEWED]
-    if unreviewed and not options.draft:
-        promoted = [replace(d, severity=ERROR) if d.code == UNREVIEWED else d for d in checked.diagnostics]
-        message = f"{path}: not rendered: {len(unreviewed)} answer(s) carried over and not yet reviewed (use --draft for a draft)"
-        raise InvalidCountryFile(message, diagnostics=promoted)
+    cable, rendered = _renderable(path, checked, options)
     targets = {fmt: write.output_path(out_dir, path.stem, fmt) for fmt in options.formats}
     if any(t.resolve() == path.resolve() for t in targets.values()):
-        raise UsageError(f"{path}: refusing to write the output over the country file itself")
-    cable, rendered = checked.cable, checked.rendered
+        raise OutputError(f"{path}: refusing to write the output over the country file itself")
     outputs: dict[str, bytes] = {"txt": rendered.text.encode("ascii")}
     job = None
     if "pdf" in options.formats or "html" in options.formats:
@@ -160,12 +106,24 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
         html = renderer_for(tuple(options.template_dirs)).html(cable, rendered, banner, options.paper)
         outputs["html"] = html.encode("utf-8")
         if "pdf" in options.formats:
-            assets = (*options.template_dirs, bundled_templates())
-            job = write.PdfJob(html, assets, options.strict, cable.sent_epoch, options.tagged)
+            assets = (*options.template_dirs, bundled_templates().resolve())
+            job = PdfJob(html, assets, options.strict, cable.sent_epoch, options.tagged)
     return Prepared(path, checked, outputs, targets, job)
 
 
-def finish(prepared: Prepared, pdf: tuple[bytes, list[str]] | None) -> Result:
+def _renderable(path: Path, checked: Checked, options: Options) -> tuple[Cable, Rendered]:
+    """The cable and its text, if the file may be rendered; otherwise why not."""
+    if checked.cable is None or checked.rendered is None or has_errors(checked.diagnostics, options.strict):
+        raise InvalidCountryFile(f"{path}: not rendered", diagnostics=checked.diagnostics)
+    unreviewed = sum(d.code == UNREVIEWED for d in checked.diagnostics)
+    if unreviewed and not options.draft:
+        promoted = [replace(d, severity=ERROR) if d.code == UNREVIEWED else d for d in checked.diagnostics]
+        message = f"{path}: not rendered: {unreviewed} answer(s) carried over and not yet reviewed (use --draft for a draft)"
+        raise InvalidCountryFile(message, diagnostics=promoted)
+    return checked.cable, checked.rendered
+
+
+def finish(prepared: Prepared, pdf: PdfMade | None) -> Result:
     """Write the prepared outputs (and the PDF made for them), each atomically."""
     outputs = dict(prepared.outputs)
     notes: list[str] = []
@@ -183,4 +141,4 @@ def render_file(path: Path, out_dir: Path, options: Options) -> Result:
     """Check ``path`` and, if it has no errors, write each requested format to ``out_dir``,
     all in this process."""
     prepared = prepare(path, out_dir, options)
-    return finish(prepared, write.pdf_bytes(prepared.pdf_job) if prepared.pdf_job else None)
+    return finish(prepared, make(prepared.pdf_job) if prepared.pdf_job else None)

@@ -1,31 +1,52 @@
 """The ``tipdraft`` command: parse arguments, make one library call, print, exit.
 
 The pipeline is imported inside each command, so ``--help`` stays quick and ``render`` can
-start its PDF workers before loading it.
+start its PDF workers before loading it. :class:`Commands` is the one place where an error
+becomes output and an exit status (:class:`ExitStatus`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.core
+from typer._click import Context  # typer vendors click: its Context, as TyperGroup.invoke takes
 
-from . import __version__, layout
+from . import __version__, config, layout
 from .console import Console
 from .edition import default_edition
-from .errors import Diagnostic, TipDraftError, has_errors, to_json
+from .errors import ExitStatus, TipDraftError, UsageError, has_errors, to_json
+from .options import Options, expand
 
 if TYPE_CHECKING:
-    from .batch import Outcome
+    from .compare import Status
+
+
+class Commands(typer.core.TyperGroup):
+    """The command group: runs a command and turns what it returns or raises into an exit status."""
+
+    def invoke(self, ctx: Context) -> Any:
+        """Run the command; print an error it raises; exit with its status."""
+        try:
+            status = super().invoke(ctx)
+        except TipDraftError as exc:
+            console.error(exc)
+            status = exc.status
+        except KeyboardInterrupt:
+            status = ExitStatus.INTERRUPTED
+        if status:
+            ctx.exit(int(status))
+        return status
+
 
 app = typer.Typer(
     name="tipdraft",
+    cls=Commands,
     help="Draft a TIP report submission: validate a country file, render it as a cable and a PDF.",
     no_args_is_help=True,
     add_completion=True,
@@ -33,11 +54,10 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 console = Console()
-T = TypeVar("T")
 
 
-class Report(StrEnum):
-    """How diagnostics are printed."""
+class PrintFormat(StrEnum):
+    """How diagnostics and tables are printed."""
 
     text = "text"
     json = "json"
@@ -66,9 +86,14 @@ Files = Annotated[
 Editions = Annotated[
     list[Path] | None, typer.Option("--editions", help="Folder of questionnaire editions, searched before the bundled ones.")
 ]
+TemplateDirs = Annotated[
+    list[Path] | None, typer.Option("--template-dir", help="Folder of templates searched before the bundled ones.")
+]
+Width = Annotated[int, typer.Option(help="Line width of the cable text.")]
+LinesPerPage = Annotated[int, typer.Option(help="Lines from one page marker to the next.")]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 Draft = Annotated[bool, typer.Option("--draft", help="A draft: placeholders such as TBD are warnings, not errors.")]
-ReportOption = Annotated[Report, typer.Option("--format", help="text or json")]
+PrintFormatOption = Annotated[PrintFormat, typer.Option("--format", help="text or json")]
 
 
 def _version(value: bool) -> None:
@@ -92,32 +117,46 @@ def main(
     console.level = -1 if quiet else 1 if verbose else 0
 
 
+def _options(
+    template_dir: list[Path] | None, width: int, lines_per_page: int, editions: list[Path] | None, **rest: Any
+) -> Options:
+    """The options validate and render share: the layout, and the template folders of the
+    command line and then of ``tipdraft.toml``."""
+    settings = layout.Settings(width, lines_per_page)
+    options = Options(settings, editions or (), [*(template_dir or ()), *config.template_dirs(Path())], **rest)
+    console.detail(f"templates searched: {', '.join(str(d) for d in [*options.template_dirs, 'bundled'])}")
+    return options
+
+
 @app.command()
 def validate(
     files: Files,
     editions: Editions = None,
+    template_dir: TemplateDirs = None,
+    width: Width = layout.Settings.width,
+    lines_per_page: LinesPerPage = layout.Settings.lines_per_page,
     strict: Strict = False,
     draft: Draft = False,
-    output_format: ReportOption = Report.text,
-) -> None:
+    output_format: PrintFormatOption = PrintFormat.text,
+) -> ExitStatus:
     """Check country files against their questionnaire edition; print every problem, located.
+
+    Checks what render checks, with the same settings (tipdraft.toml, --template-dir, --width).
 
     Example: tipdraft validate countries/belgium.yaml
     """
+    options = _options(template_dir, width, lines_per_page, editions, draft=draft)
+    paths = expand(files)
     from . import api
 
-    options = api.Options(editions=editions or (), draft=draft)
-    paths = _run(lambda: api.expand(files))
-    found: list[Diagnostic] = []
-    for path in paths:
-        found += _run(lambda path=path: api.check(path, options)).diagnostics  # type: ignore[misc]
-    if output_format is Report.json:
+    found = [d for path in paths for d in api.check(path, options).diagnostics]
+    if output_format is PrintFormat.json:
         console.result(to_json(found))
     else:
         console.diagnostics(found)
         errors = sum(d.severity == "error" for d in found)
         console.info(f"{len(paths)} file(s) checked: {errors} error(s), {len(found) - errors} warning(s)")
-    raise typer.Exit(1 if has_errors(found, strict) else 0)
+    return ExitStatus.FAILED if has_errors(found, strict) else ExitStatus.OK
 
 
 @app.command()
@@ -125,18 +164,16 @@ def render(
     files: Files,
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")] = Path("output"),
     output_format: Annotated[Format, typer.Option("--format", help="txt, pdf, html or all (txt and pdf)")] = Format.all,
-    width: Annotated[int, typer.Option(help="Line width of the cable text.")] = layout.Settings.width,
-    lines_per_page: Annotated[int, typer.Option(help="Lines from one page marker to the next.")] = layout.Settings.lines_per_page,
+    width: Width = layout.Settings.width,
+    lines_per_page: LinesPerPage = layout.Settings.lines_per_page,
     editions: Editions = None,
-    template_dir: Annotated[
-        list[Path] | None, typer.Option("--template-dir", help="Folder of templates searched before the bundled ones.")
-    ] = None,
+    template_dir: TemplateDirs = None,
     strict: Strict = False,
     draft: Draft = False,
     paper: Annotated[Paper, typer.Option(help="Paper size of the PDF.")] = Paper.Letter,
     tagged: Annotated[bool, typer.Option("--tagged/--untagged", help="Tag the PDF for screen readers (PDF/UA-1).")] = True,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="PDF worker processes (default: all cores; 1: none).")] = None,
-) -> None:
+) -> ExitStatus:
     """Validate, then write the cable text and PDF to output/ (nothing for an invalid file).
 
     Example: tipdraft render countries/belgium.yaml    (or a folder: tipdraft render countries)
@@ -144,27 +181,27 @@ def render(
     from . import batch
 
     formats = ("txt", "pdf") if output_format is Format.all else (output_format.value,)
-    settings = _run(lambda: layout.Settings(width, lines_per_page))
-    jobs = batch.default_jobs() if jobs is None else jobs
-    if jobs < 1:
-        _usage(f"--jobs must be at least 1, not {jobs}")
-    # Start the PDF workers before loading the pipeline: their WeasyPrint import overlaps ours.
-    # A folder may hold many files, so it counts as all the jobs.
-    wanted = sum(jobs if Path(f).is_dir() else 1 for f in files)
-    workers = _run(lambda: batch.PdfWorkers(min(jobs, wanted))) if jobs > 1 and "pdf" in formats else None
-    with workers or contextlib.nullcontext():
-        from . import api, config
-
-        dirs = [*(template_dir or ()), *_run(lambda: config.template_dirs(Path.cwd()))]
-        options = api.Options(settings, editions or (), dirs, formats, strict, draft, paper.value, tagged)
-        console.detail(f"templates searched: {', '.join(str(d) for d in [*dirs, 'bundled'])}")
-        paths = _run(lambda: api.expand(files))
-        outcomes = batch.render_files(paths, output, options, workers)
+    options = _options(
+        template_dir,
+        width,
+        lines_per_page,
+        editions,
+        formats=formats,
+        strict=strict,
+        draft=draft,
+        paper=paper.value,
+        tagged=tagged,
+    )
+    paths = expand(files)
+    # The workers start once the command line is checked, before the pipeline is loaded
+    # (render_files loads it): their WeasyPrint import overlaps ours and the checks.
+    with batch.pdf_maker(jobs, len(paths), "pdf" in formats) as maker:
+        outcomes = batch.render_files(paths, output, options, maker)
         with console.progress(outcomes, len(paths), "rendering") as steps:
-            failed = [str(outcome.path) for outcome in steps if _report(outcome)]
+            failed = [str(outcome.path) for outcome in steps if not console.outcome(outcome)]
     if len(paths) > 1:
         console.info(f"{len(paths) - len(failed)} rendered, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""))
-    raise typer.Exit(1 if failed else 0)
+    return ExitStatus.FAILED if failed else ExitStatus.OK
 
 
 @app.command("schema")
@@ -182,9 +219,9 @@ def schema_command(
     from . import schema
     from .edition import load_edition
 
-    loaded = _run(lambda: load_edition(edition, editions or ()))
-    target = output or _run(lambda: schema.default_path(edition))
-    _run(lambda: schema.write_schema(loaded, target))
+    loaded = load_edition(edition, editions or ())
+    target = output or schema.default_path(edition)
+    schema.write_schema(loaded, target)
     console.info(f"wrote {target}")
 
 
@@ -214,21 +251,17 @@ def new(
     from . import nextyear
 
     if source is None:
-        skeleton(
-            edition or default_edition(),
-            country or _usage("give --from FILE, or --country NAME for a skeleton"),
-            output,
-            editions,
-            force,
-        )
+        if country is None:
+            raise UsageError("give --from FILE, or --country NAME for a skeleton")
+        skeleton(edition or default_edition(), country, output, editions, force)
         return
     if year is None:
-        _usage("give --year, the report year of the new draft")
+        raise UsageError("give --year, the report year of the new draft")
     from . import api
 
     path = api.resolve(source)
     target = output or Path("countries") / f"{path.stem}-{year}.yaml"
-    draft = _run(lambda: nextyear.new_draft(path, year, target, edition, editions or (), force))
+    draft = nextyear.new_draft(path, year, target, edition, editions or (), force)
     console.info(
         f"wrote {draft.path}: {draft.carried} answer(s) carried over, marked unreviewed (remove carried_over once reviewed)"
     )
@@ -259,10 +292,10 @@ def skeleton(
     from . import nextyear
 
     if not country.strip():
-        _usage("give --country NAME")
+        raise UsageError("give --country NAME")
     name = "-".join(re.findall(r"[a-z0-9]+", country.lower())) or "country"
     target = output or Path("countries") / f"{name}.yaml"
-    _run(lambda: nextyear.skeleton(edition, country.strip(), target, editions or (), force))
+    nextyear.skeleton(edition, country.strip(), target, editions or (), force)
     console.info(f"wrote {target}")
 
 
@@ -284,7 +317,7 @@ def import_command(
     """
     from . import importer
 
-    target, result = _run(lambda: importer.import_file(cable, output, edition, editions or (), force))
+    target, result = importer.import_file(cable, output, edition, editions or (), force)
     for note in result.notes:
         console.detail(f"{cable}: {note}")
     for warning in result.warnings:
@@ -297,7 +330,7 @@ def diff_command(
     old: Annotated[str, typer.Argument(help="Last year's country file.")],
     new: Annotated[str, typer.Argument(help="This year's.")],
     editions: Editions = None,
-    output_format: ReportOption = Report.text,
+    output_format: PrintFormatOption = PrintFormat.text,
 ) -> None:
     """Compare two country files item by item: new, removed, unchanged (stale?) or changed.
 
@@ -307,11 +340,11 @@ def diff_command(
 
     from . import api, compare
 
-    pair = [_run(lambda name=name: api.loaded(api.resolve(name), editions or ())) for name in (old, new)]  # type: ignore[misc]
-    changes = _run(lambda: compare.diff(pair[0], pair[1]))
+    pair = [api.loaded(api.resolve(name), editions or ()) for name in (old, new)]
+    changes = compare.diff(pair[0], pair[1])
     console.result(
         json.dumps(compare.changes_json(changes), indent=2)
-        if output_format is Report.json
+        if output_format is PrintFormat.json
         else compare.format_diff(changes).rstrip("\n")
     )
 
@@ -322,75 +355,44 @@ def status(
         list[str] | None, typer.Argument(help="Country files or folders (default: countries/).", show_default=False)
     ] = None,
     editions: Editions = None,
-    output_format: ReportOption = Report.text,
-) -> None:
+    output_format: PrintFormatOption = PrintFormat.text,
+) -> ExitStatus:
     """One row per country file: edition, year, required items answered, unreviewed, warnings, errors.
+
+    The errors themselves are printed too, located (warnings: see tipdraft validate --draft).
 
     Example: tipdraft status countries
     """
     import json
     from dataclasses import asdict
 
+    from . import compare
+
+    options = Options(editions=editions or (), template_dirs=config.template_dirs(Path()), draft=True)
+    rows = _status_rows(expand(files or ["countries"]), options)
+    if output_format is PrintFormat.json:
+        console.result(json.dumps([asdict(r) for r in rows], indent=2))
+    else:
+        console.result(compare.format_status(rows).rstrip("\n"))
+    return ExitStatus.FAILED if any(r.errors for r in rows) else ExitStatus.OK
+
+
+def _status_rows(paths: list[Path], options: Options) -> list[Status]:
+    """Check each file: its row of the status table; its errors printed, located."""
     from . import api, compare
 
-    paths = _run(lambda: api.expand(files or ["countries"]))
     rows = []
     for path in paths:
-        checked = _run(lambda path=path: api.check(path, api.Options(editions=editions or (), draft=True)))  # type: ignore[misc]
+        checked = api.check(path, options)
+        console.diagnostics(d for d in checked.diagnostics if d.severity == "error")
         data = checked.document.data if checked.document else None
         rows.append(compare.status_row(path, data, checked.report.edition, checked.diagnostics))
-    text = (
-        json.dumps([asdict(r) for r in rows], indent=2)
-        if output_format is Report.json
-        else compare.format_status(rows).rstrip("\n")
-    )
-    console.result(text)
-    raise typer.Exit(1 if any(r.errors for r in rows) else 0)
-
-
-def _usage(message: str) -> NoReturn:
-    console.problem(message)
-    raise typer.Exit(2)
-
-
-def _report(outcome: Outcome) -> bool:
-    """Print one file's outcome; True if it failed."""
-    if outcome.error is not None:
-        if outcome.error.exit_code == 2:
-            _fail(outcome.error)
-        console.diagnostics(outcome.error.diagnostics)
-        console.problem(str(outcome.error))
-        return True
-    result = outcome.result
-    assert result is not None
-    console.diagnostics(result.diagnostics)
-    for note in result.notes:
-        console.problem(note, "warning")
-    console.info(f"{result.source}: wrote {', '.join(str(p) for p in result.written)} ({result.pages} sections)")
-    return False
-
-
-def _run(call: Callable[[], T]) -> T:
-    """Call into the library; a usage error or a bad file ends the command with its code."""
-    try:
-        return call()
-    except TipDraftError as exc:
-        _fail(exc)
-    except ValueError as exc:
-        console.problem(str(exc))
-        raise typer.Exit(2) from None
-
-
-def _fail(exc: TipDraftError) -> NoReturn:
-    console.diagnostics(exc.diagnostics)
-    if not exc.diagnostics:
-        console.problem(str(exc))
-    raise typer.Exit(exc.exit_code)
+    return rows
 
 
 def run() -> None:
     """Console-script entry point."""
     try:
         app()
-    except KeyboardInterrupt:
-        sys.exit(130)
+    except KeyboardInterrupt:  # before a command started (typer's own handler says "Aborted!")
+        sys.exit(ExitStatus.INTERRUPTED)

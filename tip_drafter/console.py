@@ -7,11 +7,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from .errors import ERROR, Diagnostic
+from .errors import ERROR, Diagnostic, TipDraftError
+
+if TYPE_CHECKING:
+    from .batch import Outcome
 
 T = TypeVar("T")
 COLOURS = {"error": "red", "warning": "yellow"}
@@ -61,6 +64,26 @@ class Console:
             return
         label = typer.style(severity, fg=COLOURS.get(severity), bold=True) if colour_wanted(sys.stderr) else severity
         typer.echo(f"tipdraft: {label}: {text}", err=True)
+
+    def error(self, exc: TipDraftError) -> None:
+        """An error: its located diagnostics, or its message."""
+        self.diagnostics(exc.diagnostics)
+        if not exc.diagnostics:
+            self.problem(str(exc))
+
+    def outcome(self, outcome: Outcome) -> bool:
+        """One file's render: its problems and what it wrote; True if it was written."""
+        if outcome.error is not None:
+            self.diagnostics(outcome.error.diagnostics)
+            self.problem(str(outcome.error))
+            return False
+        result = outcome.result
+        assert result is not None
+        self.diagnostics(result.diagnostics)
+        for note in result.notes:
+            self.problem(note, "warning")
+        self.info(f"{result.source}: wrote {', '.join(str(p) for p in result.written)} ({result.pages} sections)")
+        return True
 
     @contextmanager
     def progress(self, items: Iterable[T], total: int, label: str) -> Iterator[Iterator[T]]:

@@ -1,10 +1,12 @@
-"""Diagnostics and the one root exception that the CLI turns into messages and exit codes."""
+"""Diagnostics, exit statuses, and every error class, each with the status the CLI exits with."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from enum import IntEnum
+from typing import ClassVar
 
 ERROR = "error"
 WARNING = "warning"
@@ -13,7 +15,7 @@ UNREVIEWED = "unreviewed"  # the code of an answer carried over and not yet revi
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem in one file, located by 1-based line and column."""
+    """One problem in one file, located by 1-based line and column (0 and 0: the whole file)."""
 
     path: str
     line: int
@@ -28,7 +30,12 @@ class Diagnostic:
         """Render GCC style: ``FILE:LINE:COL: error: para 25.E: answer is empty``, on one line
         whatever the file's keys and values hold."""
         where = f"{self.where}: " if self.where else ""
-        return one_line(f"{self.path}:{self.line}:{self.column}: {self.severity}: {where}{self.message}")
+        return one_line(f"{self.location}: {self.severity}: {where}{self.message}")
+
+    @property
+    def location(self) -> str:
+        """``FILE:LINE:COL``, or ``FILE`` for a problem with the whole file (e.g. it is missing)."""
+        return f"{self.path}:{self.line}:{self.column}" if self.line else self.path
 
     def as_json(self) -> dict[str, object]:
         """The same content as :meth:`format`, as a JSON-ready mapping."""
@@ -53,10 +60,23 @@ def to_json(diagnostics: Sequence[Diagnostic]) -> str:
     return json.dumps([d.as_json() for d in diagnostics], indent=2)
 
 
-class TipDraftError(Exception):
-    """Root of every error tipdraft reports to its user; ``exit_code`` is what the CLI returns."""
+class ExitStatus(IntEnum):
+    """What the ``tipdraft`` command exits with; the only statuses it uses."""
 
-    exit_code = 1
+    OK = 0
+    FAILED = 1  # a problem in the user's files: missing, unreadable, invalid; an unwritable output
+    USAGE = 2  # a command line that cannot be understood
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+
+
+class TipDraftError(Exception):
+    """Root of every error tipdraft reports to its user; ``status`` is what the CLI exits with.
+
+    ``diagnostics``, when there are any, locate the problem; the CLI prints them instead of
+    the message.
+    """
+
+    status: ClassVar[ExitStatus] = ExitStatus.FAILED
 
     def __init__(self, message: str, *, diagnostics: Sequence[Diagnostic] = ()) -> None:
         super().__init__(message)
@@ -64,13 +84,26 @@ class TipDraftError(Exception):
 
 
 class UsageError(TipDraftError):
-    """The command was called wrongly: a missing file, a bad option value."""
+    """The command line cannot be understood: a bad option value, a folder with no country files."""
 
-    exit_code = 2
+    status = ExitStatus.USAGE
+
+
+class UnreadableFile(TipDraftError):
+    """A file could not be read or parsed at all; ``diagnostics`` says where and why."""
+
+    @classmethod
+    def whole(cls, path: str, message: str) -> UnreadableFile:
+        """A problem with the whole file (missing, a folder, no permission): ``FILE: error: ...``."""
+        return cls(f"{path}: {message}", diagnostics=[Diagnostic(path, 0, 0, ERROR, "", message)])
 
 
 class InvalidCountryFile(TipDraftError):
     """A country file has errors; the located diagnostics say which."""
+
+
+class SettingsError(TipDraftError):
+    """``tipdraft.toml`` cannot be read or names something wrong; located in that file."""
 
 
 class TemplateProblem(TipDraftError):
@@ -79,3 +112,7 @@ class TemplateProblem(TipDraftError):
 
 class OutputError(TipDraftError):
     """An output file could not be written."""
+
+
+class PdfFailed(TipDraftError):
+    """A PDF could not be made: a refused fetch in strict mode, or a PDF worker that died."""

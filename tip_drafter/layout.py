@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .model import Section
 
+from .errors import UsageError
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -22,9 +24,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.width < 20:
-            raise ValueError(f"width {self.width} is too narrow for a cable (at least 20)")
+            raise UsageError(f"width {self.width} is too narrow for a cable (at least 20)")
         if self.lines_per_page < 10:
-            raise ValueError(f"{self.lines_per_page} lines per page is too few (at least 10)")
+            raise UsageError(f"{self.lines_per_page} lines per page is too few (at least 10)")
 
 
 class Kind(enum.Enum):

@@ -25,7 +25,7 @@ except ImportError:  # no ruamel.yaml.clib (not CPython): no early depth check
     LibyamlParser = None  # type: ignore[assignment,misc]
 
 from . import syntax
-from .errors import ERROR, Diagnostic, TipDraftError, UsageError
+from .errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
 
 MAX_DEPTH = 100  # a country file nests 4 deep; the round-trip scanner slows quadratically with depth
 MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is not one
@@ -74,10 +74,6 @@ class Document:
     text: str
 
 
-class UnreadableFile(TipDraftError):
-    """The file could not be parsed at all; ``diagnostics`` says where and why."""
-
-
 def read_text(path: Path, shown: str) -> str:
     """The file's text, or a located diagnostic saying why it is not UTF-8 YAML text.
 
@@ -97,7 +93,7 @@ def read_capped(path: Path, shown: str, cap: int, what: str) -> bytes:
     with os.fdopen(fd, "rb") as handle:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise UsageError(f"{shown}: is a folder, not {what}")
+            raise UnreadableFile.whole(shown, f"is a folder, not {what}")
         if not stat.S_ISREG(mode):
             raise _fatal(shown, 1, 1, f"not a regular file (a pipe, socket or device): cannot be {what}")
         try:
@@ -111,10 +107,10 @@ def read_capped(path: Path, shown: str, cap: int, what: str) -> bytes:
 
 def _unreadable(shown: str, exc: OSError) -> TipDraftError:
     if isinstance(exc, FileNotFoundError):
-        return UsageError(f"{shown}: no such file")
+        return UnreadableFile.whole(shown, "no such file")
     if isinstance(exc, PermissionError):
-        return UsageError(f"{shown}: permission denied: cannot read the file")
-    return UsageError(f"{shown}: cannot read: {exc.strerror or exc}")
+        return UnreadableFile.whole(shown, "permission denied: cannot read the file")
+    return UnreadableFile.whole(shown, f"cannot read: {exc.strerror or exc}")
 
 
 def decode(raw: bytes, shown: str) -> str:

@@ -1,6 +1,7 @@
 """PDF through WeasyPrint, reading nothing but the project's own assets.
 
-Imported only when a PDF is asked for: ``validate`` and text rendering never load WeasyPrint.
+Imported only where a PDF is made (see :mod:`tip_drafter.pdfmaker`): ``validate`` and text
+rendering never load WeasyPrint.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError
 
-from .errors import TipDraftError
-from .write import PdfJob
+from .errors import PdfFailed
+from .pdfmaker import PdfJob
 
 
 class FetchRefused(FatalURLFetchingError):  # type: ignore[misc]
@@ -45,6 +46,7 @@ class AssetsOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
             self.refused.append(url)
             if self.strict:
                 raise FetchRefused(f"refused to fetch {url}")
+            # WeasyPrint's own convention for a failed fetch: it skips the resource and goes on.
             raise ValueError(f"tipdraft refuses to fetch {url}: only the bundled assets may be read")
         return super().fetch(url, headers)
 
@@ -76,7 +78,7 @@ def write_pdf(job: PdfJob) -> tuple[bytes, list[str]]:
         with source_date(job.epoch):
             result: bytes = document.write_pdf(pdf_variant=variant, presentational_hints=False)
     except FetchRefused as exc:
-        raise TipDraftError(f"PDF not written: {exc} (only the bundled assets may be read)") from None
+        raise PdfFailed(f"PDF not written: {exc} (only the bundled assets may be read)") from None
     except FatalURLFetchingError as exc:
-        raise TipDraftError(f"PDF not written: {exc}") from None
+        raise PdfFailed(f"PDF not written: {exc}") from None
     return result, fetcher.refused

@@ -9,7 +9,6 @@ import re
 import signal
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,25 +133,6 @@ def output_path(out_dir: Path, stem: str, suffix: str) -> Path:
     if not stem or stem.startswith(".") or Path(name).name != name or "/" in name or "\\" in name:
         raise OutputError(f"{name!r} is not a safe output file name")
     return out_dir / name
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    """What a PDF is made from; small and picklable, so a worker process can make it."""
-
-    html: str
-    assets: tuple[Path, ...]  # folders whose files the PDF may read (stylesheets, fonts)
-    strict: bool  # a refused fetch stops the PDF
-    epoch: int  # the date stamped into the PDF and its fonts
-    tagged: bool = True  # PDF/UA-1: tagged, for screen readers
-
-
-def pdf_bytes(job: PdfJob) -> tuple[bytes, list[str]]:
-    """Lay out ``job.html`` as a PDF; WeasyPrint is imported here, so text rendering never
-    loads it. Returns the PDF and the URLs that were refused."""
-    from . import pdf
-
-    return pdf.write_pdf(job)
 
 
 def write_country(data: Any, output: Path, edition: Edition) -> None:
