@@ -92,3 +92,37 @@ def test_stale_temporary_files_of_a_dead_process_are_cleaned(tmp_path: Path) -> 
     live.write_bytes(b"half")
     assert write.clean_stale(tmp_path) == [stale]
     assert leftovers(tmp_path) == [live.name]
+
+
+RENDER_KILLED = """
+import os, signal, sys
+real = os.replace
+def replace(src, dst):
+    real(src, dst)
+    os.kill(os.getpid(), signal.SIGTERM)  # killed between the first and the second rename
+os.replace = replace
+sys.argv = ["tipdraft", "render", *sys.argv[1:]]
+from tip_drafter.__main__ import main
+main()
+"""
+
+
+def test_a_render_killed_between_its_renames_leaves_both_outputs_new(tmp_path: Path) -> None:
+    from conftest import BELGIUM
+
+    out = tmp_path / "out"
+    old = subprocess.run(
+        [sys.executable, "-m", "tip_drafter", "render", str(BELGIUM), "-o", str(out), "--width", "70", "--jobs", "1"],
+        capture_output=True,
+        check=True,
+    )
+    assert old.returncode == 0
+    before = {p.name: digest(p) for p in out.iterdir()}
+    killed = subprocess.run(
+        [sys.executable, "-c", RENDER_KILLED, str(BELGIUM), "-o", str(out), "--jobs", "1"], capture_output=True, check=False
+    )
+    assert killed.returncode == 143, killed.stderr
+    assert b"Traceback" not in killed.stderr
+    after = {p.name: digest(p) for p in out.iterdir()}
+    assert sorted(after) == ["belgium.pdf", "belgium.txt"]  # no temporary file left
+    assert all(after[name] != before[name] for name in after)  # both new, not one of each

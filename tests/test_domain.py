@@ -113,9 +113,9 @@ def test_a_draft_for_2010_is_dated_2010(tmp_path: Path) -> None:
     data = load(draft).data
     assert data["year"] == 2010 and data["cable"]["date_time_group"] == "TBD"
     api.render_file(draft, tmp_path, api.Options(formats=("txt", "html", "pdf"), draft=True))
-    html = (tmp_path / "belgium-2010.html").read_text()
+    html = (tmp_path / "belgium-2010.draft.html").read_text()
     assert '<meta name="dcterms.created" content="2010-01-01T00:00:00Z">' in html
-    meta = pypdf.PdfReader(tmp_path / "belgium-2010.pdf").metadata
+    meta = pypdf.PdfReader(tmp_path / "belgium-2010.draft.pdf").metadata
     assert meta is not None
     assert meta["/CreationDate"] == "D:20100101000000Z"
 

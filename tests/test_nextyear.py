@@ -104,7 +104,7 @@ def test_a_final_render_is_refused_until_every_answer_is_reviewed(project: Path)
     assert f"{path}" in validate.stderr and "warning: para 23.A: carried over from 2009, not yet reviewed" in validate.stderr
     draft = invoke("render", str(path), "--draft")
     assert draft.exit_code == 0, draft.output
-    first_page = pypdf.PdfReader(project / "output" / "belgium-2010.pdf").pages[0].extract_text()
+    first_page = pypdf.PdfReader(project / "output" / "belgium-2010.draft.pdf").pages[0].extract_text()
     assert "DRAFT - UNCLASSIFIED//FOR OFFICIAL USE ONLY - DRAFT" in first_page
     # placeholders filled in: only the unreviewed answers stand in the way of a final render
     text = path.read_text()
@@ -113,7 +113,10 @@ def test_a_final_render_is_refused_until_every_answer_is_reviewed(project: Path)
     path.write_text(text)
     final = invoke("render", str(path), "--format", "txt", "-o", "final")
     assert final.exit_code == 1
-    assert "not rendered: 45 answer(s) carried over and not yet reviewed (use --draft for a draft)" in final.stderr
+    assert (
+        "not rendered: 45 item(s) kept from last year and not yet reviewed (tipdraft review; or --draft for a draft)"
+        in final.stderr
+    )
     assert "error: para 27.G: carried over from 2009, not yet reviewed" in final.stderr
     assert not (project / "final").exists()
     # reviewed: every answer and kept field

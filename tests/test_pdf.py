@@ -125,7 +125,8 @@ def test_the_same_input_gives_the_same_bytes_in_every_format(tmp_path: Path, bel
 
 def test_a_draft_says_draft_in_the_banner(tmp_path: Path) -> None:
     render(tmp_path, draft=True)
-    first = pypdf.PdfReader(tmp_path / "belgium.pdf").pages[0].extract_text()
+    assert not (tmp_path / "belgium.pdf").exists()  # a draft never stands under a final's name
+    first = pypdf.PdfReader(tmp_path / "belgium.draft.pdf").pages[0].extract_text()
     assert f"DRAFT - {FOUO} - DRAFT" in first
 
 

@@ -17,6 +17,7 @@ from .pdfmaker import PdfJob, PdfMade, make
 from .render import Rendered, bundled_templates, renderer_for
 from .validate import Validation, validate
 
+DRAFT_LINE = "DRAFT -- NOT FOR TRANSMISSION -- DRAFT"  # first and last line of a draft's text
 __all__ = ["FORMATS", "PAPERS", "Options", "expand", "resolve"]  # re-exported: they live in options.py
 
 
@@ -96,10 +97,11 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
     """
     checked = check(path, options)
     cable, rendered = _renderable(path, checked, options)
-    targets = {fmt: write.output_path(out_dir, path.stem, fmt) for fmt in options.formats}
+    targets = output_targets(path, out_dir, options)
     if any(t.resolve() == path.resolve() for t in targets.values()):
         raise OutputError(f"{path}: refusing to write the output over the country file itself")
-    outputs: dict[str, bytes] = {"txt": rendered.text.encode("ascii")}
+    text = f"{DRAFT_LINE}\n\n{rendered.text}\n{DRAFT_LINE}\n" if options.draft else rendered.text
+    outputs: dict[str, bytes] = {"txt": text.encode("ascii")}
     job = None
     if "pdf" in options.formats or "html" in options.formats:
         banner = f"DRAFT - {cable.classification} - DRAFT" if options.draft else cable.classification
@@ -111,27 +113,38 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
     return Prepared(path, checked, outputs, targets, job)
 
 
+def output_targets(path: Path, out_dir: Path, options: Options) -> dict[str, Path]:
+    """Where a render of ``path`` writes each format: ``<name>.txt``, or for a draft
+    ``<name>.draft.txt`` (a draft never stands under a final's name)."""
+    stem = f"{path.stem}.draft" if options.draft else path.stem
+    return {fmt: write.output_path(out_dir, stem, fmt) for fmt in options.formats}
+
+
 def _renderable(path: Path, checked: Checked, options: Options) -> tuple[Cable, Rendered]:
-    """The cable and its text, if the file may be rendered; otherwise why not."""
-    if checked.cable is None or checked.rendered is None or has_errors(checked.diagnostics, options.strict):
-        raise InvalidCountryFile(f"{path}: not rendered", diagnostics=checked.diagnostics)
+    """The cable and its text, if the file may be rendered; otherwise why not, in one line."""
+    if checked.cable is None or checked.rendered is None or has_errors(checked.diagnostics):
+        errors = sum(d.severity == ERROR for d in checked.diagnostics)
+        raise InvalidCountryFile(f"{path}: not rendered: {errors} error(s)", diagnostics=checked.diagnostics)
+    if has_errors(checked.diagnostics, options.strict):
+        warnings = len(checked.diagnostics)
+        message = f"{path}: not rendered: {warnings} warning(s) treated as errors (--strict)"
+        raise InvalidCountryFile(message, diagnostics=checked.diagnostics)
     unreviewed = sum(d.code == UNREVIEWED for d in checked.diagnostics)
     if unreviewed and not options.draft:
         promoted = [replace(d, severity=ERROR) if d.code == UNREVIEWED else d for d in checked.diagnostics]
-        message = f"{path}: not rendered: {unreviewed} answer(s) carried over and not yet reviewed (use --draft for a draft)"
+        message = f"{path}: not rendered: {unreviewed} item(s) kept from last year and not yet reviewed (tipdraft review; or --draft for a draft)"
         raise InvalidCountryFile(message, diagnostics=promoted)
     return checked.cable, checked.rendered
 
 
 def finish(prepared: Prepared, pdf: PdfMade | None) -> Result:
-    """Write the prepared outputs (and the PDF made for them), each atomically."""
+    """Write the prepared outputs (and the PDF made for them), all or nothing."""
     outputs = dict(prepared.outputs)
     notes: list[str] = []
     if pdf is not None:
         outputs["pdf"] = pdf[0]
         notes = [f"PDF: refused to fetch {url} (only the bundled assets may be read)" for url in pdf[1]]
-    for fmt, target in prepared.targets.items():
-        write.atomic_write(target, outputs[fmt])
+    write.replace_all({target: outputs[fmt] for fmt, target in prepared.targets.items()})
     rendered = prepared.checked.rendered
     pages = rendered.pages if rendered is not None else 0
     return Result(prepared.path, list(prepared.targets.values()), prepared.checked.diagnostics, pages, notes)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import TipDraftError, UsageError
+from . import write
+from .errors import OutputError, TipDraftError, UsageError
 from .pdfmaker import PdfMaker, Ticket
 
 if TYPE_CHECKING:
@@ -43,13 +44,38 @@ def pdf_maker(jobs: int | None, files: int, pdf: bool) -> PdfMaker:
     return PdfMaker(min(jobs, files) if jobs > 1 and pdf else 0)
 
 
+def _clashes(paths: Sequence[Path], out_dir: Path, options: api.Options) -> dict[Path, TipDraftError]:
+    """Files whose outputs would land on another file's (``a/belgium.yaml``, ``b/belgium.yaml``):
+    each is refused before anything is written."""
+    from . import api
+
+    by_target: dict[Path, list[Path]] = {}
+    for path in paths:
+        try:
+            target = next(iter(api.output_targets(path, out_dir, options).values()))
+        except TipDraftError:
+            continue  # prepare reports it
+        by_target.setdefault(target, []).append(path)
+    return {
+        path: OutputError(f"{path}: not rendered: {', '.join(map(str, group))} would all write {target.with_suffix('')}.*")
+        for target, group in by_target.items()
+        if len(group) > 1
+        for path in group
+    }
+
+
 def render_files(paths: Sequence[Path], out_dir: Path, options: api.Options, maker: PdfMaker) -> Iterator[Outcome]:
     """Render every file, yielding outcomes in the order given; a failed file does not stop
     the others. Every file is checked before the first PDF is waited for."""
     from . import api
 
     pending: list[tuple[Path, api.Prepared | TipDraftError, Ticket | None]] = []
+    write.clean_stale(out_dir)
+    clashes = _clashes(paths, out_dir, options)
     for path in paths:
+        if path in clashes:
+            pending.append((path, clashes[path], None))
+            continue
         try:
             ready = api.prepare(path, out_dir, options)
         except TipDraftError as exc:

@@ -155,7 +155,8 @@ def validate(
     else:
         console.diagnostics(found)
         errors = sum(d.severity == "error" for d in found)
-        console.info(f"{len(paths)} file(s) checked: {errors} error(s), {len(found) - errors} warning(s)")
+        strict_note = f" (--strict: {len(found) - errors} warning(s) treated as errors)" if strict and len(found) > errors else ""
+        console.info(f"{len(paths)} file(s) checked: {errors} error(s), {len(found) - errors} warning(s){strict_note}")
     return ExitStatus.FAILED if has_errors(found, strict) else ExitStatus.OK
 
 
