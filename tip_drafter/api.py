@@ -122,16 +122,14 @@ def output_targets(path: Path, out_dir: Path, options: Options) -> dict[str, Pat
 
 def _renderable(path: Path, checked: Checked, options: Options) -> tuple[Cable, Rendered]:
     """The cable and its text, if the file may be rendered; otherwise why not, in one line."""
-    if checked.cable is None or checked.rendered is None or has_errors(checked.diagnostics):
-        errors = sum(d.severity == ERROR for d in checked.diagnostics)
-        raise InvalidCountryFile(f"{path}: not rendered: {errors} error(s)", diagnostics=checked.diagnostics)
-    if has_errors(checked.diagnostics, options.strict):
-        warnings = len(checked.diagnostics)
-        message = f"{path}: not rendered: {warnings} warning(s) treated as errors (--strict)"
-        raise InvalidCountryFile(message, diagnostics=checked.diagnostics)
-    unreviewed = sum(d.code == UNREVIEWED for d in checked.diagnostics)
+    found = checked.diagnostics
+    if checked.cable is None or checked.rendered is None or has_errors(found, options.strict):
+        errors = sum(d.severity == ERROR for d in found)
+        why = f"{errors} error(s)" if errors else f"{len(found)} warning(s) treated as errors (--strict)"
+        raise InvalidCountryFile(f"{path}: not rendered: {why}", diagnostics=found)
+    unreviewed = sum(d.code == UNREVIEWED for d in found)
     if unreviewed and not options.draft:
-        promoted = [replace(d, severity=ERROR) if d.code == UNREVIEWED else d for d in checked.diagnostics]
+        promoted = [replace(d, severity=ERROR) if d.code == UNREVIEWED else d for d in found]
         message = f"{path}: not rendered: {unreviewed} item(s) kept from last year and not yet reviewed (tipdraft review; or --draft for a draft)"
         raise InvalidCountryFile(message, diagnostics=promoted)
     return checked.cable, checked.rendered
