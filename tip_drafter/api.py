@@ -124,15 +124,24 @@ def _renderable(path: Path, checked: Checked, options: Options) -> tuple[Cable, 
     """The cable and its text, if the file may be rendered; otherwise why not, in one line."""
     found = checked.diagnostics
     if checked.cable is None or checked.rendered is None or has_errors(found, options.strict):
-        errors = sum(d.severity == ERROR for d in found)
-        why = f"{errors} error(s)" if errors else f"{len(found)} warning(s) treated as errors (--strict)"
-        raise InvalidCountryFile(f"{path}: not rendered: {why}", diagnostics=found)
+        raise InvalidCountryFile(f"{path}: not rendered: {_why(found)}", diagnostics=found)
+    if not options.draft:
+        _refuse_unreviewed(path, found)
+    return checked.cable, checked.rendered
+
+
+def _why(found: list[Diagnostic]) -> str:
+    errors = sum(d.severity == ERROR for d in found)
+    return f"{errors} error(s)" if errors else f"{len(found)} warning(s) treated as errors (--strict)"
+
+
+def _refuse_unreviewed(path: Path, found: list[Diagnostic]) -> None:
+    """A final render waits until everything kept from last year is reviewed."""
     unreviewed = sum(d.code == UNREVIEWED for d in found)
-    if unreviewed and not options.draft:
+    if unreviewed:
         promoted = [replace(d, severity=ERROR) if d.code == UNREVIEWED else d for d in found]
         message = f"{path}: not rendered: {unreviewed} item(s) kept from last year and not yet reviewed (tipdraft review; or --draft for a draft)"
         raise InvalidCountryFile(message, diagnostics=promoted)
-    return checked.cable, checked.rendered
 
 
 def finish(prepared: Prepared, pdf: PdfMade | None) -> Result:
