@@ -391,6 +391,9 @@ def _status_rows(paths: list[Path], options: Options) -> list[Status]:
     return rows
 
 
+from . import cli_review  # noqa: E402, F401  (registers tipdraft review on the app)
+
+
 def run() -> None:
     """Console-script entry point."""
     try:
