@@ -264,13 +264,14 @@ def new(
     target = output or Path("countries") / f"{path.stem}-{year}.yaml"
     draft = nextyear.new_draft(path, year, target, edition, editions or (), force)
     console.info(
-        f"wrote {draft.path}: {draft.carried} answer(s) carried over, marked unreviewed (remove carried_over once reviewed)"
+        f"wrote {draft.path}: {draft.carried} answer(s) carried over, marked unreviewed (review them: tipdraft review {draft.path})"
     )
     for label, items in (
         ("cleared", draft.cleared),
         ("added", draft.added),
         ("moved", draft.moved),
         ("dropped (kept under 'dropped')", draft.dropped),
+        ("kept, to review", draft.stale),
     ):
         if items:
             console.info(f"  {label}: {', '.join(items)}")
