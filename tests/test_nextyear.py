@@ -67,7 +67,7 @@ def test_new_carries_every_answer_over_keeping_every_comment(project: Path) -> N
     assert result.exit_code == 0, result.output
     assert (
         result.stdout.splitlines()[0]
-        == "wrote countries/belgium-2010.yaml: 40 answer(s) carried over, marked unreviewed (remove carried_over once reviewed)"
+        == "wrote countries/belgium-2010.yaml: 40 answer(s) carried over, marked unreviewed (review them: tipdraft review countries/belgium-2010.yaml)"
     )
     text = (project / "countries" / "belgium-2010.yaml").read_text()
     for comment in re.findall(r"#[^\n]*", "".join(COMMENTS.values())):
