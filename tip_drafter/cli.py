@@ -20,7 +20,7 @@ from typer._click import Context  # typer vendors click: its Context, as TyperGr
 from . import __version__, config, layout
 from .console import Console
 from .edition import default_edition
-from .errors import ExitStatus, TipDraftError, UsageError, has_errors, to_json
+from .errors import ExitStatus, FileProblem, TipDraftError, UsageError, has_errors, to_json
 from .options import Options, expand
 
 if TYPE_CHECKING:
@@ -37,6 +37,9 @@ class Commands(typer.core.TyperGroup):
         except TipDraftError as exc:
             console.error(exc)
             status = exc.status
+        except OSError as exc:  # a path the user named that the system refused, wherever it was met
+            console.error(FileProblem.of(exc))
+            status = ExitStatus.FAILED
         except KeyboardInterrupt:
             status = ExitStatus.INTERRUPTED
         if status:

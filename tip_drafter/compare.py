@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .edition import Edition, report_year
-from .errors import ERROR, UNREVIEWED, TipDraftError
+from .errors import ERROR, UNREVIEWED, TipDraftError, one_line
 from .model import answers_by_item, prose
 
 
@@ -209,4 +209,5 @@ def _summary(rows: Sequence[Status]) -> str:
 def _cells(r: Status) -> tuple[str, ...]:
     """One row of the status table."""
     counts = (r.unreviewed, r.warnings, r.errors)
-    return (r.path, r.country, r.edition, str(r.year or "?"), f"{r.answered}/{r.required}", *map(str, counts))
+    names = (one_line(r.path), one_line(r.country), one_line(r.edition))  # from file names and files: escaped
+    return (*names, str(r.year or "?"), f"{r.answered}/{r.required}", *map(str, counts))

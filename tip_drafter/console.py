@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from .errors import ERROR, Diagnostic, TipDraftError
+from .errors import ERROR, Diagnostic, TipDraftError, one_line
 
 if TYPE_CHECKING:
     from .batch import Outcome
@@ -25,6 +25,13 @@ def colour_wanted(stream: object) -> bool:
     return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
 
 
+def safe(text: str) -> str:
+    """``text`` for a terminal: what came from a file or a file name may hold escape sequences
+    (a window title, a cleared screen) or line breaks that forge a line: every character that
+    does not print is written as an escape, line by line."""
+    return "\n".join(one_line(line) for line in text.split("\n"))
+
+
 @dataclass
 class Console:
     """Prints to stdout (results) and stderr (diagnostics, progress) at a verbosity level:
@@ -33,18 +40,19 @@ class Console:
     level: int = 0
 
     def result(self, text: str) -> None:
-        """A line of the command's result (stdout); kept even when quiet if it is the result."""
-        typer.echo(text)
+        """The command's result (stdout; a table, a diff, JSON), kept even when quiet; its lines
+        are its own, so each part that came from a file was escaped where it was put in."""
+        typer.echo(safe(text))
 
     def info(self, text: str) -> None:
         """A progress or summary line: not shown when quiet."""
         if self.level >= 0:
-            typer.echo(text)
+            typer.echo(one_line(text))
 
     def detail(self, text: str) -> None:
         """Only when verbose."""
         if self.level > 0:
-            typer.echo(text, err=True)
+            typer.echo(one_line(text), err=True)
 
     def diagnostics(self, found: Iterable[Diagnostic]) -> None:
         """Each diagnostic on one line of stderr; warnings hidden when quiet."""
@@ -54,7 +62,7 @@ class Console:
                 continue
             line = d.format()
             if colour:
-                head = f"{d.path}:{d.line}:{d.column}: "
+                head = one_line(f"{d.path}:{d.line}:{d.column}: ")
                 line = head + typer.style(d.severity, fg=COLOURS.get(d.severity), bold=True) + line[len(head) + len(d.severity) :]
             typer.echo(line, err=True)
 
@@ -63,7 +71,7 @@ class Console:
         if severity != ERROR and self.level < 0:
             return
         label = typer.style(severity, fg=COLOURS.get(severity), bold=True) if colour_wanted(sys.stderr) else severity
-        typer.echo(f"tipdraft: {label}: {text}", err=True)
+        typer.echo(f"tipdraft: {label}: {one_line(text)}", err=True)
 
     def error(self, exc: TipDraftError) -> None:
         """An error: its located diagnostics, or its message."""

@@ -114,5 +114,15 @@ class OutputError(TipDraftError):
     """An output file could not be written."""
 
 
+class FileProblem(TipDraftError):
+    """The system refused a path the user named (a name too long, a folder that is a file)."""
+
+    @classmethod
+    def of(cls, exc: OSError) -> FileProblem:
+        """The one line for an OSError: the path, then the system's reason."""
+        where = exc.filename if exc.filename is not None else "a file"
+        return cls(f"{where}: {exc.strerror or exc}")
+
+
 class PdfFailed(TipDraftError):
     """A PDF could not be made: a refused fetch in strict mode, or a PDF worker that died."""

@@ -53,7 +53,7 @@ def _stage(path: Path, data: bytes) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputError(f"{path}: cannot write: {_why_not(path, exc)}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -67,6 +67,20 @@ def _stage(path: Path, data: bytes) -> str:
             raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise
     return tmp
+
+
+def _why_not(path: Path, exc: OSError) -> str:
+    """Why a file cannot be made at ``path``: a part of the way that is not a folder (a file,
+    a link to nowhere) named, else the system's reason."""
+    try:
+        for parent in reversed(path.parents):
+            if parent.is_symlink() and not parent.exists():
+                return f"{parent} is a link to a folder that does not exist"
+            if parent.exists() and not parent.is_dir():
+                return f"{parent} is a file, not a folder"
+    except OSError:  # a name too long to look at: the system's reason says so
+        pass
+    return str(exc.strerror or exc)
 
 
 def _replace(tmp: str, path: Path) -> None:
@@ -94,7 +108,11 @@ def clean_stale(folder: Path) -> list[Path]:
     """Remove the temporary files that a crashed tipdraft left in ``folder`` (those of
     processes that are no longer running); the ones removed."""
     removed: list[Path] = []
-    for tmp in folder.glob(f".*{TMP_SUFFIX}") if folder.is_dir() else ():
+    try:
+        leftovers = list(folder.glob(f".*{TMP_SUFFIX}")) if folder.is_dir() else []
+    except OSError:  # a folder that cannot be listed: the write itself will say why
+        return removed
+    for tmp in leftovers:
         pid = re.search(r"\.(\d+)\.[^.]*" + re.escape(TMP_SUFFIX) + "$", tmp.name)
         if pid and not _running(int(pid[1])):
             with contextlib.suppress(OSError):
@@ -117,7 +135,11 @@ def refuse_overwrite(output: Path, force: bool) -> None:
     """A country file is the user's work: never replaced unless they asked (``--force``)."""
     if output.suffix not in (".yaml", ".yml"):
         raise UsageError(f"{output}: a country file's name ends in .yaml")
-    if output.exists() and not force:
+    try:
+        exists = output.exists()
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write: {_why_not(output, exc)}") from None
+    if exists and not force:
         raise UsageError(f"{output}: already exists; not overwritten (use --force to replace it, or -o to write elsewhere)")
 
 

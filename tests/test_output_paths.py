@@ -1,0 +1,87 @@
+"""Every OS error on a path the user names is one line, exit 1; nothing the user had changes,
+and no temporary file is left."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tip_drafter.cli import app
+from tip_drafter.write import TMP_SUFFIX
+
+from conftest import BELGIUM, EXAMPLE
+
+runner = CliRunner()
+LONG = "n" * 300
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with its sha256."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "countries").mkdir()
+    shutil.copy(BELGIUM, tmp_path / "countries" / "belgium.yaml")
+    (tmp_path / "a-file").write_text("not a folder\n")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere" / "at-all")
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "belgium.txt").write_text("an earlier render\n")
+    return tmp_path
+
+
+CASES = {
+    "-o a regular file": (["render", "countries/belgium.yaml", "-o", "a-file"], "a-file is a file, not a folder"),
+    "-o under a regular file": (["render", "countries/belgium.yaml", "-o", "a-file/out"], "a-file is a file, not a folder"),
+    "-o a dangling link": (
+        ["render", "countries/belgium.yaml", "-o", "dangling"],
+        "dangling is a link to a folder that does not exist",
+    ),
+    "-o a 300-character name": (["render", "countries/belgium.yaml", "-o", LONG], "File name too long"),
+    "-o in /proc": (["render", "countries/belgium.yaml", "-o", "/proc/tipdraft-out"], "cannot write"),
+    "schema -o under a file": (["schema", "-o", "a-file/x.schema.json"], "a-file is a file, not a folder"),
+    "new -o under a file": (
+        ["new", "--from", "countries/belgium.yaml", "--year", "2010", "-o", "a-file/b.yaml"],
+        "a-file is a file, not a folder",
+    ),
+    "skeleton --country of 300 letters": (["skeleton", "--country", LONG], "File name too long"),
+    "import -o under a file": (["import", str(EXAMPLE), "-o", "a-file/b.yaml"], "a-file is a file, not a folder"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_an_unwritable_output_path_is_one_line_and_changes_nothing(project: Path, case: str) -> None:
+    args, reason = CASES[case]
+    before = tree(project)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    problems = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert problems and all(reason in line for line in problems[-1:]), result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    after = tree(project)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing the user had changed
+    assert not [name for name in after if name.endswith(TMP_SUFFIX) or name.endswith(".tmp")]
+
+
+def test_file_names_and_file_text_reach_the_terminal_escaped(project: Path) -> None:
+    evil = project / "countries" / "evil\x1b]0;owned\x07\nforged.yaml"
+    text = BELGIUM.read_text().replace("  signature: BUSH", '  signature: "BUSH\\e[2J"')
+    evil.write_text(text)
+    for args in (
+        ["validate", str(evil)],
+        ["render", str(evil), "--format", "txt"],
+        ["status", str(evil)],
+        ["diff", str(BELGIUM), str(evil)],
+    ):
+        result = runner.invoke(app, args)
+        shown = result.stdout + result.stderr
+        assert "\x1b" not in shown and "\x07" not in shown, args
+        assert "forged.yaml" not in shown.replace("\\nforged.yaml", ""), args  # the line break is written as \n
