@@ -234,3 +234,27 @@ def test_validate_and_text_render_never_import_weasyprint(tmp_path: Path, comman
         "assert not [m for m in sys.modules if m == 'tip_drafter.pdf' or m.split('.')[0] == 'weasyprint']"
     )
     subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)
+
+
+def test_an_override_cannot_attach_a_file_of_its_own_folder(tmp_path: Path) -> None:
+    """The override folder's stylesheets and fonts may be read; nothing else in it, and nothing
+    is ever attached (a link to one of its fonts included)."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("SECRET-NOTES-41d2\n")
+    (folder / "extra.css").write_text("main { color: #000; }\n")
+    shutil.copy(ROOT / "templates" / "fonts" / "DejaVuSansMono.ttf", folder / "font.ttf")
+    links = (
+        f'<link rel="attachment" href="{(folder / "notes.txt").as_uri()}">'
+        f'<link rel="attachment" href="{(folder / "font.ttf").as_uri()}">'
+        f'<link rel="stylesheet" href="{(folder / "extra.css").as_uri()}"></head>'
+    )
+    page = (ROOT / "templates" / "cable.html.j2").read_text().replace("</head>", links)
+    page = page.replace("<main>", f'<main><a rel="attachment" href="{(folder / "font.ttf").as_uri()}">font</a>')
+    (folder / "cable.html.j2").write_text(page)
+    result = render(tmp_path / "out", template_dirs=[folder])
+    assert [note for note in result.notes if "extra.css" in note or "font.ttf" in note] == []
+    reader = pypdf.PdfReader(tmp_path / "out" / "belgium.pdf")
+    assert reader.attachments == {}
+    assert b"SECRET-NOTES-41d2" not in (tmp_path / "out" / "belgium.pdf").read_bytes()
+    assert not any(a.get_object().get("/Subtype") == "/FileAttachment" for page in reader.pages for a in page.get("/Annots", []))

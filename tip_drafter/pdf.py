@@ -19,6 +19,9 @@ from weasyprint.urls import FatalURLFetchingError
 from .errors import PdfFailed
 from .pdfmaker import PdfJob
 
+# What a PDF may read from the bundled assets and an override folder: stylesheets and fonts.
+ASSET_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2"})
+
 
 class FetchRefused(FatalURLFetchingError):  # type: ignore[misc]
     """Raised in strict mode to stop the render at the first refused fetch."""
@@ -42,7 +45,11 @@ class AssetsOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
         """Fetch ``url`` if it is a bundled asset; refuse (and remember) anything else."""
         parts = urlsplit(url)
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" and not parts.netloc else None
-        if path is None or not any(path.is_relative_to(root) for root in self.allowed):
+        if (
+            path is None
+            or path.suffix.lower() not in ASSET_SUFFIXES
+            or not any(path.is_relative_to(root) for root in self.allowed)
+        ):
             self.refused.append(url)
             if self.strict:
                 raise FetchRefused(f"refused to fetch {url}")
@@ -67,6 +74,14 @@ def source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
+def _without_attachments(document: Any) -> None:
+    """Nothing is ever attached to the PDF: a template's ``<link rel=attachment>`` or
+    ``<a rel=attachment>`` is dropped (the fetcher already refuses all but stylesheets and fonts)."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+
+
 def write_pdf(job: PdfJob) -> tuple[bytes, list[str]]:
     """The PDF for ``job.html`` (tagged as PDF/UA-1 unless asked not to), dated
     ``job.epoch``, and the URLs that were refused."""
@@ -74,9 +89,11 @@ def write_pdf(job: PdfJob) -> tuple[bytes, list[str]]:
     base = job.assets[0].as_uri() + "/" if job.assets else None
     variant = "pdf/ua-1" if job.tagged else None
     try:
-        document = weasyprint.HTML(string=job.html, base_url=base, url_fetcher=fetcher)
+        options: dict[str, Any] = {"pdf_variant": variant, "presentational_hints": False}
+        document = weasyprint.HTML(string=job.html, base_url=base, url_fetcher=fetcher).render(**options)
+        _without_attachments(document)
         with source_date(job.epoch):
-            result: bytes = document.write_pdf(pdf_variant=variant, presentational_hints=False)
+            result: bytes = document.write_pdf(**options)
     except FetchRefused as exc:
         raise PdfFailed(f"PDF not written: {exc} (only the bundled assets may be read)") from None
     except FatalURLFetchingError as exc:
