@@ -253,3 +253,46 @@ def test_a_worker_that_dies_fails_its_pdf_and_the_others_are_made(tmp_path: Path
         with pytest.raises(PdfFailed, match="the worker process making it died"):
             first.result()
         assert second.result()[0].startswith(b"%PDF-")
+
+
+KILL_A_WORKER = """
+import multiprocessing, os, signal, sys, threading, time
+
+def kill_one_worker():
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        workers = multiprocessing.active_children()
+        if workers:
+            time.sleep(0.2)  # mid-run: the PDFs are being made
+            os.kill(workers[0].pid, signal.SIGKILL)  # as the out-of-memory killer would
+            return
+        time.sleep(0.005)
+
+threading.Thread(target=kill_one_worker, daemon=True).start()
+sys.argv = ["tipdraft", "render", *sys.argv[1:]]
+from tip_drafter.__main__ import main
+main()
+"""
+
+
+def test_a_batch_whose_worker_is_killed_renders_every_other_file(tmp_path: Path) -> None:
+    folder = tmp_path / "countries"
+    folder.mkdir()
+    names = ["a", "b", "c", "d"]
+    for name in names:
+        shutil.copy(BELGIUM, folder / f"{name}.yaml")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-c", KILL_A_WORKER, str(folder), "-o", str(out), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    summary = done.stdout.splitlines()[-1]
+    assert summary.startswith("3 rendered, 1 failed: "), summary
+    failed = summary.rsplit(": ", 1)[1]
+    assert "the worker process making it died" in done.stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted(f"{n}.{ext}" for n in names if str(folder / f"{n}.yaml") != failed for ext in ("pdf", "txt"))

@@ -123,9 +123,26 @@ class PdfMaker:
         """Ask for a PDF: sent to a worker now, or made here when its result is asked for."""
         ticket = Ticket(self, job)
         if self._pool is not None:
-            self._send(ticket, self._pool)
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                self._send(ticket, self._pool)
+            except BrokenProcessPool:  # a worker died before this PDF was asked for
+                self._after_break()
+                self._send(ticket, self._pool)
             self._pending.append(ticket)
         return ticket
+
+    def _after_break(self) -> None:
+        """The pool broke while PDFs were still being sent: the oldest one it held is the one
+        that fails (its worker died making it); the others go to a new pool."""
+        held = [t for t in self._pending if t.pool is self._pool and not _made(t)]
+        if held:
+            self._restart(held[0])
+        else:  # it died idle: nothing lost
+            assert self._pool is not None
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
 
     def collect(self, ticket: Ticket) -> PdfMade:
         """What :meth:`Ticket.result` returns."""
