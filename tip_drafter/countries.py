@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from .errors import TipDraftError
+from .load import read_data
 
 MARKER_WIDTH = 10  # a page marker prints the post cut to this many characters ("PORT AU PR")
 _SENDERS = ("AMEMBASSY ", "AMCONSUL ", "USINT ", "AIT ")  # how an FM line names a post
@@ -161,7 +161,7 @@ def _table() -> _Table:
     """The table, read once per process from the package's data file."""
     source = importlib.resources.files("tip_drafter") / "data" / "countries.yaml"
     try:
-        return _build(YAML(typ="safe").load(source.read_text(encoding="utf-8")))
+        return _build(read_data(source.read_text(encoding="utf-8")))
     except (OSError, YAMLError, KeyError, TypeError, ValueError, IndexError) as exc:
         raise TipDraftError(f"{source}: not a valid country table: {exc}") from exc
 

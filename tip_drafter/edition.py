@@ -123,11 +123,12 @@ def load_edition(name: str, search: Sequence[Path] = ()) -> Edition:
 @functools.lru_cache(maxsize=16)
 def _load(path: Path) -> Edition:
     """One read per edition file and process (a batch renders many files of one edition)."""
-    from ruamel.yaml import YAML  # here: the CLI imports this module for its defaults only
-    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.error import YAMLError  # here: the CLI imports this module for its defaults only
+
+    from .load import read_data
 
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        data = read_data(path.read_text(encoding="utf-8"))
         return _build(data, path)
     except (YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise TipDraftError(f"{path}: not a valid questionnaire edition: {exc}") from exc
