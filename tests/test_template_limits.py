@@ -43,3 +43,20 @@ def test_a_hostile_override_is_one_located_error(tmp_path: Path, monkeypatch: py
     assert message in result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_compiled_templates_are_cached_and_a_cache_that_cannot_be_made_is_skipped(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    for home in (cache, tmp_path / "a-file"):
+        (tmp_path / "a-file").touch()
+        done = subprocess.run(
+            [sys.executable, "-m", "tip_drafter", "validate", str(BELGIUM)],
+            env={"XDG_CACHE_HOME": str(home), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+    assert list(cache.glob("tipdraft/jinja-*/__jinja2_*.cache"))
