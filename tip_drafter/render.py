@@ -118,11 +118,11 @@ class Renderer:
             "trim_blocks": True,
             "lstrip_blocks": True,
             "keep_trailing_newline": True,
-            "bytecode_cache": _bytecode_cache(),
         }
         # Sandboxed: a template override is the user's code, and may be anyone's.
-        self.text_env = SandboxedEnvironment(autoescape=False, **common)
-        self.html_env = SandboxedEnvironment(autoescape=True, **common)
+        # Each its own cache: code compiled with autoescape differs from code compiled without.
+        self.text_env = SandboxedEnvironment(autoescape=False, bytecode_cache=_bytecode_cache("text"), **common)
+        self.html_env = SandboxedEnvironment(autoescape=True, bytecode_cache=_bytecode_cache("html"), **common)
 
     def text(self, cable: Cable, settings: layout.Settings) -> Rendered:
         """The cable text: envelope, then the body cut into pages with markers.
@@ -266,11 +266,11 @@ class _QuietCache(jinja2.FileSystemBytecodeCache):
 
 
 @functools.cache
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
+def _bytecode_cache(kind: str) -> jinja2.BytecodeCache | None:
     """The user's cache folder for compiled templates (``$XDG_CACHE_HOME/tipdraft``), private
     to them; none where it cannot be made (compiling then costs ~20 ms a run)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "tipdraft" / f"jinja-{jinja2.__version__}"
+    folder = Path(base) / "tipdraft" / f"jinja-{jinja2.__version__}-{kind}"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if (hasattr(os, "getuid") and folder.stat().st_uid != os.getuid()) or not os.access(folder, os.W_OK):
