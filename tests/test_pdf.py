@@ -258,3 +258,10 @@ def test_an_override_cannot_attach_a_file_of_its_own_folder(tmp_path: Path) -> N
     assert reader.attachments == {}
     assert b"SECRET-NOTES-41d2" not in (tmp_path / "out" / "belgium.pdf").read_bytes()
     assert not any(a.get_object().get("/Subtype") == "/FileAttachment" for page in reader.pages for a in page.get("/Annots", []))
+
+
+def test_the_html_page_shows_the_classification_on_screen_too(tmp_path: Path) -> None:
+    api.render_file(BELGIUM, tmp_path, api.Options(formats=("html",)))
+    html = (tmp_path / "belgium.html").read_text()
+    assert html.count(f'<p class="banner" aria-hidden="true">{FOUO}</p>') == 2  # above and below the cable
+    assert "@media screen" in html and ".banner { display: none; }" in html  # in print the margins carry it

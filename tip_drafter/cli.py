@@ -82,9 +82,27 @@ class Paper(StrEnum):
     A4 = "A4"
 
 
+def _country_files(incomplete: str) -> list[str]:
+    """Shell completion: country files and folders here and in countries/."""
+    found = [*Path().glob("*.yaml"), *Path("countries").glob("*.yaml"), *(p for p in Path().iterdir() if p.is_dir())]
+    return sorted(str(p) for p in found if str(p).startswith(incomplete) and not p.name.startswith("."))
+
+
+def _editions(incomplete: str) -> list[str]:
+    """Shell completion: the editions tipdraft knows."""
+    from .edition import available_editions
+
+    return [name for name in available_editions() if name.startswith(incomplete)]
+
+
 Files = Annotated[
     list[str],
-    typer.Argument(help="Country files or folders of them (a bare name is looked up in countries/).", show_default=False),
+    typer.Argument(
+        help="Country files or folders of them (a bare name is looked up in countries/).",
+        show_default=False,
+        metavar="FILE|DIR...",
+        autocompletion=_country_files,
+    ),
 ]
 Editions = Annotated[
     list[Path] | None, typer.Option("--editions", help="Folder of questionnaire editions, searched before the bundled ones.")
@@ -131,7 +149,7 @@ def _options(
     return options
 
 
-@app.command()
+@app.command(short_help="Check country files against their questionnaire; print every problem, located.")
 def validate(
     files: Files,
     editions: Editions = None,
@@ -163,7 +181,7 @@ def validate(
     return ExitStatus.FAILED if has_errors(found, strict) else ExitStatus.OK
 
 
-@app.command()
+@app.command(short_help="Check, then write the cable text and the PDF (nothing for an invalid file).")
 def render(
     files: Files,
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")] = Path("output"),
@@ -174,7 +192,7 @@ def render(
     template_dir: TemplateDirs = None,
     strict: Strict = False,
     draft: Draft = False,
-    paper: Annotated[Paper, typer.Option(help="Paper size of the PDF.")] = Paper.Letter,
+    paper: Annotated[Paper, typer.Option(help="Paper size of the PDF.", case_sensitive=False)] = Paper.Letter,
     tagged: Annotated[bool, typer.Option("--tagged/--untagged", help="Tag the PDF for screen readers (PDF/UA-1).")] = True,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="PDF worker processes (default: all cores; 1: none).")] = None,
 ) -> ExitStatus:
@@ -208,9 +226,9 @@ def render(
     return ExitStatus.FAILED if failed else ExitStatus.OK
 
 
-@app.command("schema")
+@app.command("schema", short_help="Write the JSON Schema of country files, for editors.")
 def schema_command(
-    edition: Annotated[str, typer.Option(help="The questionnaire edition.")] = default_edition(),
+    edition: Annotated[str, typer.Option(help="The questionnaire edition.", autocompletion=_editions)] = default_edition(),
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default schemas/<edition>.schema.json).")
     ] = None,
@@ -232,7 +250,7 @@ def schema_command(
 Force = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
 
 
-@app.command()
+@app.command(short_help="Start next year's draft from last year's file (or an empty one).")
 def new(
     source: Annotated[
         Path | None, typer.Option("--from", help="Last year's country file (without it: an empty skeleton).")
@@ -280,9 +298,9 @@ def new(
             console.info(f"  {label}: {', '.join(items)}")
 
 
-@app.command()
+@app.command(short_help="Write an empty country file: every item, its topic as a comment.")
 def skeleton(
-    edition: Annotated[str, typer.Option(help="The questionnaire edition.")] = default_edition(),
+    edition: Annotated[str, typer.Option(help="The questionnaire edition.", autocompletion=_editions)] = default_edition(),
     country: Annotated[str, typer.Option(help="The country, e.g. Norway.")] = "",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml).")
@@ -330,7 +348,7 @@ def import_command(
     console.info(f"wrote {target} ({len(result.warnings)} warning(s)); check it with: tipdraft validate {target}")
 
 
-@app.command("diff")
+@app.command("diff", short_help="Compare two years' files item by item.")
 def diff_command(
     old: Annotated[str, typer.Argument(help="Last year's country file.")],
     new: Annotated[str, typer.Argument(help="This year's.")],
@@ -354,7 +372,7 @@ def diff_command(
     )
 
 
-@app.command()
+@app.command(short_help="One row per country file: answered, unreviewed, warnings, errors.")
 def status(
     files: Annotated[
         list[str] | None, typer.Argument(help="Country files or folders (default: countries/).", show_default=False)

@@ -19,7 +19,7 @@ from .cli import Editions, app, console
 from .errors import ExitStatus, UsageError
 
 
-@app.command()
+@app.command(short_help="Mark what new carried over reviewed, or walk it one by one.")
 def review(
     file: Annotated[str, typer.Argument(help="The draft (a bare name is looked up in countries/).", show_default=False)],
     items: Annotated[
