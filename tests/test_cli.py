@@ -58,7 +58,10 @@ def test_validate_json_has_the_same_content(belgium_data: Any, write_country: Ca
     result = invoke("validate", "--format", "json", str(write_country(belgium_data)))
     found = json.loads(result.stdout)
     assert result.exit_code == 1
-    assert [(d["severity"], d["where"], d["message"]) for d in found] == [("error", "para 26.G", "answer is empty")]
+    assert [(d["severity"], d["where"], d["message"], d["code"]) for d in found["diagnostics"]] == [
+        ("error", "para 26.G", "answer is empty", "empty")
+    ]
+    assert found["summary"] == {"files": 1, "errors": 1, "warnings": 0, "strict": False, "failed": True}
 
 
 def test_render_writes_text_and_pdf_into_output(project: Path) -> None:

@@ -172,7 +172,7 @@ def validate(
 
     found = [d for path in paths for d in api.check(path, options).diagnostics]
     if output_format is PrintFormat.json:
-        console.result(to_json(found))
+        console.result(to_json(found, len(paths), strict))
     else:
         console.diagnostics(found)
         errors = sum(d.severity == "error" for d in found)

@@ -66,5 +66,5 @@ def _error(path: Path, text: str, key: str, message: str) -> SettingsError:
 
 
 def _at(path: Path, line: int, column: int, message: str) -> SettingsError:
-    diagnostic = Diagnostic(str(path), line, column, ERROR, "", message)
+    diagnostic = Diagnostic(str(path), line, column, ERROR, "", message, "settings")
     return SettingsError(diagnostic.format(), diagnostics=[diagnostic])

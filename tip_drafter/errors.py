@@ -55,9 +55,18 @@ def has_errors(diagnostics: Iterable[Diagnostic], strict: bool = False) -> bool:
     return any(d.severity in fatal for d in diagnostics)
 
 
-def to_json(diagnostics: Sequence[Diagnostic]) -> str:
-    """Diagnostics as a JSON array, one object per problem."""
-    return json.dumps([d.as_json() for d in diagnostics], indent=2)
+def to_json(diagnostics: Sequence[Diagnostic], files: int, strict: bool = False) -> str:
+    """Diagnostics as JSON: one object per problem (each with a ``code``: what kind of problem),
+    and a summary, as the text form's last line gives it."""
+    errors = sum(d.severity == ERROR for d in diagnostics)
+    summary = {
+        "files": files,
+        "errors": errors,
+        "warnings": len(diagnostics) - errors,
+        "strict": strict,
+        "failed": has_errors(diagnostics, strict),
+    }
+    return json.dumps({"diagnostics": [d.as_json() for d in diagnostics], "summary": summary}, indent=2)
 
 
 class ExitStatus(IntEnum):
@@ -95,7 +104,7 @@ class UnreadableFile(TipDraftError):
     @classmethod
     def whole(cls, path: str, message: str) -> UnreadableFile:
         """A problem with the whole file (missing, a folder, no permission): ``FILE: error: ...``."""
-        return cls(f"{path}: {message}", diagnostics=[Diagnostic(path, 0, 0, ERROR, "", message)])
+        return cls(f"{path}: {message}", diagnostics=[Diagnostic(path, 0, 0, ERROR, "", message, "file")])
 
 
 class InvalidCountryFile(TipDraftError):

@@ -117,14 +117,14 @@ def decode(raw: bytes, shown: str) -> str:
     """Decode UTF-8 (with or without a BOM); a bad byte is reported at its line and column."""
     if b"\x00" in raw:
         line, col = _position(raw, raw.index(b"\x00"))
-        raise _fatal(shown, line, col, "file contains NUL bytes: this is a binary file, not YAML text")
+        raise _fatal(shown, line, col, "file contains NUL bytes: this is a binary file, not YAML text", code="encoding")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, col = _position(raw, exc.start)
         byte = raw[exc.start]
         hint = " (saved as Windows-1252 or Latin-1? save it as UTF-8)" if byte >= 0x80 else ""
-        raise _fatal(shown, line, col, f"not UTF-8 text: byte 0x{byte:02X} cannot be decoded{hint}") from None
+        raise _fatal(shown, line, col, f"not UTF-8 text: byte 0x{byte:02X} cannot be decoded{hint}", code="encoding") from None
 
 
 def parse(text: str, shown: str) -> Document:
@@ -294,7 +294,7 @@ def duplicate_keys(root: Node) -> list[tuple[Node, Node]]:
 def _duplicate(shown: str, key: Node, first: Node) -> Diagnostic:
     mark, line = key.start_mark, first.start_mark.line + 1
     message = f"duplicate key {str(key.value)!r} (first given on line {line}); only one may stay"
-    return Diagnostic(shown, mark.line + 1, mark.column + 1, ERROR, "", message)
+    return Diagnostic(shown, mark.line + 1, mark.column + 1, ERROR, "", message, "duplicate-key")
 
 
 def _yaml_message(exc: MarkedYAMLError) -> str:
@@ -317,8 +317,8 @@ def _text_position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-def _fatal(shown: str, line: int, col: int, message: str, where: str = "") -> UnreadableFile:
-    diag = Diagnostic(shown, line, col, ERROR, where, " ".join(message.split()))
+def _fatal(shown: str, line: int, col: int, message: str, where: str = "", code: str = "file") -> UnreadableFile:
+    diag = Diagnostic(shown, line, col, ERROR, where, " ".join(message.split()), code)
     return UnreadableFile(diag.format(), diagnostics=[diag])
 
 
@@ -350,10 +350,10 @@ def _yaml_error(exc: Exception, text: str, shown: str) -> UnreadableFile:
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             hint = syntax.explain(exc, text, line)
             message = f"YAML syntax error: {_yaml_message(exc)}" + (f": {hint}" if hint else "")
-            return _fatal(shown, line, col, message, syntax.place(text, line))
+            return _fatal(shown, line, col, message, syntax.place(text, line), code="syntax")
         case ReaderError():
             line, col = _text_position(text, exc.position)
-            return _fatal(shown, line, col, f"character {exc.character!r} is not allowed in YAML text")
+            return _fatal(shown, line, col, f"character {exc.character!r} is not allowed in YAML text", code="syntax")
         case RecursionError():
             return _fatal(shown, 1, 1, "cannot read YAML: the data is nested too deeply")
-    return _fatal(shown, 1, 1, f"cannot read YAML: {type(exc).__name__}: {exc}")
+    return _fatal(shown, 1, 1, f"cannot read YAML: {type(exc).__name__}: {exc}", code="syntax")

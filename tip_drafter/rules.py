@@ -36,25 +36,27 @@ class Checker:
         severity = WARNING if final and self.draft else ERROR
         self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], severity, where, message, code, pointer))
 
-    def warn(self, pos: Position, where: str, message: str) -> None:
+    def warn(self, pos: Position, where: str, message: str, *, code: str = "") -> None:
         """Record a warning at ``pos``."""
-        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], WARNING, where, message))
+        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], WARNING, where, message, code))
 
-    def final_error(self, pos: Position, where: str, message: str) -> None:
+    def final_error(self, pos: Position, where: str, message: str, *, code: str = "") -> None:
         """An error in a final render, a warning in a draft."""
-        (self.warn if self.draft else self.error)(pos, where, message)
+        self.error(pos, where, message, code=code, final=True)
 
 
 def cable_rules(c: Checker, cable: Any, edition: Edition | None) -> None:
     """Date-time group, required tags, subject in capitals."""
     dtg = cable.get("date_time_group")
     if dtg_form(dtg) and DateTimeGroup.read(dtg) is None:
-        c.error(value_position(cable, "date_time_group"), "cable.date_time_group", f"{dtg!r} is not a real date and time")
+        c.error(
+            value_position(cable, "date_time_group"), "cable.date_time_group", f"{dtg!r} is not a real date and time", code="date"
+        )
     if edition is not None:
         _required_tags(c, cable, edition)
     subject = cable.get("subject")
     if isinstance(subject, str) and subject != subject.upper():
-        c.warn(value_position(cable, "subject"), "cable.subject", "a cable's subject is written in capitals")
+        c.warn(value_position(cable, "subject"), "cable.subject", "a cable's subject is written in capitals", code="capitals")
 
 
 def _required_tags(c: Checker, cable: Any, edition: Edition) -> None:
@@ -65,6 +67,7 @@ def _required_tags(c: Checker, cable: Any, edition: Edition) -> None:
             value_position(cable, "tags"),
             "cable.tags",
             f"the {edition.name} questionnaire requires the tag(s) {', '.join(missing)}",
+            code="tags",
         )
 
 
@@ -76,11 +79,16 @@ def classification_rules(c: Checker, cable: Any) -> None:
         return
     for pos, where, mark in c.marks:
         if not level.allows(mark):
-            c.error(pos, where, f"portion marked ({mark}) is above the cable's classification {level}: not rendered")
+            c.error(
+                pos,
+                where,
+                f"portion marked ({mark}) is above the cable's classification {level}: not rendered",
+                code="classification",
+            )
     caveats = cable.get("caveats") if isinstance(cable.get("caveats"), list) else []
     if problem := classification.caveat_problem(level, caveats):
         key = "classification" if level.sensitive else "caveats"  # missing, or where it may not be
-        c.error(value_position(cable, key), f"cable.{key}", problem)
+        c.error(value_position(cable, key), f"cable.{key}", problem, code="classification")
     for key in ("declassify", "classified_by"):
         _classified_only(c, cable, level, key)
 
@@ -88,25 +96,27 @@ def classification_rules(c: Checker, cable: Any) -> None:
 def _classified_only(c: Checker, cable: Any, level: classification.Classification, key: str) -> None:
     """A classified cable needs ``key``; an unclassified one has none."""
     if level.classified and key not in cable:
-        c.error(value_position(cable, "classification"), f"cable.{key}", f"a {level} cable needs {key!r}")
+        c.error(value_position(cable, "classification"), f"cable.{key}", f"a {level} cable needs {key!r}", code="classification")
     elif not level.classified and key in cable:
-        c.error(key_position(cable, key), f"cable.{key}", f"an unclassified cable has no {key!r}")
+        c.error(key_position(cable, key), f"cable.{key}", f"an unclassified cable has no {key!r}", code="classification")
 
 
 def text_rules(c: Checker, data: Any) -> None:
     """Placeholders left in the text, and characters a cable cannot carry."""
     for where, pos, text in strings(data):
         for m in PLACEHOLDERS.finditer(text):
-            c.final_error(locate(c.doc, pos, m.group(0), 1), where, f"placeholder {m.group(0)!r} left in the text")
+            c.final_error(
+                locate(c.doc, pos, m.group(0), 1), where, f"placeholder {m.group(0)!r} left in the text", code="placeholder"
+            )
         seen: dict[str, int] = {}
         for found in charset.findings(text):
             seen[found.char] = seen.get(found.char, 0) + 1
             at = locate(c.doc, pos, found.char, seen[found.char])
             if found.replacement is None:
-                c.error(at, where, f"character {found.describe} has no ASCII form: a cable is plain ASCII")
+                c.error(at, where, f"character {found.describe} has no ASCII form: a cable is plain ASCII", code="charset")
             else:
                 verb = "transliterated" if charset.is_letter(found.char) else "converted"
-                c.warn(at, where, f"character {found.describe} is {verb} to {found.replacement!r}")
+                c.warn(at, where, f"character {found.describe} is {verb} to {found.replacement!r}", code="converted")
 
 
 def order_rules(c: Checker, answers: Any, order: dict[int, list[str]]) -> None:
@@ -118,6 +128,7 @@ def order_rules(c: Checker, answers: Any, order: dict[int, list[str]]) -> None:
             key_position(answers, first),
             f"para {first}",
             "paragraphs are out of order in the file; the cable prints them in order",
+            code="order",
         )
     for number in numbers:
         if isinstance(answers[number], dict):
@@ -134,6 +145,7 @@ def _letter_order(c: Checker, para: Any, number: int, letters: list[str]) -> Non
                 key_position(para, key),
                 f"para {number}.{letter}",
                 "answer is out of order in the file; the cable prints the letters in order",
+                code="order",
             )
 
 
@@ -201,7 +213,7 @@ def lint(c: Checker, data: Any, edition: Edition, lines: Sequence[Line], width: 
         elif line.kind is Kind.ITEM:
             if line.letter <= letter:
                 pos, where = where_is(number)
-                c.error(pos, where, f"item {line.letter} follows item {letter}: the letters must go in order")
+                c.error(pos, where, f"item {line.letter} follows item {letter}: the letters must go in order", code="sequence")
             letter = line.letter
 
 
@@ -212,6 +224,7 @@ def _lint_classification(c: Checker, cable: Any, text: str, width: int) -> None:
             value_position(cable, "post"),
             "cable.post",
             f"makes the classification line {text!r} {len(text)} characters, wider than the cable's width {width}: shorten the post or raise --width",
+            code="width",
         )
 
 
@@ -222,6 +235,7 @@ def _lint_width(c: Checker, text: str, width: int) -> None:
             locate(c.doc, (1, 1), word, 1),
             "",
             f"{word[:40]!r}... is {len(word)} characters, wider than the cable's width {width}: break it or raise --width",
+            code="width",
         )
 
 
@@ -229,9 +243,9 @@ def _lint_paragraph(c: Checker, line: Line, before: int, where_is: Callable[[int
     """A numbered paragraph says something, and its number is above the one before it."""
     pos, where = where_is(line.number)
     if line.section is not None and not (line.section.paragraphs or line.section.answers):
-        c.error(pos, where, "numbered paragraph is empty")
+        c.error(pos, where, "numbered paragraph is empty", code="empty")
     if line.number <= before:
-        c.error(pos, where, f"paragraph {line.number} follows paragraph {before}: the numbers must go up")
+        c.error(pos, where, f"paragraph {line.number} follows paragraph {before}: the numbers must go up", code="sequence")
 
 
 def _paragraph_places(data: Any, edition: Edition) -> Callable[[int], tuple[Position, str]]:

@@ -70,12 +70,17 @@ def _years(c: Checker, cable: Any, year: int) -> None:
     sent = DateTimeGroup.read(cable.get("date_time_group"))
     if sent is not None and sent.year != year:
         c.final_error(
-            value_position(cable, "date_time_group"), "cable.date_time_group", f"sent in {sent.year}, but the report is {year}'s"
+            value_position(cable, "date_time_group"),
+            "cable.date_time_group",
+            f"sent in {sent.year}, but the report is {year}'s",
+            code="year",
         )
     subject = cable.get("subject")
     for named in re.findall(r"\b(?:19|20)\d\d\b", subject) if isinstance(subject, str) else ():
         if int(named) != year:
-            c.final_error(value_position(cable, "subject"), "cable.subject", f"names {named}, but the report is {year}'s")
+            c.final_error(
+                value_position(cable, "subject"), "cable.subject", f"names {named}, but the report is {year}'s", code="year"
+            )
 
 
 def _country(c: Checker, cable: Any) -> None:
@@ -83,7 +88,10 @@ def _country(c: Checker, cable: Any) -> None:
     values = [cable.get(key) for key in ("country", "country_code", "post")]
     if all(isinstance(v, str) for v in values) and (message := countries.mismatch(*values)):
         c.warn(
-            value_position(cable, "country"), "cable.country", f"{message} (the country table, tip_drafter/data/countries.yaml)"
+            value_position(cable, "country"),
+            "cable.country",
+            f"{message} (the country table, tip_drafter/data/countries.yaml)",
+            code="country",
         )
 
 
@@ -106,7 +114,7 @@ def _marks(c: Checker, data: Any, edition: Edition) -> None:
         if isinstance(value, dict) and "mark" not in value:
             pos = key_position(data, frame.id)
             message = f"no portion mark: printed as ({frame.mark}), the questionnaire's default (add mark: U, SBU, C or S)"
-            c.warn(pos, frame.id, message)
+            c.warn(pos, frame.id, message, code="mark")
             c.marks.append((pos, frame.id, frame.mark))
         elif _mark(value):
             c.marks.append((value_position(value, "mark"), frame.id, value["mark"]))
@@ -136,7 +144,7 @@ def _answered_twice(c: Checker, answers: Any, edition: Edition) -> None:
             for letter in letters_of(name) or ():
                 if letter in first:
                     message = f"answered twice: under {first[letter]!r} and under {name!r}"
-                    c.error(key_position(para, name), f"para {number}.{letter}", message)
+                    c.error(key_position(para, name), f"para {number}.{letter}", message, code="answered-twice")
                 first.setdefault(letter, name)
 
 
@@ -167,4 +175,4 @@ def _kept(c: Checker, data: Any) -> None:
         if isinstance(f.kind, Records) and name in data:
             records = data[name]
             count = len(records) if isinstance(records, list) else 0
-            c.warn(key_position(data, name), name, f"{count} {f.doc}")
+            c.warn(key_position(data, name), name, f"{count} {f.doc}", code="kept")
