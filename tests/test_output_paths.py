@@ -39,14 +39,14 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 CASES = {
-    "-o a regular file": (["render", "countries/belgium.yaml", "-o", "a-file"], "a-file is a file, not a folder"),
-    "-o under a regular file": (["render", "countries/belgium.yaml", "-o", "a-file/out"], "a-file is a file, not a folder"),
+    "-o a regular file": (["render", "countries/belgium.yaml", "-o", "a-file", "--format", "txt"], "a-file is a file, not a folder"),
+    "-o under a regular file": (["render", "countries/belgium.yaml", "-o", "a-file/out", "--format", "txt"], "a-file is a file, not a folder"),
     "-o a dangling link": (
-        ["render", "countries/belgium.yaml", "-o", "dangling"],
+        ["render", "countries/belgium.yaml", "-o", "dangling", "--format", "txt"],
         "dangling is a link to a folder that does not exist",
     ),
-    "-o a 300-character name": (["render", "countries/belgium.yaml", "-o", LONG], "File name too long"),
-    "-o in /proc": (["render", "countries/belgium.yaml", "-o", "/proc/tipdraft-out"], "cannot write"),
+    "-o a 300-character name": (["render", "countries/belgium.yaml", "-o", LONG, "--format", "txt"], "File name too long"),
+    "-o in /proc": (["render", "countries/belgium.yaml", "-o", "/proc/tipdraft-out", "--format", "txt"], "cannot write"),
     "schema -o under a file": (["schema", "-o", "a-file/x.schema.json"], "a-file is a file, not a folder"),
     "new -o under a file": (
         ["new", "--from", "countries/belgium.yaml", "--year", "2010", "-o", "a-file/b.yaml"],
