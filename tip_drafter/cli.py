@@ -7,7 +7,6 @@ becomes output and an exit status (:class:`ExitStatus`).
 
 from __future__ import annotations
 
-import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -20,11 +19,11 @@ from typer._click import Context  # typer vendors click: its Context, as TyperGr
 from . import __version__, config, layout
 from .console import Console
 from .edition import default_edition
-from .errors import ExitStatus, FileProblem, TipDraftError, UsageError, has_errors, to_json
+from .errors import ExitStatus, FileProblem, TipDraftError, has_errors, to_json
 from .options import Options, expand
 
 if TYPE_CHECKING:
-    from .compare import Status
+    pass
 
 
 class Commands(typer.core.TyperGroup):
@@ -82,13 +81,13 @@ class Paper(StrEnum):
     A4 = "A4"
 
 
-def _country_files(incomplete: str) -> list[str]:
+def complete_country_files(incomplete: str) -> list[str]:
     """Shell completion: country files and folders here and in countries/."""
     found = [*Path().glob("*.yaml"), *Path("countries").glob("*.yaml"), *(p for p in Path().iterdir() if p.is_dir())]
     return sorted(str(p) for p in found if str(p).startswith(incomplete) and not p.name.startswith("."))
 
 
-def _editions(incomplete: str) -> list[str]:
+def complete_editions(incomplete: str) -> list[str]:
     """Shell completion: the editions tipdraft knows."""
     from .edition import available_editions
 
@@ -101,7 +100,7 @@ Files = Annotated[
         help="Country files or folders of them (a bare name is looked up in countries/).",
         show_default=False,
         metavar="FILE|DIR...",
-        autocompletion=_country_files,
+        autocompletion=complete_country_files,
     ),
 ]
 Editions = Annotated[
@@ -228,7 +227,9 @@ def render(
 
 @app.command("schema", short_help="Write the JSON Schema of country files, for editors.")
 def schema_command(
-    edition: Annotated[str, typer.Option(help="The questionnaire edition.", autocompletion=_editions)] = default_edition(),
+    edition: Annotated[
+        str, typer.Option(help="The questionnaire edition.", autocompletion=complete_editions)
+    ] = default_edition(),
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default schemas/<edition>.schema.json).")
     ] = None,
@@ -247,173 +248,7 @@ def schema_command(
     console.info(f"wrote {target}")
 
 
-Force = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
-
-
-@app.command(short_help="Start next year's draft from last year's file (or an empty one).")
-def new(
-    source: Annotated[
-        Path | None, typer.Option("--from", help="Last year's country file (without it: an empty skeleton).")
-    ] = None,
-    year: Annotated[int | None, typer.Option(help="The report year of the new draft.")] = None,
-    edition: Annotated[
-        str | None, typer.Option(help="The questionnaire edition of the new draft (default: the source's).")
-    ] = None,
-    country: Annotated[str | None, typer.Option(help="The country, for a skeleton.")] = None,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<name>-<year>.yaml).")
-    ] = None,
-    editions: Editions = None,
-    force: Force = False,
-) -> None:
-    """Start next year's draft from last year's file: every answer carried over, marked unreviewed.
-
-    Example: tipdraft new --from countries/belgium.yaml --year 2010
-    """
-    from . import nextyear
-
-    if source is None:
-        if country is None:
-            raise UsageError("give --from FILE, or --country NAME for a skeleton")
-        skeleton(edition or default_edition(), country, output, editions, force)
-        return
-    if year is None:
-        raise UsageError("give --year, the report year of the new draft")
-    from . import api
-
-    path = api.resolve(source)
-    target = output or Path("countries") / f"{path.stem}-{year}.yaml"
-    draft = nextyear.new_draft(path, year, target, edition, editions or (), force)
-    console.info(
-        f"wrote {draft.path}: {draft.carried} answer(s) carried over, marked unreviewed (review them: tipdraft review {draft.path})"
-    )
-    for label, items in (
-        ("cleared", draft.cleared),
-        ("added", draft.added),
-        ("moved", draft.moved),
-        ("dropped (kept under 'dropped')", draft.dropped),
-        ("kept, to review", draft.stale),
-    ):
-        if items:
-            console.info(f"  {label}: {', '.join(items)}")
-
-
-@app.command(short_help="Write an empty country file: every item, its topic as a comment.")
-def skeleton(
-    edition: Annotated[str, typer.Option(help="The questionnaire edition.", autocompletion=_editions)] = default_edition(),
-    country: Annotated[str, typer.Option(help="The country, e.g. Norway.")] = "",
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml).")
-    ] = None,
-    editions: Editions = None,
-    force: Force = False,
-) -> None:
-    """Write an empty country file: every paragraph and item in order, each topic as a comment.
-
-    Example: tipdraft skeleton --edition 2009 --country Norway
-    """
-    from . import nextyear
-
-    if not country.strip():
-        raise UsageError("give --country NAME")
-    name = "-".join(re.findall(r"[a-z0-9]+", country.lower())) or "country"
-    target = output or Path("countries") / f"{name}.yaml"
-    nextyear.skeleton(edition, country.strip(), target, editions or (), force)
-    console.info(f"wrote {target}")
-
-
-@app.command("import")
-def import_command(
-    cable: Annotated[Path, typer.Argument(help="The cable's text, as sent or as an archive printed it.")],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml).")
-    ] = None,
-    edition: Annotated[
-        str | None, typer.Option(help="The questionnaire edition the cable answers (default: its subject's year).")
-    ] = None,
-    editions: Editions = None,
-    force: Force = False,
-) -> None:
-    """Read last year's cable into a country file; what could not be placed is kept and listed.
-
-    Example: tipdraft import 09BRUSSELS244.txt -o countries/belgium-2009.yaml
-    """
-    from . import importer
-
-    target, result = importer.import_file(cable, output, edition, editions or (), force)
-    for note in result.notes:
-        console.detail(f"{cable}: {note}")
-    for warning in result.warnings:
-        console.problem(f"{cable}: {warning}", "warning")
-    console.info(f"wrote {target} ({len(result.warnings)} warning(s)); check it with: tipdraft validate {target}")
-
-
-@app.command("diff", short_help="Compare two years' files item by item.")
-def diff_command(
-    old: Annotated[str, typer.Argument(help="Last year's country file.")],
-    new: Annotated[str, typer.Argument(help="This year's.")],
-    editions: Editions = None,
-    output_format: PrintFormatOption = PrintFormat.text,
-) -> None:
-    """Compare two country files item by item: new, removed, unchanged (stale?) or changed.
-
-    Example: tipdraft diff countries/belgium.yaml countries/belgium-2010.yaml
-    """
-    import json
-
-    from . import api, compare
-
-    pair = [api.loaded(api.resolve(name), editions or ()) for name in (old, new)]
-    changes = compare.diff(pair[0], pair[1])
-    console.result(
-        json.dumps(compare.changes_json(changes), indent=2)
-        if output_format is PrintFormat.json
-        else compare.format_diff(changes).rstrip("\n")
-    )
-
-
-@app.command(short_help="One row per country file: answered, unreviewed, warnings, errors.")
-def status(
-    files: Annotated[
-        list[str] | None, typer.Argument(help="Country files or folders (default: countries/).", show_default=False)
-    ] = None,
-    editions: Editions = None,
-    output_format: PrintFormatOption = PrintFormat.text,
-) -> ExitStatus:
-    """One row per country file: edition, year, required items answered, unreviewed, warnings, errors.
-
-    The errors themselves are printed too, located (warnings: see tipdraft validate --draft).
-
-    Example: tipdraft status countries
-    """
-    import json
-    from dataclasses import asdict
-
-    from . import compare
-
-    options = Options(editions=editions or (), template_dirs=config.template_dirs(Path()), draft=True)
-    rows = _status_rows(expand(files or ["countries"]), options)
-    if output_format is PrintFormat.json:
-        console.result(json.dumps([asdict(r) for r in rows], indent=2))
-    else:
-        console.result(compare.format_status(rows).rstrip("\n"))
-    return ExitStatus.FAILED if any(r.errors for r in rows) else ExitStatus.OK
-
-
-def _status_rows(paths: list[Path], options: Options) -> list[Status]:
-    """Check each file: its row of the status table; its errors printed, located."""
-    from . import api, compare
-
-    rows = []
-    for path in paths:
-        checked = api.check(path, options)
-        console.diagnostics(d for d in checked.diagnostics if d.severity == "error")
-        data = checked.document.data if checked.document else None
-        rows.append(compare.status_row(path, data, checked.report.edition, checked.diagnostics))
-    return rows
-
-
-from . import cli_review  # noqa: E402, F401  (registers tipdraft review on the app)
+from . import cli_year  # noqa: E402, F401  (registers the drafting year's commands on the app)
 
 
 def run() -> None:

@@ -1,0 +1,238 @@
+"""The drafting year's commands of ``tipdraft``: new, skeleton, import, review, diff, status.
+
+They are commands of the one app in ``cli`` (which registers them by importing this module);
+a module of their own keeps each under the size a reader takes in at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from . import config
+from .cli import Editions, PrintFormat, PrintFormatOption, complete_editions, app, console
+from .edition import default_edition
+from .errors import ExitStatus, UsageError
+from .options import Options, expand
+
+if TYPE_CHECKING:
+    from .compare import Status
+
+
+Force = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
+
+
+@app.command(short_help="Start next year's draft from last year's file (or an empty one).")
+def new(
+    source: Annotated[
+        Path | None, typer.Option("--from", help="Last year's country file (without it: an empty skeleton).")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="The report year of the new draft.")] = None,
+    edition: Annotated[
+        str | None, typer.Option(help="The questionnaire edition of the new draft (default: the source's).")
+    ] = None,
+    country: Annotated[str | None, typer.Option(help="The country, for a skeleton.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<name>-<year>.yaml).")
+    ] = None,
+    editions: Editions = None,
+    force: Force = False,
+) -> None:
+    """Start next year's draft from last year's file: every answer carried over, marked unreviewed.
+
+    Example: tipdraft new --from countries/belgium.yaml --year 2010
+    """
+    from . import nextyear
+
+    if source is None:
+        if country is None:
+            raise UsageError("give --from FILE, or --country NAME for a skeleton")
+        skeleton(edition or default_edition(), country, output, editions, force)
+        return
+    if year is None:
+        raise UsageError("give --year, the report year of the new draft")
+    from . import api
+
+    path = api.resolve(source)
+    target = output or Path("countries") / f"{path.stem}-{year}.yaml"
+    draft = nextyear.new_draft(path, year, target, edition, editions or (), force)
+    console.info(
+        f"wrote {draft.path}: {draft.carried} answer(s) carried over, marked unreviewed (review them: tipdraft review {draft.path})"
+    )
+    for label, items in (
+        ("cleared", draft.cleared),
+        ("added", draft.added),
+        ("moved", draft.moved),
+        ("dropped (kept under 'dropped')", draft.dropped),
+        ("kept, to review", draft.stale),
+    ):
+        if items:
+            console.info(f"  {label}: {', '.join(items)}")
+
+
+@app.command(short_help="Write an empty country file: every item, its topic as a comment.")
+def skeleton(
+    edition: Annotated[
+        str, typer.Option(help="The questionnaire edition.", autocompletion=complete_editions)
+    ] = default_edition(),
+    country: Annotated[str, typer.Option(help="The country, e.g. Norway.")] = "",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml).")
+    ] = None,
+    editions: Editions = None,
+    force: Force = False,
+) -> None:
+    """Write an empty country file: every paragraph and item in order, each topic as a comment.
+
+    Example: tipdraft skeleton --edition 2009 --country Norway
+    """
+    from . import nextyear
+
+    if not country.strip():
+        raise UsageError("give --country NAME")
+    name = "-".join(re.findall(r"[a-z0-9]+", country.lower())) or "country"
+    target = output or Path("countries") / f"{name}.yaml"
+    nextyear.skeleton(edition, country.strip(), target, editions or (), force)
+    console.info(f"wrote {target}")
+
+
+@app.command("import")
+def import_command(
+    cable: Annotated[Path, typer.Argument(help="The cable's text, as sent or as an archive printed it.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml).")
+    ] = None,
+    edition: Annotated[
+        str | None, typer.Option(help="The questionnaire edition the cable answers (default: its subject's year).")
+    ] = None,
+    editions: Editions = None,
+    force: Force = False,
+) -> None:
+    """Read last year's cable into a country file; what could not be placed is kept and listed.
+
+    Example: tipdraft import 09BRUSSELS244.txt -o countries/belgium-2009.yaml
+    """
+    from . import importer
+
+    target, result = importer.import_file(cable, output, edition, editions or (), force)
+    for note in result.notes:
+        console.detail(f"{cable}: {note}")
+    for warning in result.warnings:
+        console.problem(f"{cable}: {warning}", "warning")
+    console.info(f"wrote {target} ({len(result.warnings)} warning(s)); check it with: tipdraft validate {target}")
+
+
+@app.command("diff", short_help="Compare two years' files item by item.")
+def diff_command(
+    old: Annotated[str, typer.Argument(help="Last year's country file.")],
+    new: Annotated[str, typer.Argument(help="This year's.")],
+    editions: Editions = None,
+    output_format: PrintFormatOption = PrintFormat.text,
+) -> None:
+    """Compare two country files item by item: new, removed, unchanged (stale?) or changed.
+
+    Example: tipdraft diff countries/belgium.yaml countries/belgium-2010.yaml
+    """
+    import json
+
+    from . import api, compare
+
+    pair = [api.loaded(api.resolve(name), editions or ()) for name in (old, new)]
+    changes = compare.diff(pair[0], pair[1])
+    console.result(
+        json.dumps(compare.changes_json(changes), indent=2)
+        if output_format is PrintFormat.json
+        else compare.format_diff(changes).rstrip("\n")
+    )
+
+
+@app.command(short_help="One row per country file: answered, unreviewed, warnings, errors.")
+def status(
+    files: Annotated[
+        list[str] | None, typer.Argument(help="Country files or folders (default: countries/).", show_default=False)
+    ] = None,
+    editions: Editions = None,
+    output_format: PrintFormatOption = PrintFormat.text,
+) -> ExitStatus:
+    """One row per country file: edition, year, required items answered, unreviewed, warnings, errors.
+
+    The errors themselves are printed too, located (warnings: see tipdraft validate --draft).
+
+    Example: tipdraft status countries
+    """
+    import json
+    from dataclasses import asdict
+
+    from . import compare
+
+    options = Options(editions=editions or (), template_dirs=config.template_dirs(Path()), draft=True)
+    rows = _status_rows(expand(files or ["countries"]), options)
+    if output_format is PrintFormat.json:
+        console.result(json.dumps([asdict(r) for r in rows], indent=2))
+    else:
+        console.result(compare.format_status(rows).rstrip("\n"))
+    return ExitStatus.FAILED if any(r.errors for r in rows) else ExitStatus.OK
+
+
+def _status_rows(paths: list[Path], options: Options) -> list[Status]:
+    """Check each file: its row of the status table; its errors printed, located."""
+    from . import api, compare
+
+    rows = []
+    for path in paths:
+        checked = api.check(path, options)
+        console.diagnostics(d for d in checked.diagnostics if d.severity == "error")
+        data = checked.document.data if checked.document else None
+        rows.append(compare.status_row(path, data, checked.report.edition, checked.diagnostics))
+    return rows
+
+
+@app.command(short_help="Mark what new carried over reviewed, or walk it one by one.")
+def review(
+    file: Annotated[str, typer.Argument(help="The draft (a bare name is looked up in countries/).", show_default=False)],
+    items: Annotated[
+        list[str] | None,
+        typer.Argument(help="Items (25.E), paragraphs (26) or kept fields (contact) to mark reviewed.", show_default=False),
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Mark every carried-over answer and kept field reviewed.")] = False,
+    editions: Editions = None,
+) -> ExitStatus:
+    """Mark carried-over answers reviewed; with no items, on a terminal, walk them one by one.
+
+    Example: tipdraft review countries/belgium-2010.yaml 25.E 26    (or --all)
+    """
+    from . import api, review
+
+    path = api.resolve(file)
+    if items or everything:
+        marked, left = review.mark(path, items or [], everything, editions or ())
+        console.info(f"{path}: {len(marked)} marked reviewed ({', '.join(p.label for p in marked) or 'none'}); {left} left")
+        return ExitStatus.OK
+    if not sys.stdin.isatty():
+        raise UsageError("name the items to mark reviewed (25.E, 26, contact) or --all; one by one needs a terminal")
+    session = review.open_session(path, editions or ())
+    prompter = review.Prompter(typer.echo, input, _edit_in_editor)
+    reviewed, left = review.walk(session, prompter)
+    console.info(f"{path}: {reviewed} marked reviewed; {left} left")
+    return ExitStatus.OK
+
+
+def _edit_in_editor(text: str) -> str:
+    """``text`` after the user's ``$VISUAL`` or ``$EDITOR`` (vi if neither is set)."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory(prefix="tipdraft-review-") as folder:
+        draft = Path(folder) / "answer.txt"
+        draft.write_text(text, encoding="utf-8")
+        try:
+            subprocess.run([*shlex.split(editor), str(draft)], check=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise UsageError(f"the editor {editor!r} failed: {exc}") from None
+        return draft.read_text(encoding="utf-8")
