@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import config
-from .cli import Editions, PrintFormat, PrintFormatOption, complete_editions, app, console
+from .cli import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
 from .edition import default_edition
 from .errors import ExitStatus, UsageError
 from .options import Options, expand
