@@ -39,8 +39,14 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 CASES = {
-    "-o a regular file": (["render", "countries/belgium.yaml", "-o", "a-file", "--format", "txt"], "a-file is a file, not a folder"),
-    "-o under a regular file": (["render", "countries/belgium.yaml", "-o", "a-file/out", "--format", "txt"], "a-file is a file, not a folder"),
+    "-o a regular file": (
+        ["render", "countries/belgium.yaml", "-o", "a-file", "--format", "txt"],
+        "a-file is a file, not a folder",
+    ),
+    "-o under a regular file": (
+        ["render", "countries/belgium.yaml", "-o", "a-file/out", "--format", "txt"],
+        "a-file is a file, not a folder",
+    ),
     "-o a dangling link": (
         ["render", "countries/belgium.yaml", "-o", "dangling", "--format", "txt"],
         "dangling is a link to a folder that does not exist",
