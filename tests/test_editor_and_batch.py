@@ -169,7 +169,7 @@ def test_project_settings_name_a_template_dir(tmp_path: Path, monkeypatch: pytes
         ('{% include "missing.j2" %}\n', "template 'missing.j2' not found"),
         (
             "UNCLAS \u2014 {{ cable.subject }}\n",
-            "line 23 of the cable text has '\u2014', which a cable cannot carry: it comes from a template",
+            "cable.txt.j2 (or its override) writes '\u2014' (U+2014 EM DASH) on line 23 of the cable text, which a cable cannot carry",
         ),
     ],
 )

@@ -60,3 +60,15 @@ def test_compiled_templates_are_cached_and_a_cache_that_cannot_be_made_is_skippe
         )
         assert done.returncode == 0, done.stderr
     assert list(cache.glob("tipdraft/jinja-*/__jinja2_*.cache"))
+
+
+def test_a_control_character_a_template_adds_is_one_line_per_file_and_the_others_go_on(tmp_path: Path) -> None:
+    folder = tmp_path / "house"
+    folder.mkdir()
+    text = (Path(render.__file__).parent.parent / "templates" / "cable.txt.j2").read_text()
+    (folder / "cable.txt.j2").write_text(text.replace("TAGS: ", 'TAGS: {{ "\\x1b[31m" }}', 1))
+    result = runner.invoke(app, ["validate", str(BELGIUM), str(tmp_path / "nosuch.yaml"), "--template-dir", str(folder)])
+    assert result.exit_code == 1
+    assert f"{BELGIUM}: error: cable.txt.j2 (or its override) writes '\\x1b' (U+001B, a control character)" in result.stderr
+    assert f"{tmp_path / 'nosuch.yaml'}: error: no such file" in result.stderr
+    assert result.stdout.strip() == "2 file(s) checked: 2 error(s), 0 warning(s)"

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import rules, write
 from .edition import Edition, load_edition
-from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, OutputError, UnreadableFile, has_errors
+from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, OutputError, TemplateProblem, UnreadableFile, has_errors
 from .load import Document, load
 from .model import Cable, build
 from .options import FORMATS, PAPERS, Options, expand, resolve
@@ -72,7 +72,11 @@ def check(path: Path, options: Options | None = None) -> Checked:
     if report.edition is None or report.errors:
         return Checked(document, report)
     cable = build(document.data, report.edition)
-    rendered = renderer_for(tuple(options.template_dirs)).text(cable, options.settings)
+    try:
+        rendered = renderer_for(tuple(options.template_dirs)).text(cable, options.settings)
+    except TemplateProblem as exc:  # the file's problem too: it cannot be rendered; the others go on
+        report.diagnostics.append(Diagnostic(str(path), 0, 0, ERROR, "", str(exc), "template"))
+        return Checked(document, report)
     c = rules.Checker(document, options.draft)
     rules.lint(c, document.data, report.edition, rendered.lines, options.settings.width)
     report.diagnostics = sorted(set(report.diagnostics + c.found))

@@ -234,6 +234,7 @@ def schema_command(
         Path | None, typer.Option("-o", "--output", help="File to write (default schemas/<edition>.schema.json).")
     ] = None,
     editions: Editions = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file even if tipdraft did not write it.")] = False,
 ) -> None:
     """Write the JSON Schema of country files for an edition, for editors (yaml-language-server).
 
@@ -244,7 +245,7 @@ def schema_command(
 
     loaded = load_edition(edition, editions or ())
     target = output or schema.default_path(edition)
-    schema.write_schema(loaded, target)
+    schema.write_schema(loaded, target, force)
     console.info(f"wrote {target}")
 
 

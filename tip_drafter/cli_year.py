@@ -20,7 +20,7 @@ import typer
 from . import config
 from .cli import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
 from .edition import default_edition
-from .errors import ExitStatus, UsageError
+from .errors import ExitStatus, TipDraftError, UsageError
 from .options import Options, expand
 
 if TYPE_CHECKING:
@@ -233,6 +233,6 @@ def _edit_in_editor(text: str) -> str:
         draft.write_text(text, encoding="utf-8")
         try:
             subprocess.run([*shlex.split(editor), str(draft)], check=True)
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise UsageError(f"the editor {editor!r} failed: {exc}") from None
-        return draft.read_text(encoding="utf-8")
+            return draft.read_text(encoding="utf-8")
+        except (OSError, ValueError, subprocess.CalledProcessError) as exc:  # ValueError: not UTF-8, a bad $EDITOR
+            raise TipDraftError(f"the editor {editor!r} failed: {exc}") from None

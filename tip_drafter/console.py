@@ -62,7 +62,7 @@ class Console:
                 continue
             line = d.format()
             if colour:
-                head = one_line(f"{d.path}:{d.line}:{d.column}: ")
+                head = one_line(f"{d.location}: ")
                 line = head + typer.style(d.severity, fg=COLOURS.get(d.severity), bold=True) + line[len(head) + len(d.severity) :]
             typer.echo(line, err=True)
 

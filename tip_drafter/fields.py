@@ -26,7 +26,10 @@ FORMAT_CODES = frozenset({"type", "enum", "pattern", "empty", "required", "unkno
 
 # A value the drafter has still to fill in. Accepted wherever a value goes (the text rules
 # report it: an error in a final, a warning in a draft).
-PLACEHOLDER = r"^(?:[Tt][Bb][Dd]|[Tt][Kk]|[Xx][Xx]+|\?\?\?|\[[^\]]*\])$"
+PLACEHOLDER = r"^(?:[Tt][Bb][Dd]|[Tt][Kk]|[Xx][Xx]+|\?\?\?|\[[ \t]*[Ii][Nn][Ss][Ee][Rr][Tt]\b[^\]]*\])$"
+# The same words found inside a text (``Hours: TBD``, ``[insert the date]``): the text rules
+# report each (an error in a final, a warning in a draft); a test holds the two together.
+PLACEHOLDERS = re.compile(r"\bTBD\b|\bTK\b|(?<![A-Za-z])XX+(?![A-Za-z])|\?\?\?|\[\s*insert\b[^\]]*\]", re.IGNORECASE)
 # At least one character that prints: not a space, a line break or an invisible format character.
 VISIBLE = r"[^\t-\r \u0085\u00a0\u00ad\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]"
 

@@ -75,4 +75,4 @@ def expand(names: Sequence[str | Path]) -> list[Path]:
             paths += found
         else:
             paths.append(path)
-    return paths
+    return list(dict.fromkeys(paths))  # a file named twice (by name and by its folder) is one file

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import layout
+from . import charset, layout
 from .errors import TemplateProblem
 from .layout import Kind, Line
 from .model import Answer, Cable, Section
@@ -228,12 +228,15 @@ def _blocks(cable: Cable, lines: Sequence[Line]) -> list[HtmlBlock]:
 
 
 def _ascii_only(lines: Sequence[Line]) -> None:
-    """The data is ASCII by now (validation saw to it); a template may not add anything else."""
+    """The data is printable ASCII by now (validation saw to it); a template may not add
+    anything else: what a cable may carry is ``charset``'s one rule."""
     for number, line in enumerate(lines, start=1):
-        if not line.text.isascii():
-            char = next(c for c in line.text if not c.isascii())
+        found = charset.findings(line.text)
+        if found:
+            source = TEXT_ENVELOPE if line.kind is Kind.ENVELOPE else TEXT_BODY
             raise TemplateProblem(
-                f"line {number} of the cable text has {char!r}, which a cable cannot carry: it comes from a template"
+                f"{source} (or its override) writes {found[0].describe} on line {number} of the cable text,"
+                " which a cable cannot carry"
             )
 
 

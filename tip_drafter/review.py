@@ -17,7 +17,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from .compare import answer_text
 from .country_format import letters_of, paragraph_number
 from .edition import Edition, Paragraph, load_edition
-from .errors import InvalidCountryFile, UsageError
+from .errors import InvalidCountryFile, TipDraftError, UsageError
 from .load import CountryYAML, Document, load
 from .model import answers_by_item
 from .write import atomic_write
@@ -125,7 +125,7 @@ def _answers_of(path: Path, editions: Sequence[Path]) -> dict[str, tuple[str, st
     try:
         document = load(path)
         edition = load_edition(str(document.data.get("edition")), editions)
-    except (InvalidCountryFile, UsageError, OSError):
+    except (TipDraftError, OSError):  # missing, unreadable, invalid: the pages say it was not found
         return {}
     found = answers_by_item(document.data.get("answers"), edition)
     return {i: (place, answer_text(value)) for i, (place, value, _) in found.items()}

@@ -4,7 +4,6 @@ the laid-out lines. Each rule only says what is wrong; the ``Checker`` knows the
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,11 +13,11 @@ from .dtg import DateTimeGroup
 from .dtg import looks_like as dtg_form
 from .edition import Edition
 from .errors import ERROR, WARNING, Diagnostic
+from .fields import PLACEHOLDERS
 from .layout import Kind, Line
 from .load import Document, item_position, key_name, key_position, value_position
 
 Position = tuple[int, int]
-PLACEHOLDERS = re.compile(r"\bTBD\b|\bTK\b|(?<![A-Za-z])XX+(?![A-Za-z])|\?\?\?|\[\s*insert\b[^\]]*\]", re.IGNORECASE)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 
 from .country_format import country_file
 from .edition import Edition
-from .errors import UsageError
+from .errors import OutputError, UsageError
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 MODELINE = "# yaml-language-server: $schema={}"
@@ -27,11 +27,27 @@ def json_schema(edition: Edition) -> dict[str, Any]:
     return {"$schema": DRAFT, "$id": f"tipdraft-{edition.name}.schema.json", "title": body.pop("description"), **body}
 
 
-def write_schema(edition: Edition, path: Path) -> None:
-    """Write the schema as JSON (atomically)."""
+def write_schema(edition: Edition, path: Path, force: bool = False) -> None:
+    """Write the schema as JSON (atomically); a file there that is not a schema tipdraft wrote
+    (a country file, say) is never replaced unless ``force``."""
     from .write import atomic_write
 
+    if not force and not _replaceable(path):
+        raise OutputError(f"{path}: exists and is not a schema tipdraft wrote; not overwritten (use --force to replace it)")
     atomic_write(path, (json.dumps(json_schema(edition), indent=2) + "\n").encode("utf-8"))
+
+
+def _replaceable(path: Path) -> bool:
+    """Nothing there, or a schema of tipdraft's (its ``$id`` says so)."""
+    try:
+        if not path.exists():
+            return True
+        if not path.is_file() or path.stat().st_size > 4 * 1024 * 1024:
+            return False
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(found, dict) and str(found.get("$id", "")).startswith("tipdraft-")
 
 
 def modeline(schema_path: Path, country_file: Path) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import OutputError, UsageError
+from .errors import OutputError
 
 TMP_SUFFIX = ".tipdraft-tmp"
 
@@ -134,13 +134,13 @@ def _running(pid: int) -> bool:
 def refuse_overwrite(output: Path, force: bool) -> None:
     """A country file is the user's work: never replaced unless they asked (``--force``)."""
     if output.suffix not in (".yaml", ".yml"):
-        raise UsageError(f"{output}: a country file's name ends in .yaml")
+        raise OutputError(f"{output}: a country file's name ends in .yaml")
     try:
         exists = output.exists()
     except OSError as exc:
         raise OutputError(f"{output}: cannot write: {_why_not(output, exc)}") from None
     if exists and not force:
-        raise UsageError(f"{output}: already exists; not overwritten (use --force to replace it, or -o to write elsewhere)")
+        raise OutputError(f"{output}: already exists; not overwritten (use --force to replace it, or -o to write elsewhere)")
 
 
 def _umask() -> int:
