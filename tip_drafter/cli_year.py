@@ -164,7 +164,7 @@ def status(
 ) -> ExitStatus:
     """One row per country file: edition, year, required items answered, unreviewed, warnings, errors.
 
-    The errors themselves are printed too, located (warnings: see tipdraft validate --draft).
+    The errors themselves are printed too, located; they are counted as tipdraft validate counts them.
 
     Example: tipdraft status countries
     """
@@ -173,7 +173,7 @@ def status(
 
     from . import compare
 
-    options = Options(editions=editions or (), template_dirs=config.template_dirs(Path()), draft=True)
+    options = Options(editions=editions or (), template_dirs=config.template_dirs(Path()))
     rows = _status_rows(expand(files or ["countries"]), options)
     if output_format is PrintFormat.json:
         console.result(json.dumps([asdict(r) for r in rows], indent=2))
@@ -219,10 +219,18 @@ def review(
     if not sys.stdin.isatty():
         raise UsageError("name the items to mark reviewed (25.E, 26, contact) or --all; one by one needs a terminal")
     session = review.open_session(path, editions or ())
-    prompter = review.Prompter(typer.echo, input, _edit_in_editor)
+    prompter = review.Prompter(typer.echo, _keystroke, _edit_in_editor)
     reviewed, left = review.walk(session, prompter)
     console.info(f"{path}: {reviewed} marked reviewed; {left} left")
     return ExitStatus.OK
+
+
+def _keystroke(prompt: str) -> str:
+    """One key, read as it is pressed (no Enter needed), echoed."""
+    typer.echo(prompt, nl=False)
+    key = typer.getchar()
+    typer.echo(key if key.isprintable() else "")
+    return key
 
 
 def _edit_in_editor(text: str) -> str:

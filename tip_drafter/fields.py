@@ -104,7 +104,9 @@ def join(where: str, name: str) -> str:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for a near miss, else nothing."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    known = list(choices)
+    same = [c for c in known if c.lower() == word.lower()]  # "d" for "D": too short for difflib
+    match = same or difflib.get_close_matches(word, known, n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 

@@ -171,6 +171,10 @@ def mark(path: Path, wanted: Sequence[str], everything: bool, editions: Sequence
     return chosen, len(pending) - len(chosen)
 
 
+PROMPT = "[r]eviewed, [s]kip, [e]dit, [q]uit? "
+CHOICES = ("r", "s", "e", "q")
+
+
 @dataclass
 class Prompter:
     """How an interactive review talks to its user (a terminal, or a test)."""
@@ -186,13 +190,13 @@ def walk(session: Session, io: Prompter) -> tuple[int, int]:
     pending = session.pending()
     reviewed = 0
     for index, item in enumerate(pending, start=1):
-        while True:
-            io.show(_page(session, item, index, len(pending)))
-            choice = io.ask("[r]eviewed, [s]kip, [e]dit, [q]uit? ").strip().lower()[:1]
+        io.show(_page(session, item, index, len(pending)))
+        while (choice := io.ask(PROMPT).strip().lower()[:1]) not in CHOICES or choice == "e":
             if choice == "e":
                 _edit(session, item, io)
-                continue
-            break
+                io.show(_page(session, item, index, len(pending)))
+            else:
+                io.show("choose r (reviewed), s (skip), e (edit) or q (quit)")
         if choice == "q":
             break
         if choice == "r":

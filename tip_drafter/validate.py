@@ -155,7 +155,8 @@ def _unreviewed(c: Checker, answers: Any) -> None:
             letters = letters_of(name) if isinstance(name, str) else None
             if letters and isinstance(value, dict) and "carried_over" in value:
                 year = value["carried_over"]
-                message = f"carried over from {year}, not yet reviewed: remove 'carried_over' once reviewed"
+                label = f"{key}.{letters[0]}"  # the name review takes (a joint answer by any of its letters)
+                message = f"carried over from {year}, not yet reviewed: check it, then: tipdraft review {c.doc.path} {label}"
                 pos = key_position(value, "carried_over")
                 c.found.append(Diagnostic(c.doc.path, *pos, WARNING, f"para {key}.{'/'.join(letters)}", message, UNREVIEWED))
 
