@@ -13,11 +13,11 @@ from typing import Any, assert_never
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import cableparse, write
+from . import cableinput, cableparse, countries, kept, write
+from .cableinput import NotACable
 from .cableparse import Passage
 from .classification import UNCLASSIFIED, higher_mark
 from .edition import Edition, available_editions, load_edition
-from .errors import UsageError
 from .framing import KINDS
 from .load import flow_list
 from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify
@@ -38,6 +38,21 @@ class GatheredAnswer:
 
 
 @dataclass
+class Piece:
+    """Text that fits no field: kept under 'unplaced' with its lines and the heading it sat under."""
+
+    first: int
+    last: int
+    paragraphs: list[str]
+    heading: str = ""
+
+    def add(self, block: Passage) -> None:
+        """One more paragraph of this piece."""
+        self.paragraphs.append(block.text)
+        self.last = block.last
+
+
+@dataclass
 class Gathered:
     """The body as it is read: framing paragraphs, questionnaire paragraphs, leftovers."""
 
@@ -45,7 +60,8 @@ class Gathered:
     marks: dict[int, str] = field(default_factory=dict)
     headings: dict[int, str] = field(default_factory=dict)
     answers: dict[int, list[GatheredAnswer]] = field(default_factory=dict)
-    unplaced: list[Passage] = field(default_factory=list)
+    unplaced: list[Piece] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)  # headings of paragraphs the edition does not have
     signature: str = ""
     ended: bool = False
     notes: list[str] = field(default_factory=list)
@@ -61,32 +77,59 @@ class Imported:
     notes: list[str]
 
 
-def import_cable(text: str, edition: Edition) -> Imported:
+def import_cable(text: str, edition: Edition, force: bool = False) -> Imported:
     """Read a cable (as sent, or as an archive printed it) into country-file data."""
     cable = cableparse.parse(text)
+    if not cable.header and not any(cableparse.NUMBERED.match(b.text) for b in cable.body):
+        raise NotACable("no classification line and no numbered paragraphs: this is not a cable")
     gathered = _gather(cable.body, edition)
+    gathered.unplaced[:0] = [Piece(b.first, b.last, [b.text], "header") for b in cable.leftovers]
+    if not force and not _looks_like_tip(cable, gathered):
+        raise NotACable("this does not look like a TIP report (no KTIP tag, no questionnaire paragraphs); --force imports it")
     data = CommentedMap()
     data["edition"] = edition.name
     data["cable"] = _cable_fields(cable, gathered)
-    if cable.envelope:
+    if cable.envelope.get("station") and cable.envelope.get("to"):
         data["transmission"] = _transmission(cable)
+    elif cable.envelope:
+        gathered.notes.append(
+            "part of the routing envelope only: its date-time group and precedence read, no transmission: written"
+        )
     for frame in edition.framing:
         if frame.id in gathered.framing:
             data[frame.id] = _framing(frame.kind, frame.default, *gathered.framing[frame.id])
     data["answers"] = _answers(gathered, edition)
     if gathered.unplaced:
-        data["unplaced"] = CommentedSeq(
-            CommentedMap(lines=f"{b.first}-{b.last}", text=_literal([b.text])) for b in gathered.unplaced
-        )
+        data["unplaced"] = CommentedSeq(_unplaced(b) for b in gathered.unplaced)
     warnings = (
         cable.warnings
         + gathered.warnings
         + _missing(gathered, edition)
-        + [f"lines {b.first}-{b.last}: could not place this text; kept under 'unplaced'" for b in gathered.unplaced]
+        + [
+            f"lines {b.first}-{b.last}: could not place this text; kept under 'unplaced'"
+            for b in gathered.unplaced
+            if not b.heading.endswith(": the question")
+        ]
     )
+    lost = kept.losses([*cable.leftovers, *cable.body], data, edition)
+    if lost:
+        raise NotACable("the import would lose text; nothing written:\n" + "\n".join(lost))
     if not gathered.ended:
         warnings.append(f"line {cable.last_line}: no {edition.end.rstrip('.') or 'closing line'}: the cable may be cut short")
     return Imported(data, warnings, cable.notes + gathered.notes)
+
+
+def _looks_like_tip(cable: cableparse.ParsedCable, g: Gathered) -> bool:
+    """A KTIP tag, or answers to the questionnaire's paragraphs (this edition's or another's)."""
+    return "KTIP" in cable.header.get("tags", []) or bool(g.answers or g.foreign)
+
+
+def _unplaced(piece: Piece) -> CommentedMap:
+    entry = CommentedMap(lines=f"{piece.first}-{piece.last}")
+    if piece.heading:
+        entry["heading"] = piece.heading
+    entry["text"] = _literal(piece.paragraphs)
+    return entry
 
 
 def _gather(blocks: list[Passage], edition: Edition) -> Gathered:
@@ -102,6 +145,7 @@ class _Reader:
         self.g = Gathered()
         self.question: int | None = None
         self.current: GatheredAnswer | list[str] | None = None  # where a following paragraph of text goes
+        self.piece: Piece | None = None  # under another questionnaire's heading: what follows goes here
 
     def read(self, blocks: list[Passage]) -> Gathered:
         steps = [classify(b, self.numbers, self.edition.end) for b in blocks]
@@ -110,17 +154,42 @@ class _Reader:
         for index, (block, step) in enumerate(zip(blocks, steps, strict=False)):
             if isinstance(step, TextEnd):
                 self.g.ended = True
-                self.g.signature = _signature(blocks[index + 1 :])
+                self._after_end(blocks[index + 1 :])
                 break
             if not self._place(block, step):
-                self.g.unplaced.append(block)
+                self._unplace(block)
+        if self.g.foreign:
+            self.g.warnings.append(
+                f"the cable answers a questionnaire edition {self.edition.name} does not know (its headings: "
+                f"{'; '.join(self.g.foreign[:4])}{' ...' if len(self.g.foreign) > 4 else ''}): "
+                "those paragraphs are kept under 'unplaced', grouped by heading"
+            )
         return self.g
+
+    def _unplace(self, block: Passage) -> None:
+        heading = self.g.headings.get(self.question, f"para {self.question}") if self.question else ""
+        self.g.unplaced.append(Piece(block.first, block.last, [block.text], heading))
+
+    def _after_end(self, rest: list[Passage]) -> None:
+        """The chief of mission's name after the closing line; anything more (an addendum, a
+        second cable) kept under 'unplaced'."""
+        rest = [b for b in rest if re.search(r"[A-Za-z0-9]", b.text)]  # an archive's stray '.' left out
+        if rest and SIGNATURE.fullmatch(rest[0].text.upper()):
+            self.g.signature, rest = rest[0].text.rstrip(" ."), rest[1:]
+        if rest:
+            piece = Piece(rest[0].first, rest[0].first, [], "after END TEXT")
+            for block in rest:
+                piece.add(block)
+            self.g.unplaced.append(piece)
 
     def _place(self, block: Passage, step: Step) -> bool:
         """Take one step; False if the block has no place."""
+        if self.piece is not None and not (isinstance(step, QuestionStart) and step.number in self.numbers):
+            self.piece.add(block)
+            return True
         match step:
             case QuestionStart():
-                return self._question(step)
+                return self._question(block, step)
             case ItemStart():
                 return self._item(block, step)
             case NumberedText():
@@ -131,8 +200,14 @@ class _Reader:
                 return True
         assert_never(step)
 
-    def _question(self, step: QuestionStart) -> bool:
-        self.question, self.current = step.number, None
+    def _question(self, block: Passage, step: QuestionStart) -> bool:
+        self.question, self.current, self.piece = step.number, None, None
+        if step.number not in self.numbers:  # another questionnaire's paragraph: its text kept as it is
+            self.question = None
+            self.piece = Piece(block.first, block.last, [], block.text)
+            self.g.unplaced.append(self.piece)
+            self.g.foreign.append(block.text)
+            return True
         if step.mark:
             self.g.marks[step.number] = higher_mark(self.g.marks.get(step.number, ""), step.mark)
         if step.heading:
@@ -173,23 +248,14 @@ def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
     return next((f.id for f in free if KINDS[f.kind].recognises(text, f.default)), None)
 
 
-def _signature(rest: list[Passage]) -> str:
-    """The chief of mission's name after the closing line (an archive's stray '.' left out)."""
-    for block in rest:
-        words = [w for w in block.text.split() if re.search(r"[A-Za-z]", w)]
-        if words:
-            return " ".join(words)
-    return ""
-
-
 def _cable_fields(cable: cableparse.ParsedCable, g: Gathered) -> CommentedMap:
     h = cable.header
     out = CommentedMap()
-    subject = h.get("subject", "")
     out["post"] = h.get("post", "TBD")
-    out["country"] = (subject.split(":")[0].strip() if ":" in subject else h.get("post", "")) or "TBD"
+    country = _country(h, g)
+    out["country"] = country.name if country else "TBD"
+    out["country_code"] = h["country_code"] if country and h.get("country_code") else country.code if country else "TBD"
     for key, default in (
-        ("country_code", "TBD"),
         ("serial", "TBD"),
         ("date_time_group", "TBD"),
         ("precedence", "ROUTINE"),
@@ -207,6 +273,26 @@ def _cable_fields(cable: cableparse.ParsedCable, g: Gathered) -> CommentedMap:
     _copy(h, out, ("reference", "reference_note"))
     out["signature"] = g.signature or "TBD"
     return out
+
+
+def _country(h: dict[str, Any], g: Gathered) -> countries.Country | None:
+    """The country from the TAGS code (a regional tag or TBD skipped), else the post, else the
+    subject; None (with a warning) when none of them names one."""
+    code = h.get("country_code", "")
+    found = countries.by_code(code) if code and not countries.is_regional(code) else None
+    if found is None and code:  # the last tag is a region's: the country's code may be another tag
+        for tag in h.get("tags", []):
+            if (found := countries.by_code(tag) if not countries.is_regional(tag) else None) is not None:
+                h["tags"] = [t for t in h["tags"] if t != tag] + [code]
+                h["country_code"] = tag
+                break
+        else:
+            h["tags"] = [*h.get("tags", []), code]
+            h.pop("country_code")
+    found = found or countries.by_post(h.get("post", "")) or countries.find(h.get("subject", ""))
+    if found is None:
+        g.warnings.append("no country found in TAGS, the post or the subject: country and country_code left TBD")
+    return found
 
 
 def _copy(h: dict[str, Any], out: CommentedMap, keys: tuple[str, ...]) -> None:
@@ -262,14 +348,18 @@ def _answers(g: Gathered, edition: Edition) -> CommentedMap:
                 g.notes.append(f"line {answer.line}: {para.number}.{key} answered twice; the two answers are joined")
                 entry[key] = _literal([str(entry[key]), *answer.paragraphs])
                 continue
-            entry[key] = _answer_value(_drop_question(answer, g))
+            entry[key] = _answer_value(_drop_question(answer, g, para.number))
     return out
 
 
-def _drop_question(answer: GatheredAnswer, g: Gathered) -> list[str]:
-    """Posts that repeat each question before answering it: keep the answer only."""
+def _drop_question(answer: GatheredAnswer, g: Gathered, number: int) -> list[str]:
+    """Posts that repeat each question before answering it: the answer under its letter, the
+    question under 'unplaced'."""
     if len(answer.paragraphs) > 1 and answer.paragraphs[0].rstrip().endswith("?"):
-        g.notes.append(f"line {answer.line}: the question repeated before the answer was left out")
+        g.notes.append(f"line {answer.line}: the question repeated before the answer is kept under 'unplaced'")
+        g.unplaced.append(
+            Piece(answer.line, answer.line, answer.paragraphs[:1], f"para {number}.{' and '.join(answer.letters)}: the question")
+        )
         return answer.paragraphs[1:]
     return answer.paragraphs
 
@@ -307,16 +397,13 @@ def import_file(
     Without ``edition``, the year in the cable's subject names it, if there is such an
     edition; otherwise the newest edition available.
     """
+    read = cableinput.read_cable(cable)
+    chosen = load_edition(edition or _edition_for(read.text, editions), editions)
     try:
-        raw = cable.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{cable}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    chosen = load_edition(edition or _edition_for(text, editions), editions)
-    result = import_cable(text, chosen)
+        result = import_cable(read.text, chosen, force)
+    except NotACable as exc:
+        raise NotACable(f"{cable}: {exc}") from None
+    result.warnings[:0] = read.warnings
     if output is None:
         country = str(result.data["cable"].get("country", "")).lower()
         output = Path("countries") / f"{'-'.join(re.findall(r'[a-z0-9]+', country)) or cable.stem.lower()}.yaml"
