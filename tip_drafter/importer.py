@@ -13,13 +13,12 @@ from typing import Any, assert_never
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import cableinput, cableparse, countries, kept, write
+from . import cableinput, cableparse, importheader, kept, write
 from .cableinput import NotACable
 from .cableparse import Passage
-from .classification import UNCLASSIFIED, higher_mark
+from .classification import higher_mark
 from .edition import Edition, available_editions, load_edition
 from .framing import KINDS
-from .load import flow_list
 from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify
 from .write import refuse_overwrite
 
@@ -78,7 +77,10 @@ class Imported:
 
 
 def import_cable(text: str, edition: Edition, force: bool = False) -> Imported:
-    """Read a cable (as sent, or as an archive printed it) into country-file data."""
+    """Read a cable (as sent, or as an archive printed it) into country-file data.
+
+    Raises :class:`NotACable` for text that is no cable, a cable that is no TIP report (unless
+    ``force``), and, never silently, if the file built would lose any word of the body."""
     cable = cableparse.parse(text)
     if not cable.header and not any(cableparse.NUMBERED.match(b.text) for b in cable.body):
         raise NotACable("no classification line and no numbered paragraphs: this is not a cable")
@@ -86,11 +88,19 @@ def import_cable(text: str, edition: Edition, force: bool = False) -> Imported:
     gathered.unplaced[:0] = [Piece(b.first, b.last, [b.text], "header") for b in cable.leftovers]
     if not force and not _looks_like_tip(cable, gathered):
         raise NotACable("this does not look like a TIP report (no KTIP tag, no questionnaire paragraphs); --force imports it")
+    data = _build(cable, gathered, edition)
+    lost = kept.losses([*cable.leftovers, *cable.body], data, edition)
+    if lost:
+        raise NotACable("the import would lose text; nothing written:\n" + "\n".join(lost))
+    return Imported(data, _warnings(cable, gathered, edition), cable.notes + gathered.notes)
+
+
+def _build(cable: cableparse.ParsedCable, gathered: Gathered, edition: Edition) -> CommentedMap:
     data = CommentedMap()
     data["edition"] = edition.name
-    data["cable"] = _cable_fields(cable, gathered)
+    data["cable"] = importheader.cable_fields(cable, gathered.signature, gathered.warnings)
     if cable.envelope.get("station") and cable.envelope.get("to"):
-        data["transmission"] = _transmission(cable)
+        data["transmission"] = importheader.transmission(cable)
     elif cable.envelope:
         gathered.notes.append(
             "part of the routing envelope only: its date-time group and precedence read, no transmission: written"
@@ -101,6 +111,10 @@ def import_cable(text: str, edition: Edition, force: bool = False) -> Imported:
     data["answers"] = _answers(gathered, edition)
     if gathered.unplaced:
         data["unplaced"] = CommentedSeq(_unplaced(b) for b in gathered.unplaced)
+    return data
+
+
+def _warnings(cable: cableparse.ParsedCable, gathered: Gathered, edition: Edition) -> list[str]:
     warnings = (
         cable.warnings
         + gathered.warnings
@@ -111,12 +125,9 @@ def import_cable(text: str, edition: Edition, force: bool = False) -> Imported:
             if not b.heading.endswith(": the question")
         ]
     )
-    lost = kept.losses([*cable.leftovers, *cable.body], data, edition)
-    if lost:
-        raise NotACable("the import would lose text; nothing written:\n" + "\n".join(lost))
     if not gathered.ended:
         warnings.append(f"line {cable.last_line}: no {edition.end.rstrip('.') or 'closing line'}: the cable may be cut short")
-    return Imported(data, warnings, cable.notes + gathered.notes)
+    return warnings
 
 
 def _looks_like_tip(cable: cableparse.ParsedCable, g: Gathered) -> bool:
@@ -158,13 +169,16 @@ class _Reader:
                 break
             if not self._place(block, step):
                 self._unplace(block)
+        self._foreign_warning()
+        return self.g
+
+    def _foreign_warning(self) -> None:
         if self.g.foreign:
             self.g.warnings.append(
                 f"the cable answers a questionnaire edition {self.edition.name} does not know (its headings: "
                 f"{'; '.join(self.g.foreign[:4])}{' ...' if len(self.g.foreign) > 4 else ''}): "
                 "those paragraphs are kept under 'unplaced', grouped by heading"
             )
-        return self.g
 
     def _unplace(self, block: Passage) -> None:
         heading = self.g.headings.get(self.question, f"para {self.question}") if self.question else ""
@@ -246,82 +260,6 @@ def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
     whose kind recognises it)."""
     free = [f for f in edition.framing if f.id not in taken]
     return next((f.id for f in free if KINDS[f.kind].recognises(text, f.default)), None)
-
-
-def _cable_fields(cable: cableparse.ParsedCable, g: Gathered) -> CommentedMap:
-    h = cable.header
-    out = CommentedMap()
-    out["post"] = h.get("post", "TBD")
-    country = _country(h, g)
-    out["country"] = country.name if country else "TBD"
-    out["country_code"] = h["country_code"] if country and h.get("country_code") else country.code if country else "TBD"
-    for key, default in (
-        ("serial", "TBD"),
-        ("date_time_group", "TBD"),
-        ("precedence", "ROUTINE"),
-        ("classification", UNCLASSIFIED.word),
-    ):
-        out[key] = h.get(key, default)
-    if h.get("caveats"):
-        out["caveats"] = flow_list(h["caveats"])
-    if h.get("pass"):
-        out["pass"] = CommentedSeq(h["pass"])
-    out["executive_order"] = h.get("executive_order", "12958")
-    _copy(h, out, ("declassify", "classified_by"))
-    out["tags"] = flow_list(h.get("tags", []))
-    out["subject"] = h.get("subject", "TBD")
-    _copy(h, out, ("reference", "reference_note"))
-    out["signature"] = g.signature or "TBD"
-    return out
-
-
-def _country(h: dict[str, Any], g: Gathered) -> countries.Country | None:
-    """The country from the TAGS code (a regional tag or TBD skipped), else the post, else the
-    subject; None (with a warning) when none of them names one."""
-    code = h.get("country_code", "")
-    found = countries.by_code(code) if code and not countries.is_regional(code) else None
-    if found is None and code:  # the last tag is a region's: the country's code may be another tag
-        for tag in h.get("tags", []):
-            if (found := countries.by_code(tag) if not countries.is_regional(tag) else None) is not None:
-                h["tags"] = [t for t in h["tags"] if t != tag] + [code]
-                h["country_code"] = tag
-                break
-        else:
-            h["tags"] = [*h.get("tags", []), code]
-            h.pop("country_code")
-    found = found or countries.by_post(h.get("post", "")) or countries.find(h.get("subject", ""))
-    if found is None:
-        g.warnings.append("no country found in TAGS, the post or the subject: country and country_code left TBD")
-    return found
-
-
-def _copy(h: dict[str, Any], out: CommentedMap, keys: tuple[str, ...]) -> None:
-    for key in keys:
-        if key in h:
-            out[key] = h[key]
-
-
-def _transmission(cable: cableparse.ParsedCable) -> CommentedMap:
-    env = cable.envelope
-    out = CommentedMap()
-    for key in ("channel", "relays", "station", "sender"):
-        if key in env:
-            out[key] = flow_list(env[key]) if key == "relays" else env[key]
-    precedence = cable.header.get("precedence", "")
-    for kind in ("to", "info"):
-        if env.get(kind):
-            out[kind] = CommentedSeq(_addressee(a, precedence) for a in env[kind])
-    return out
-
-
-def _addressee(a: dict[str, str], precedence: str) -> CommentedMap:
-    entry = CommentedMap(routing=a["routing"], address=a["address"])
-    if a.get("serial"):
-        entry["serial"] = a["serial"]
-    if a.get("precedence", "ROUTINE") != precedence:  # only where it is not the cable's own
-        entry["precedence"] = a.get("precedence", "ROUTINE")
-    entry.fa.set_flow_style()
-    return entry
 
 
 def _framing(kind: str, default: str, mark: str, paragraphs: list[str]) -> CommentedMap:

@@ -33,16 +33,18 @@ def losses(passages: Iterable[Passage], data: Mapping[str, Any], edition: Editio
     found = [{*u} for u in units]
     out = []
     for passage in passages:
-        if passage.text.upper() == edition.end.upper() or END_VARIANTS.fullmatch(passage.text):
-            continue  # the closing line: the edition prints it
-        wanted = words(KEY.sub("", passage.text, count=1))
-        if not wanted or any(wanted[0] in f and _within(wanted, u) for f, u in zip(found, units, strict=True)):
-            continue
-        out.append(
-            f"lines {passage.first}-{passage.last}: words of the cable are missing from the file built from it: "
-            f"{' '.join(wanted[:12])}{' ...' if len(wanted) > 12 else ''}"
-        )
+        wanted = [] if _closing(passage.text, edition) else words(KEY.sub("", passage.text, count=1))
+        if wanted and not any(wanted[0] in f and _within(wanted, u) for f, u in zip(found, units, strict=True)):
+            out.append(
+                f"lines {passage.first}-{passage.last}: words of the cable are missing from the file built from it: "
+                f"{' '.join(wanted[:12])}{' ...' if len(wanted) > 12 else ''}"
+            )
     return out
+
+
+def _closing(text: str, edition: Edition) -> bool:
+    """The closing line: the edition prints it."""
+    return text.upper() == edition.end.upper() or END_VARIANTS.fullmatch(text) is not None
 
 
 def _within(wanted: list[str], unit: list[str]) -> bool:
