@@ -270,7 +270,7 @@ def _answers(g: Gathered, edition: Edition) -> CommentedMap:
     out = CommentedMap()
     for para in edition.paragraphs:
         found = g.answers.get(para.number)
-        if not found and para.number not in g.marks:
+        if not found and para.number not in g.marks and para.number not in g.headings:
             continue
         entry = out[para.number] = CommentedMap()
         if g.marks.get(para.number):
