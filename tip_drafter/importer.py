@@ -198,8 +198,8 @@ class _Reader:
 
     def _place(self, block: Passage, step: Step) -> bool:
         """Take one step; False if the block has no place."""
-        if self.piece is not None and not (isinstance(step, QuestionStart) and step.number in self.numbers):
-            self.piece.add(block)
+        if self.piece is not None and not isinstance(step, QuestionStart) and not self._framing_next(step):
+            self.piece.add(block)  # under another questionnaire's heading until the next heading
             return True
         match step:
             case QuestionStart():
@@ -213,6 +213,10 @@ class _Reader:
             case TextEnd():
                 return True
         assert_never(step)
+
+    def _framing_next(self, step: Step) -> bool:
+        """A numbered paragraph of the post's own (contact, hours) after the answers."""
+        return isinstance(step, NumberedText) and _role(step.text, self.g.framing, self.edition) is not None
 
     def _question(self, block: Passage, step: QuestionStart) -> bool:
         self.question, self.current, self.piece = step.number, None, None

@@ -23,10 +23,12 @@ def cable_fields(cable: cableparse.ParsedCable, signature: str, warnings: list[s
     for key, default in (
         ("serial", "TBD"),
         ("date_time_group", "TBD"),
-        ("precedence", "ROUTINE"),
+        ("precedence", "TBD"),
         ("classification", UNCLASSIFIED.word),
     ):
         out[key] = h.get(key, default)
+        if key not in h and default == "TBD":
+            warnings.append(f"no {key.replace('_', ' ')} found in the cable: {key}: TBD to fill in")
     if h.get("caveats"):
         out["caveats"] = flow_list(h["caveats"])
     if h.get("pass"):
@@ -59,8 +61,7 @@ def _by_tags(h: dict[str, Any]) -> countries.Country | None:
         if found is not None:
             h["tags"], h["country_code"] = [t for t in tags if t != tag], tag
             return found
-    if code:
-        h["country_code"], h["tags"] = code, tags[:-1]
+    h["tags"] = tags  # no country's code among them: the one from the post or subject is added
     return None
 
 
