@@ -276,14 +276,7 @@ def _answers(g: Gathered, edition: Edition) -> CommentedMap:
         found = g.answers.get(para.number)
         if not found and para.number not in g.marks and para.number not in g.headings:
             continue
-        entry = out[para.number] = CommentedMap()
-        if g.marks.get(para.number):
-            entry["mark"] = g.marks[para.number]
-        else:  # validate asks for one: a portion mark is the post's call, not ours
-            g.warnings.append(f"para {para.number}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
-        heading = g.headings.get(para.number, "")
-        if heading and heading != para.title:
-            entry["heading"] = heading
+        entry = out[para.number] = _para_entry(g, para.number, para.title)
         for answer in found or []:
             key = " and ".join(answer.letters)
             if key in entry:
@@ -292,6 +285,19 @@ def _answers(g: Gathered, edition: Edition) -> CommentedMap:
                 continue
             entry[key] = _answer_value(_drop_question(answer, g, para.number))
     return out
+
+
+def _para_entry(g: Gathered, number: int, title: str) -> CommentedMap:
+    """A paragraph's mark and, where the cable's differs from the questionnaire's, heading."""
+    entry = CommentedMap()
+    if g.marks.get(number):
+        entry["mark"] = g.marks[number]
+    else:  # validate asks for one: a portion mark is the post's call, not ours
+        g.warnings.append(f"para {number}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
+    heading = g.headings.get(number, "")
+    if heading and heading != title:
+        entry["heading"] = heading
+    return entry
 
 
 def _drop_question(answer: GatheredAnswer, g: Gathered, number: int) -> list[str]:

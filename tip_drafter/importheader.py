@@ -19,16 +19,12 @@ def cable_fields(cable: cableparse.ParsedCable, signature: str, warnings: list[s
     out["post"] = h.get("post", "TBD")
     country = _country(h, warnings)
     out["country"] = country.name if country else "TBD"
-    out["country_code"] = h["country_code"] if country and h.get("country_code") else country.code if country else "TBD"
-    for key, default in (
-        ("serial", "TBD"),
-        ("date_time_group", "TBD"),
-        ("precedence", "TBD"),
-        ("classification", UNCLASSIFIED.word),
-    ):
-        out[key] = h.get(key, default)
-        if key not in h and default == "TBD":
+    out["country_code"] = h.get("country_code") or (country.code if country else "TBD")
+    for key in ("serial", "date_time_group", "precedence"):
+        out[key] = h.get(key, "TBD")
+        if key not in h:
             warnings.append(f"no {key.replace('_', ' ')} found in the cable: {key}: TBD to fill in")
+    out["classification"] = h.get("classification", UNCLASSIFIED.word)
     if h.get("caveats"):
         out["caveats"] = flow_list(h["caveats"])
     if h.get("pass"):
