@@ -262,7 +262,10 @@ def skeleton(
         _usage("give --country NAME")
     name = "-".join(re.findall(r"[a-z0-9]+", country.lower())) or "country"
     target = output or Path("countries") / f"{name}.yaml"
-    _run(lambda: nextyear.skeleton(edition, country.strip(), target, editions or (), force))
+    warnings: list[str] = []
+    _run(lambda: nextyear.skeleton(edition, country.strip(), target, editions or (), force, warnings))
+    for warning in warnings:
+        console.problem(f"{target}: {warning}", "warning")
     console.info(f"wrote {target}")
 
 
