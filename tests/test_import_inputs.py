@@ -208,3 +208,23 @@ def test_a_cable_larger_than_the_cap_is_refused(tmp_path: Path, monkeypatch: pyt
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_folder_of_cables_imports_past_the_bad_ones_with_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "cables"
+    folder.mkdir()
+    (folder / "05MANAGUA0412.txt").write_text(OLDER.read_text())
+    (folder / "09BRUSSELS244.txt").write_text(EXAMPLE.read_text())
+    (folder / "weekly.txt").write_text(WEEKLY)
+    result = runner.invoke(app, ["import", "cables", "-o", "imported"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        "cable                     written                  country    edition  answers  unplaced  warnings",
+        "cables/05MANAGUA0412.txt  imported/nicaragua.yaml  NICARAGUA  other    0        5         48",
+        "cables/09BRUSSELS244.txt  imported/belgium.yaml    BELGIUM    2009     40       0         0",
+        "cables/weekly.txt         -                        -          -        -        -         "
+        "error: this does not look like a TIP report (no KTIP tag, no questionnaire paragraphs); --force imports it",
+        "3 cable(s): 2 written, 1 not imported",
+    ]
+    assert sorted(p.name for p in (tmp_path / "imported").iterdir()) == ["belgium.yaml", "nicaragua.yaml"]

@@ -271,9 +271,12 @@ def skeleton(
 
 @app.command("import")
 def import_command(
-    cable: Annotated[Path, typer.Argument(help="The cable's text, as sent or as an archive printed it.")],
+    cables: Annotated[
+        list[Path], typer.Argument(help="The cable's text, as sent or as an archive printed it; or several, or folders.")
+    ],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml).")
+        Path | None,
+        typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml); a folder for several."),
     ] = None,
     edition: Annotated[
         str | None, typer.Option(help="The questionnaire edition the cable answers (default: its subject's year).")
@@ -285,8 +288,13 @@ def import_command(
 
     Example: tipdraft import 09BRUSSELS244.txt -o countries/belgium-2009.yaml
     """
-    from . import importer
+    from . import importer, importmany
 
+    if importmany.is_many(cables, output):
+        rows = importmany.import_all(cables, output, edition, editions or (), force)
+        console.result(importmany.summary(rows))
+        raise typer.Exit(1 if any(r.error for r in rows) else 0)
+    cable = cables[0]
     target, result = _run(lambda: importer.import_file(cable, output, edition, editions or (), force))
     for note in result.notes:
         console.detail(f"{cable}: {note}")

@@ -74,6 +74,7 @@ class Imported:
     data: CommentedMap
     warnings: list[str]
     notes: list[str]
+    found: str = ""  # the questionnaire the cable answers: the edition's name, "other" or "none"
 
 
 def import_cable(text: str, edition: Edition, force: bool = False) -> Imported:
@@ -92,7 +93,8 @@ def import_cable(text: str, edition: Edition, force: bool = False) -> Imported:
     lost = kept.losses([*cable.leftovers, *cable.body], data, edition)
     if lost:
         raise NotACable("the import would lose text; nothing written:\n" + "\n".join(lost))
-    return Imported(data, _warnings(cable, gathered, edition), cable.notes + gathered.notes)
+    found = edition.name if gathered.answers else "other" if gathered.foreign else "none"
+    return Imported(data, _warnings(cable, gathered, edition), cable.notes + gathered.notes, found)
 
 
 def _build(cable: cableparse.ParsedCable, gathered: Gathered, edition: Edition) -> CommentedMap:
@@ -338,12 +340,18 @@ def _literal(paragraphs: Iterator[str] | list[str]) -> LiteralScalarString:
 
 
 def import_file(
-    cable: Path, output: Path | None, edition: str | None, editions: Sequence[Path] = (), force: bool = False
+    cable: Path,
+    output: Path | None,
+    edition: str | None,
+    editions: Sequence[Path] = (),
+    force: bool = False,
+    folder: Path = Path("countries"),
 ) -> tuple[Path, Imported]:
     """Import the cable at ``cable`` and write the country file (never over one unless ``force``).
 
     Without ``edition``, the year in the cable's subject names it, if there is such an
-    edition; otherwise the newest edition available.
+    edition; otherwise the newest edition available. Without ``output``, the file is named
+    after the country in ``folder`` (after the cable's file when no country was found).
     """
     read = cableinput.read_cable(cable)
     chosen = load_edition(edition or _edition_for(read.text, editions), editions)
@@ -354,7 +362,8 @@ def import_file(
     result.warnings[:0] = read.warnings
     if output is None:
         country = str(result.data["cable"].get("country", "")).lower()
-        output = Path("countries") / f"{'-'.join(re.findall(r'[a-z0-9]+', country)) or cable.stem.lower()}.yaml"
+        name = "" if country == "tbd" else "-".join(re.findall(r"[a-z0-9]+", country))
+        output = folder / f"{name or cable.stem.lower()}.yaml"
     refuse_overwrite(output, force)
     write.write_country(result.data, output, chosen)
     return output, result
