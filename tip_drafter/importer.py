@@ -230,8 +230,8 @@ class _Reader:
             return True
         if step.mark:
             self.g.marks[step.number] = higher_mark(self.g.marks.get(step.number, ""), step.mark)
-        if step.heading:
-            self.g.headings[step.number] = step.heading
+        if step.heading and step.heading != self.g.headings.setdefault(step.number, step.heading):
+            self.g.unplaced.append(Piece(block.first, block.last, [block.text], f"para {step.number}: a second heading"))
         return True
 
     def _item(self, block: Passage, step: ItemStart) -> bool:

@@ -48,9 +48,9 @@ def _closing(text: str, edition: Edition) -> bool:
 
 
 def _within(wanted: list[str], unit: list[str]) -> bool:
-    """Whether ``wanted`` is a subsequence of ``unit``."""
-    rest = iter(unit)
-    return all(w in rest for w in wanted)
+    """Whether ``wanted`` is in ``unit``, word for word and together."""
+    size = len(wanted)
+    return any(unit[i : i + size] == wanted for i, word in enumerate(unit) if word == wanted[0])
 
 
 def _units(data: Mapping[str, Any], edition: Edition) -> Iterator[str]:
