@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tip_drafter import api
+from tip_drafter.cableinput import NotACable
 from tip_drafter.cli import app
 from tip_drafter.edition import load_edition
 from tip_drafter.importer import import_cable
@@ -81,9 +82,14 @@ def test_each_keying_style_lands_under_paragraph_and_letter(style: str) -> None:
     )
 
 
-def test_a_repeated_question_is_left_out_with_a_note() -> None:
+def test_a_repeated_question_is_kept_under_unplaced_with_a_note() -> None:
     result = import_cable(HEADER + para_23("para heading") + FOOTER, EDITION)
-    assert any("the question repeated before the answer was left out" in note for note in result.notes)
+    assert any("the question repeated before the answer is kept under 'unplaced'" in note for note in result.notes)
+    questions = [p for p in result.data["unplaced"] if str(p.get("heading", "")).endswith(": the question")]
+    assert [str(p["text"]) for p in questions] == [
+        "What are the sources of information on trafficking?",
+        "Is the country of origin, transit or destination?",
+    ]
 
 
 def test_the_example_cable_imports_with_no_warning_and_renders_as_belgium(
@@ -141,13 +147,19 @@ def test_text_that_fits_nowhere_is_kept_with_its_lines() -> None:
     assert f"lines {line}-{line}: could not place this text; kept under 'unplaced'" in result.warnings
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["", "just some words\n", "\x00\x01binary", "UNCLAS\n", "1. (U) A paragraph with no header.\n", "END TEXT OF REPORT.\n"],
-)
-def test_odd_input_imports_without_a_traceback(text: str) -> None:
-    result: Any = import_cable(text, EDITION)
+@pytest.mark.parametrize("text", ["", "just some words\n", "\x00\x01binary", "UNCLAS\n", "END TEXT OF REPORT.\n"])
+def test_text_with_no_class_line_and_no_numbered_paragraph_is_refused(text: str) -> None:
+    with pytest.raises(NotACable, match="no classification line and no numbered paragraphs"):
+        import_cable(text, EDITION)
+
+
+def test_numbered_paragraphs_with_no_header_import_only_with_force() -> None:
+    text = "1. (U) A paragraph with no header.\n"
+    with pytest.raises(NotACable, match="this does not look like a TIP report"):
+        import_cable(text, EDITION)
+    result: Any = import_cable(text, EDITION, force=True)
     assert any(w.startswith("no classification line (UNCLAS ... 000123) found") for w in result.warnings)
+    assert str(result.data["unplaced"][0]["text"]) == "1. (U) A paragraph with no header."
 
 
 def test_de_line_that_disagrees_is_reported() -> None:

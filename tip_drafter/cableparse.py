@@ -18,6 +18,7 @@ ADDRESSEE = re.compile(
 )
 STARTS_PARAGRAPH = re.compile(rf"^(?:--\s*[A-Z]\.\s|\d+\.\s+\((?:{MARK_PATTERN})\)\s)")
 PASS_START = re.compile(r"^(?:[A-Z]+ )?(?:PASS|FOR)\b")
+ENVELOPE_START = re.compile(rf"^(?:VZCZC|(?:ZZ|OO|PP|RR) [A-Z]|DE [A-Z]{{4,}} #|[ZOPR] {dtg.FORM}$)")
 LETTER_WORD = {letter: word for word, letter in country_format.PRECEDENCE.items()}
 
 
@@ -39,6 +40,7 @@ class ParsedCable:
     body: list[Passage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    leftovers: list[Passage] = field(default_factory=list)  # header lines not understood: kept, not read
     last_line: int = 0
 
 
@@ -61,7 +63,7 @@ def parse(text: str) -> ParsedCable:
 
 def _from_start(lines: list[tuple[int, str]], cable: ParsedCable) -> list[tuple[int, str]]:
     """The lines from the envelope or the class line on (an archive's metadata left out)."""
-    start = next((i for i, (_, line) in enumerate(lines) if line.startswith("VZCZC") or read_class_line(line)), 0)
+    start = next((i for i, (_, line) in enumerate(lines) if ENVELOPE_START.match(line) or read_class_line(line)), 0)
     if start:
         cable.notes.append(f"lines 1-{start}: not part of the cable (an archive's metadata), left out")
     return lines[start:]
@@ -123,6 +125,8 @@ def _continues(previous: str, text: str, marker_between: bool) -> bool:
 def _envelope(lines: list[tuple[int, str]], cable: ParsedCable) -> dict[str, Any]:
     env: dict[str, Any] = {"to": [], "info": []}
     kind = ""
+    if not any(line for _, line in lines):
+        return {}
     for number, line in lines:
         if not line or re.match(r"^ZN[RY] ", line) or _routing_line(env, number, line):
             continue
@@ -132,7 +136,8 @@ def _envelope(lines: list[tuple[int, str]], cable: ParsedCable) -> dict[str, Any
         elif kind and "/" in line:
             _add_addressee(env, kind, line, number, cable)
         else:
-            cable.warnings.append(f"line {number}: not understood in the transmission header: {line!r}")
+            cable.warnings.append(f"line {number}: not understood in the transmission header: kept under 'unplaced'")
+            cable.leftovers.append(Passage(number, number, line.strip()))
     return env
 
 
@@ -174,7 +179,8 @@ def _header(lines: list[tuple[int, str]], cable: ParsedCable) -> dict[str, Any]:
     for number, line in lines[1:]:
         found = _header_line(h, caption, line, note)
         if found is None:
-            cable.warnings.append(f"line {number}: not understood in the header: {line!r}")
+            cable.warnings.append(f"line {number}: not understood in the header: kept under 'unplaced'")
+            cable.leftovers.append(Passage(number, number, line.strip()))
         else:
             caption = found
     if note:

@@ -100,34 +100,49 @@ def skeleton(
         raise UsageError("give --country NAME")
     name = "-".join(re.findall(r"[a-z0-9]+", country.lower())) or "country"
     target = output or Path("countries") / f"{name}.yaml"
-    nextyear.skeleton(edition, country.strip(), target, editions or (), force)
+    warnings: list[str] = []
+    nextyear.skeleton(edition, country.strip(), target, editions or (), force, warnings)
+    for warning in warnings:
+        console.problem(f"{target}: {warning}", "warning")
     console.info(f"wrote {target}")
 
 
-@app.command("import")
+@app.command("import", short_help="Read last year's cables into country files, losing no word.")
 def import_command(
-    cable: Annotated[Path, typer.Argument(help="The cable's text, as sent or as an archive printed it.")],
+    cables: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The cable's text, as sent or as an archive printed it; or several, or folders of them.", metavar="CABLE|DIR..."
+        ),
+    ],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml).")
+        Path | None,
+        typer.Option("-o", "--output", help="The file to write (default countries/<country>.yaml); a folder for several."),
     ] = None,
     edition: Annotated[
         str | None, typer.Option(help="The questionnaire edition the cable answers (default: its subject's year).")
     ] = None,
     editions: Editions = None,
     force: Force = False,
-) -> None:
+) -> ExitStatus:
     """Read last year's cable into a country file; what could not be placed is kept and listed.
 
-    Example: tipdraft import 09BRUSSELS244.txt -o countries/belgium-2009.yaml
+    Example: tipdraft import tests/data/09BRUSSELS244.txt -o countries/belgium-2009.yaml
     """
-    from . import importer
+    from . import importer, importmany
 
+    if importmany.is_many(cables, output):
+        rows = importmany.import_all(cables, output, edition, editions or (), force)
+        console.result(importmany.summary(rows))
+        return ExitStatus.FAILED if any(r.error for r in rows) else ExitStatus.OK
+    cable = cables[0]
     target, result = importer.import_file(cable, output, edition, editions or (), force)
     for note in result.notes:
         console.detail(f"{cable}: {note}")
     for warning in result.warnings:
         console.problem(f"{cable}: {warning}", "warning")
     console.info(f"wrote {target} ({len(result.warnings)} warning(s)); check it with: tipdraft validate {target}")
+    return ExitStatus.OK
 
 
 @app.command("diff", short_help="Compare two years' files item by item.")

@@ -13,13 +13,12 @@ from typing import Any, assert_never
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import cableparse, write
+from . import cableinput, cableparse, importheader, kept, write
+from .cableinput import NotACable
 from .cableparse import Passage
-from .classification import UNCLASSIFIED, higher_mark
+from .classification import higher_mark
 from .edition import Edition, available_editions, load_edition
-from .errors import UsageError
 from .framing import KINDS
-from .load import flow_list
 from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify
 from .write import refuse_overwrite
 
@@ -38,6 +37,21 @@ class GatheredAnswer:
 
 
 @dataclass
+class Piece:
+    """Text that fits no field: kept under 'unplaced' with its lines and the heading it sat under."""
+
+    first: int
+    last: int
+    paragraphs: list[str]
+    heading: str = ""
+
+    def add(self, block: Passage) -> None:
+        """One more paragraph of this piece."""
+        self.paragraphs.append(block.text)
+        self.last = block.last
+
+
+@dataclass
 class Gathered:
     """The body as it is read: framing paragraphs, questionnaire paragraphs, leftovers."""
 
@@ -45,7 +59,8 @@ class Gathered:
     marks: dict[int, str] = field(default_factory=dict)
     headings: dict[int, str] = field(default_factory=dict)
     answers: dict[int, list[GatheredAnswer]] = field(default_factory=dict)
-    unplaced: list[Passage] = field(default_factory=list)
+    unplaced: list[Piece] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)  # headings of paragraphs the edition does not have
     signature: str = ""
     ended: bool = False
     notes: list[str] = field(default_factory=list)
@@ -59,34 +74,75 @@ class Imported:
     data: CommentedMap
     warnings: list[str]
     notes: list[str]
+    found: str = ""  # the questionnaire the cable answers: the edition's name, "other" or "none"
 
 
-def import_cable(text: str, edition: Edition) -> Imported:
-    """Read a cable (as sent, or as an archive printed it) into country-file data."""
+def import_cable(text: str, edition: Edition, force: bool = False) -> Imported:
+    """Read a cable (as sent, or as an archive printed it) into country-file data.
+
+    Raises :class:`NotACable` for text that is no cable, a cable that is no TIP report (unless
+    ``force``), and, never silently, if the file built would lose any word of the body."""
     cable = cableparse.parse(text)
+    if not cable.header and not any(cableparse.NUMBERED.match(b.text) for b in cable.body):
+        raise NotACable("no classification line and no numbered paragraphs: this is not a cable")
     gathered = _gather(cable.body, edition)
+    gathered.unplaced[:0] = [Piece(b.first, b.last, [b.text], "header") for b in cable.leftovers]
+    if not force and not _looks_like_tip(cable, gathered):
+        raise NotACable("this does not look like a TIP report (no KTIP tag, no questionnaire paragraphs); --force imports it")
+    data = _build(cable, gathered, edition)
+    lost = kept.losses([*cable.leftovers, *cable.body], data, edition)
+    if lost:
+        raise NotACable("the import would lose text; nothing written:\n" + "\n".join(lost))
+    found = edition.name if gathered.answers else "other" if gathered.foreign else "none"
+    return Imported(data, _warnings(cable, gathered, edition), cable.notes + gathered.notes, found)
+
+
+def _build(cable: cableparse.ParsedCable, gathered: Gathered, edition: Edition) -> CommentedMap:
     data = CommentedMap()
     data["edition"] = edition.name
-    data["cable"] = _cable_fields(cable, gathered)
-    if cable.envelope:
-        data["transmission"] = _transmission(cable)
+    data["cable"] = importheader.cable_fields(cable, gathered.signature, gathered.warnings)
+    if cable.envelope.get("station") and cable.envelope.get("to"):
+        data["transmission"] = importheader.transmission(cable)
+    elif cable.envelope:
+        gathered.notes.append(
+            "part of the routing envelope only: its date-time group and precedence read, no transmission: written"
+        )
     for frame in edition.framing:
         if frame.id in gathered.framing:
             data[frame.id] = _framing(frame.kind, frame.default, *gathered.framing[frame.id])
     data["answers"] = _answers(gathered, edition)
     if gathered.unplaced:
-        data["unplaced"] = CommentedSeq(
-            CommentedMap(lines=f"{b.first}-{b.last}", text=_literal([b.text])) for b in gathered.unplaced
-        )
+        data["unplaced"] = CommentedSeq(_unplaced(b) for b in gathered.unplaced)
+    return data
+
+
+def _warnings(cable: cableparse.ParsedCable, gathered: Gathered, edition: Edition) -> list[str]:
     warnings = (
         cable.warnings
         + gathered.warnings
         + _missing(gathered, edition)
-        + [f"lines {b.first}-{b.last}: could not place this text; kept under 'unplaced'" for b in gathered.unplaced]
+        + [
+            f"lines {b.first}-{b.last}: could not place this text; kept under 'unplaced'"
+            for b in gathered.unplaced
+            if not b.heading.endswith(": the question")
+        ]
     )
     if not gathered.ended:
         warnings.append(f"line {cable.last_line}: no {edition.end.rstrip('.') or 'closing line'}: the cable may be cut short")
-    return Imported(data, warnings, cable.notes + gathered.notes)
+    return warnings
+
+
+def _looks_like_tip(cable: cableparse.ParsedCable, g: Gathered) -> bool:
+    """A KTIP tag, or answers to the questionnaire's paragraphs (this edition's or another's)."""
+    return "KTIP" in cable.header.get("tags", []) or bool(g.answers or g.foreign)
+
+
+def _unplaced(piece: Piece) -> CommentedMap:
+    entry = CommentedMap(lines=f"{piece.first}-{piece.last}")
+    if piece.heading:
+        entry["heading"] = piece.heading
+    entry["text"] = _literal(piece.paragraphs)
+    return entry
 
 
 def _gather(blocks: list[Passage], edition: Edition) -> Gathered:
@@ -102,6 +158,7 @@ class _Reader:
         self.g = Gathered()
         self.question: int | None = None
         self.current: GatheredAnswer | list[str] | None = None  # where a following paragraph of text goes
+        self.piece: Piece | None = None  # under another questionnaire's heading: what follows goes here
 
     def read(self, blocks: list[Passage]) -> Gathered:
         steps = [classify(b, self.numbers, self.edition.end) for b in blocks]
@@ -110,17 +167,45 @@ class _Reader:
         for index, (block, step) in enumerate(zip(blocks, steps, strict=False)):
             if isinstance(step, TextEnd):
                 self.g.ended = True
-                self.g.signature = _signature(blocks[index + 1 :])
+                self._after_end(blocks[index + 1 :])
                 break
             if not self._place(block, step):
-                self.g.unplaced.append(block)
+                self._unplace(block)
+        self._foreign_warning()
         return self.g
+
+    def _foreign_warning(self) -> None:
+        if self.g.foreign:
+            self.g.warnings.append(
+                f"the cable answers a questionnaire edition {self.edition.name} does not know (its headings: "
+                f"{'; '.join(self.g.foreign[:4])}{' ...' if len(self.g.foreign) > 4 else ''}): "
+                "those paragraphs are kept under 'unplaced', grouped by heading"
+            )
+
+    def _unplace(self, block: Passage) -> None:
+        heading = self.g.headings.get(self.question, f"para {self.question}") if self.question else ""
+        self.g.unplaced.append(Piece(block.first, block.last, [block.text], heading))
+
+    def _after_end(self, rest: list[Passage]) -> None:
+        """The chief of mission's name after the closing line; anything more (an addendum, a
+        second cable) kept under 'unplaced'."""
+        rest = [b for b in rest if re.search(r"[A-Za-z0-9]", b.text)]  # an archive's stray '.' left out
+        if rest and SIGNATURE.fullmatch(rest[0].text.upper()):
+            self.g.signature, rest = rest[0].text.rstrip(" ."), rest[1:]
+        if rest:
+            piece = Piece(rest[0].first, rest[0].first, [], "after END TEXT")
+            for block in rest:
+                piece.add(block)
+            self.g.unplaced.append(piece)
 
     def _place(self, block: Passage, step: Step) -> bool:
         """Take one step; False if the block has no place."""
+        if self.piece is not None and not isinstance(step, QuestionStart) and not self._framing_next(step):
+            self.piece.add(block)  # under another questionnaire's heading until the next heading
+            return True
         match step:
             case QuestionStart():
-                return self._question(step)
+                return self._question(block, step)
             case ItemStart():
                 return self._item(block, step)
             case NumberedText():
@@ -131,12 +216,22 @@ class _Reader:
                 return True
         assert_never(step)
 
-    def _question(self, step: QuestionStart) -> bool:
-        self.question, self.current = step.number, None
+    def _framing_next(self, step: Step) -> bool:
+        """A numbered paragraph of the post's own (contact, hours) after the answers."""
+        return isinstance(step, NumberedText) and _role(step.text, self.g.framing, self.edition) is not None
+
+    def _question(self, block: Passage, step: QuestionStart) -> bool:
+        self.question, self.current, self.piece = step.number, None, None
+        if step.number not in self.numbers:  # another questionnaire's paragraph: its text kept as it is
+            self.question = None
+            self.piece = Piece(block.first, block.last, [], block.text)
+            self.g.unplaced.append(self.piece)
+            self.g.foreign.append(block.text)
+            return True
         if step.mark:
             self.g.marks[step.number] = higher_mark(self.g.marks.get(step.number, ""), step.mark)
-        if step.heading:
-            self.g.headings[step.number] = step.heading
+        if step.heading and step.heading != self.g.headings.setdefault(step.number, step.heading):
+            self.g.unplaced.append(Piece(block.first, block.last, [block.text], f"para {step.number}: a second heading"))
         return True
 
     def _item(self, block: Passage, step: ItemStart) -> bool:
@@ -173,71 +268,6 @@ def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
     return next((f.id for f in free if KINDS[f.kind].recognises(text, f.default)), None)
 
 
-def _signature(rest: list[Passage]) -> str:
-    """The chief of mission's name after the closing line (an archive's stray '.' left out)."""
-    for block in rest:
-        words = [w for w in block.text.split() if re.search(r"[A-Za-z]", w)]
-        if words:
-            return " ".join(words)
-    return ""
-
-
-def _cable_fields(cable: cableparse.ParsedCable, g: Gathered) -> CommentedMap:
-    h = cable.header
-    out = CommentedMap()
-    subject = h.get("subject", "")
-    out["post"] = h.get("post", "TBD")
-    out["country"] = (subject.split(":")[0].strip() if ":" in subject else h.get("post", "")) or "TBD"
-    for key, default in (
-        ("country_code", "TBD"),
-        ("serial", "TBD"),
-        ("date_time_group", "TBD"),
-        ("precedence", "ROUTINE"),
-        ("classification", UNCLASSIFIED.word),
-    ):
-        out[key] = h.get(key, default)
-    if h.get("caveats"):
-        out["caveats"] = flow_list(h["caveats"])
-    if h.get("pass"):
-        out["pass"] = CommentedSeq(h["pass"])
-    out["executive_order"] = h.get("executive_order", "12958")
-    _copy(h, out, ("declassify", "classified_by"))
-    out["tags"] = flow_list(h.get("tags", []))
-    out["subject"] = h.get("subject", "TBD")
-    _copy(h, out, ("reference", "reference_note"))
-    out["signature"] = g.signature or "TBD"
-    return out
-
-
-def _copy(h: dict[str, Any], out: CommentedMap, keys: tuple[str, ...]) -> None:
-    for key in keys:
-        if key in h:
-            out[key] = h[key]
-
-
-def _transmission(cable: cableparse.ParsedCable) -> CommentedMap:
-    env = cable.envelope
-    out = CommentedMap()
-    for key in ("channel", "relays", "station", "sender"):
-        if key in env:
-            out[key] = flow_list(env[key]) if key == "relays" else env[key]
-    precedence = cable.header.get("precedence", "")
-    for kind in ("to", "info"):
-        if env.get(kind):
-            out[kind] = CommentedSeq(_addressee(a, precedence) for a in env[kind])
-    return out
-
-
-def _addressee(a: dict[str, str], precedence: str) -> CommentedMap:
-    entry = CommentedMap(routing=a["routing"], address=a["address"])
-    if a.get("serial"):
-        entry["serial"] = a["serial"]
-    if a.get("precedence", "ROUTINE") != precedence:  # only where it is not the cable's own
-        entry["precedence"] = a.get("precedence", "ROUTINE")
-    entry.fa.set_flow_style()
-    return entry
-
-
 def _framing(kind: str, default: str, mark: str, paragraphs: list[str]) -> CommentedMap:
     return CommentedMap([*([("mark", mark)] if mark else []), *KINDS[kind].imported(paragraphs, default, _literal)])
 
@@ -246,30 +276,40 @@ def _answers(g: Gathered, edition: Edition) -> CommentedMap:
     out = CommentedMap()
     for para in edition.paragraphs:
         found = g.answers.get(para.number)
-        if not found and para.number not in g.marks:
+        if not found and para.number not in g.marks and para.number not in g.headings:
             continue
-        entry = out[para.number] = CommentedMap()
-        if g.marks.get(para.number):
-            entry["mark"] = g.marks[para.number]
-        else:  # validate asks for one: a portion mark is the post's call, not ours
-            g.warnings.append(f"para {para.number}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
-        heading = g.headings.get(para.number, "")
-        if heading and heading != para.title:
-            entry["heading"] = heading
+        entry = out[para.number] = _para_entry(g, para.number, para.title)
         for answer in found or []:
             key = " and ".join(answer.letters)
             if key in entry:
                 g.notes.append(f"line {answer.line}: {para.number}.{key} answered twice; the two answers are joined")
                 entry[key] = _literal([str(entry[key]), *answer.paragraphs])
                 continue
-            entry[key] = _answer_value(_drop_question(answer, g))
+            entry[key] = _answer_value(_drop_question(answer, g, para.number))
     return out
 
 
-def _drop_question(answer: GatheredAnswer, g: Gathered) -> list[str]:
-    """Posts that repeat each question before answering it: keep the answer only."""
+def _para_entry(g: Gathered, number: int, title: str) -> CommentedMap:
+    """A paragraph's mark and, where the cable's differs from the questionnaire's, heading."""
+    entry = CommentedMap()
+    if g.marks.get(number):
+        entry["mark"] = g.marks[number]
+    else:  # validate asks for one: a portion mark is the post's call, not ours
+        g.warnings.append(f"para {number}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
+    heading = g.headings.get(number, "")
+    if heading and heading != title:
+        entry["heading"] = heading
+    return entry
+
+
+def _drop_question(answer: GatheredAnswer, g: Gathered, number: int) -> list[str]:
+    """Posts that repeat each question before answering it: the answer under its letter, the
+    question under 'unplaced'."""
     if len(answer.paragraphs) > 1 and answer.paragraphs[0].rstrip().endswith("?"):
-        g.notes.append(f"line {answer.line}: the question repeated before the answer was left out")
+        g.notes.append(f"line {answer.line}: the question repeated before the answer is kept under 'unplaced'")
+        g.unplaced.append(
+            Piece(answer.line, answer.line, answer.paragraphs[:1], f"para {number}.{' and '.join(answer.letters)}: the question")
+        )
         return answer.paragraphs[1:]
     return answer.paragraphs
 
@@ -300,26 +340,30 @@ def _literal(paragraphs: Iterator[str] | list[str]) -> LiteralScalarString:
 
 
 def import_file(
-    cable: Path, output: Path | None, edition: str | None, editions: Sequence[Path] = (), force: bool = False
+    cable: Path,
+    output: Path | None,
+    edition: str | None,
+    editions: Sequence[Path] = (),
+    force: bool = False,
+    folder: Path = Path("countries"),
 ) -> tuple[Path, Imported]:
     """Import the cable at ``cable`` and write the country file (never over one unless ``force``).
 
     Without ``edition``, the year in the cable's subject names it, if there is such an
-    edition; otherwise the newest edition available.
+    edition; otherwise the newest edition available. Without ``output``, the file is named
+    after the country in ``folder`` (after the cable's file when no country was found).
     """
+    read = cableinput.read_cable(cable)
+    chosen = load_edition(edition or _edition_for(read.text, editions), editions)
     try:
-        raw = cable.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{cable}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    chosen = load_edition(edition or _edition_for(text, editions), editions)
-    result = import_cable(text, chosen)
+        result = import_cable(read.text, chosen, force)
+    except NotACable as exc:
+        raise NotACable(f"{cable}: {exc}") from None
+    result.warnings[:0] = read.warnings
     if output is None:
         country = str(result.data["cable"].get("country", "")).lower()
-        output = Path("countries") / f"{'-'.join(re.findall(r'[a-z0-9]+', country)) or cable.stem.lower()}.yaml"
+        name = "" if country == "tbd" else "-".join(re.findall(r"[a-z0-9]+", country))
+        output = folder / f"{name or cable.stem.lower()}.yaml"
     refuse_overwrite(output, force)
     write.write_country(result.data, output, chosen)
     return output, result

@@ -13,7 +13,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import write
+from . import countries, write
 from .classification import FOUO, SENSITIVE, highest_mark
 from .edition import Edition, Item, Paragraph, load_edition, report_year
 from .errors import TipDraftError, UsageError
@@ -69,13 +69,25 @@ def new_draft(
     return report
 
 
-def skeleton(edition_name: str, country: str, output: Path, editions: Sequence[Path] = (), force: bool = False) -> Path:
-    """An empty country file with every paragraph and item in order, each topic as a comment."""
+def skeleton(
+    edition_name: str,
+    country: str,
+    output: Path,
+    editions: Sequence[Path] = (),
+    force: bool = False,
+    warnings: list[str] | None = None,
+) -> Path:
+    """An empty country file with every paragraph and item in order, each topic as a comment;
+    the post and code from the country table (a country it does not know: TBD, and a warning
+    appended to ``warnings``)."""
     refuse_overwrite(output, force)
     edition = load_edition(edition_name, editions)
     data = CommentedMap()
     data["edition"] = edition.name
-    data["cable"] = _blank_cable(country.upper(), edition)
+    known = countries.by_name(country)
+    if known is None and warnings is not None:
+        warnings.append(f"{country!r} is not in the country table: post and country_code left {PLACEHOLDER} to fill in")
+    data["cable"] = _blank_cable(known.name if known else country.upper(), edition, known)
     for frame in edition.framing:
         data[frame.id] = CommentedMap([("mark", frame.mark), *KINDS[frame.kind].blank()])
         data.yaml_set_comment_before_after_key(frame.id, before=f"{frame.title}")
@@ -263,11 +275,11 @@ def _merged(answers: list[Any]) -> CommentedMap:
     return CommentedMap([("carried_over", year), ("text", LiteralScalarString("\n\n".join(t for t in texts if t)))])
 
 
-def _blank_cable(country: str, edition: Edition) -> CommentedMap:
+def _blank_cable(country: str, edition: Edition, known: countries.Country | None) -> CommentedMap:
     return CommentedMap(
-        post=PLACEHOLDER,
+        post=known.post if known else PLACEHOLDER,
         country=country,
-        country_code=PLACEHOLDER,
+        country_code=known.code if known else PLACEHOLDER,
         serial=PLACEHOLDER,
         date_time_group=PLACEHOLDER,
         precedence="IMMEDIATE",
