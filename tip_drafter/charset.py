@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -26,6 +27,8 @@ LETTERS = {
 }  # fmt: skip
 
 
+# What a cable cannot carry as it is: anything outside printable ASCII but the line breaks.
+FOREIGN = re.compile(r"[^\n\r\x20-\x7e]")
 FIXED: dict[str, str | None] = {**CONTROLS, **PUNCTUATION, **LETTERS}
 
 
@@ -76,13 +79,7 @@ def is_letter(char: str) -> bool:
 def findings(text: str) -> list[Finding]:
     """Every character of ``text`` that a cable cannot carry as it is (non-ASCII, control
     characters), with its ASCII form."""
-    if text.isascii() and text.isprintable():
-        return []
-    return [Finding(i, ch, replacement(ch)) for i, ch in enumerate(text) if _foreign(ch)]
-
-
-def _foreign(char: str) -> bool:
-    return not char.isascii() or (not char.isprintable() and char not in "\n\r")
+    return [Finding(m.start(), m[0], replacement(m[0])) for m in FOREIGN.finditer(text)]
 
 
 def to_ascii(text: str) -> str:
@@ -91,6 +88,4 @@ def to_ascii(text: str) -> str:
     Validation refuses text with characters that have no ASCII form, so a valid file never
     reaches the ``?``.
     """
-    if text.isascii() and text.isprintable():
-        return text
-    return "".join(ch if not _foreign(ch) else r if (r := replacement(ch)) is not None else "?" for ch in text)
+    return FOREIGN.sub(lambda m: r if (r := replacement(m[0])) is not None else "?", text)
