@@ -66,7 +66,7 @@ def test_new_carries_every_answer_over_keeping_every_comment(project: Path) -> N
     result = invoke("new", "--from", "countries/belgium.yaml", "--year", "2010")
     assert result.exit_code == 0, result.output
     assert (
-        result.stdout.splitlines()[0]
+        result.stdout.splitlines()[1]  # after the line about the schema it wrote
         == "wrote countries/belgium-2010.yaml: 40 answer(s) carried over, marked unreviewed (review them: tipdraft review countries/belgium-2010.yaml)"
     )
     text = (project / "countries" / "belgium-2010.yaml").read_text()
@@ -252,3 +252,11 @@ def test_new_refuses_a_year_that_is_not_later(project: Path, year: str) -> None:
     assert result.exit_code in (1, 2)
     assert f"--year {year}: the new draft's year must come after countries/belgium.yaml's (2009)" in result.stderr
     assert not (project / "countries" / f"belgium-{year}.yaml").exists()
+
+
+def test_a_schema_written_beside_a_new_file_is_announced(project: Path) -> None:
+    result = invoke("skeleton", "--country", "Norway")
+    assert result.exit_code == 0
+    assert "wrote schemas/2009.schema.json (the JSON Schema the file's first line points editors at)" in result.stdout
+    again = invoke("skeleton", "--country", "France")
+    assert "schemas/" not in again.stdout  # there already: nothing written, nothing said

@@ -6,12 +6,14 @@ a module of their own keeps each under the size a reader takes in at once.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -63,7 +65,8 @@ def new(
 
     path = api.resolve(source)
     target = output or Path("countries") / f"{path.stem}-{year}.yaml"
-    draft = nextyear.new_draft(path, year, target, edition, editions or (), force)
+    with _new_schemas_said():
+        draft = nextyear.new_draft(path, year, target, edition, editions or (), force)
     console.info(
         f"wrote {draft.path}: {draft.carried} answer(s) carried over, marked unreviewed (review them: tipdraft review {draft.path})"
     )
@@ -101,7 +104,8 @@ def skeleton(
     name = "-".join(re.findall(r"[a-z0-9]+", country.lower())) or "country"
     target = output or Path("countries") / f"{name}.yaml"
     warnings: list[str] = []
-    nextyear.skeleton(edition, country.strip(), target, editions or (), force, warnings)
+    with _new_schemas_said():
+        nextyear.skeleton(edition, country.strip(), target, editions or (), force, warnings)
     for warning in warnings:
         console.problem(f"{target}: {warning}", "warning")
     console.info(f"wrote {target}")
@@ -132,11 +136,13 @@ def import_command(
     from . import importer, importmany
 
     if importmany.is_many(cables, output):
-        rows = importmany.import_all(cables, output, edition, editions or (), force)
+        with _new_schemas_said():
+            rows = importmany.import_all(cables, output, edition, editions or (), force)
         console.result(importmany.summary(rows))
         return ExitStatus.FAILED if any(r.error for r in rows) else ExitStatus.OK
     cable = cables[0]
-    target, result = importer.import_file(cable, output, edition, editions or (), force)
+    with _new_schemas_said():
+        target, result = importer.import_file(cable, output, edition, editions or (), force)
     for note in result.notes:
         console.detail(f"{cable}: {note}")
     for warning in result.warnings:
@@ -238,6 +244,19 @@ def review(
     reviewed, left = review.walk(session, prompter)
     console.info(f"{path}: {reviewed} marked reviewed; {left} left")
     return ExitStatus.OK
+
+
+@contextlib.contextmanager
+def _new_schemas_said() -> Iterator[None]:
+    """A country file tipdraft writes points editors at its edition's schema, which is written
+    to schemas/ if it is not there yet: say so when it is."""
+    from .schema import default_path
+
+    folder = default_path(default_edition()).parent
+    before = set(folder.glob("*.schema.json"))
+    yield
+    for path in sorted(set(folder.glob("*.schema.json")) - before):
+        console.info(f"wrote {path} (the JSON Schema the file's first line points editors at)")
 
 
 def _keystroke(prompt: str) -> str:
