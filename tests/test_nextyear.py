@@ -260,3 +260,14 @@ def test_a_schema_written_beside_a_new_file_is_announced(project: Path) -> None:
     assert "wrote schemas/2009.schema.json (the JSON Schema the file's first line points editors at)" in result.stdout
     again = invoke("skeleton", "--country", "France")
     assert "schemas/" not in again.stdout  # there already: nothing written, nothing said
+
+
+def test_new_for_a_country_writes_the_year_asked_for(project: Path) -> None:
+    result = invoke("new", "--country", "Norway", "--year", "2010", "-o", "countries/norway-2010.yaml")
+    assert result.exit_code == 0, result.output
+    data = CountryYAML().load((project / "countries" / "norway-2010.yaml").read_text())
+    assert data["year"] == 2010
+    assert data["cable"]["subject"] == "NORWAY: 2010 TIP REPORT"
+    assert data["cable"]["reference"] == "[insert the 2010 instruction cable]"
+    checked = api.check(project / "countries" / "norway-2010.yaml", api.Options(draft=True))
+    assert not [d for d in checked.diagnostics if d.code == "year"]

@@ -57,7 +57,7 @@ def new(
     if source is None:
         if country is None:
             raise UsageError("give --from FILE, or --country NAME for a skeleton")
-        skeleton(edition or default_edition(), country, output, editions, force)
+        skeleton(edition or default_edition(), country, output, editions, force, year)
         return
     if year is None:
         raise UsageError("give --year, the report year of the new draft")
@@ -92,6 +92,7 @@ def skeleton(
     ] = None,
     editions: Editions = None,
     force: Force = False,
+    year: Annotated[int | None, typer.Option(help="The report year (default: the edition's).")] = None,
 ) -> None:
     """Write an empty country file: every paragraph and item in order, each topic as a comment.
 
@@ -105,7 +106,7 @@ def skeleton(
     target = output or Path("countries") / f"{name}.yaml"
     warnings: list[str] = []
     with _new_schemas_said():
-        nextyear.skeleton(edition, country.strip(), target, editions or (), force, warnings)
+        nextyear.skeleton(edition, country.strip(), target, editions or (), force, warnings, year)
     for warning in warnings:
         console.problem(f"{target}: {warning}", "warning")
     console.info(f"wrote {target}")

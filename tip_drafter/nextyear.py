@@ -76,18 +76,22 @@ def skeleton(
     editions: Sequence[Path] = (),
     force: bool = False,
     warnings: list[str] | None = None,
+    year: int | None = None,
 ) -> Path:
     """An empty country file with every paragraph and item in order, each topic as a comment;
     the post and code from the country table (a country it does not know: TBD, and a warning
-    appended to ``warnings``)."""
+    appended to ``warnings``); ``year``, when it is not the edition's, is written as the
+    report year."""
     refuse_overwrite(output, force)
     edition = load_edition(edition_name, editions)
     data = CommentedMap()
     data["edition"] = edition.name
+    if year is not None and year != edition.report_year:
+        data["year"] = year
     known = countries.by_name(country)
     if known is None and warnings is not None:
         warnings.append(f"{country!r} is not in the country table: post and country_code left {PLACEHOLDER} to fill in")
-    data["cable"] = _blank_cable(known.name if known else country.upper(), edition, known)
+    data["cable"] = _blank_cable(known.name if known else country.upper(), edition, known, data.get("year", edition.report_year))
     for frame in edition.framing:
         data[frame.id] = CommentedMap([("mark", frame.mark), *KINDS[frame.kind].blank()])
         data.yaml_set_comment_before_after_key(frame.id, before=f"{frame.title}")
@@ -275,7 +279,7 @@ def _merged(answers: list[Any]) -> CommentedMap:
     return CommentedMap([("carried_over", year), ("text", LiteralScalarString("\n\n".join(t for t in texts if t)))])
 
 
-def _blank_cable(country: str, edition: Edition, known: countries.Country | None) -> CommentedMap:
+def _blank_cable(country: str, edition: Edition, known: countries.Country | None, year: int) -> CommentedMap:
     return CommentedMap(
         post=known.post if known else PLACEHOLDER,
         country=country,
@@ -287,7 +291,7 @@ def _blank_cable(country: str, edition: Edition, known: countries.Country | None
         caveats=flow_list([SENSITIVE, "SIPDIS"]),
         executive_order="12958",
         tags=flow_list(["PHUM", *edition.required_tags]),
-        subject=f"{country}: {edition.report_year} TIP REPORT",
-        reference=edition.instruction or f"[insert the {edition.report_year} instruction cable]",
+        subject=f"{country}: {year} TIP REPORT",
+        reference=(edition.instruction if year == edition.report_year else "") or f"[insert the {year} instruction cable]",
         signature=PLACEHOLDER,
     )
