@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter import api
+from tip_drafter import api, importer
 from tip_drafter.cableinput import NotACable
 from tip_drafter.cli import app
 from tip_drafter.edition import load_edition
@@ -224,3 +224,17 @@ def test_an_unmarked_paragraph_is_left_for_the_post_to_mark() -> None:
     result = import_cable(HEADER + body + FOOTER, EDITION)
     assert "mark" not in result.data["answers"][23]
     assert "para 23: the cable gives it no portion mark; add one (mark: U, SBU, C or S)" in result.warnings
+
+
+def test_the_ref_line_names_the_questionnaire_answered(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert "REF: 2008 SECSTATE 132759" in text
+    cable = tmp_path / "cable.txt"
+    # The subject names no year: the REF line alone says the 2009 questionnaire is answered.
+    cable.write_text(text.replace("2009 TIP REPORT", "TIP REPORT"), encoding="utf-8")
+    _, result = importer.import_file(cable, tmp_path / "a.yaml", None, (DATA / "editions",))
+    assert result.data["edition"] == "2009"
+    # A REF naming the 2010 instruction cable: the 2010 questionnaire, whatever the subject says.
+    cable.write_text(text.replace("REF: 2008 SECSTATE 132759", "REF: 10 STATE 2094"), encoding="utf-8")
+    _, result = importer.import_file(cable, tmp_path / "b.yaml", None, (DATA / "editions",))
+    assert result.data["edition"] == "2010"

@@ -349,8 +349,8 @@ def import_file(
 ) -> tuple[Path, Imported]:
     """Import the cable at ``cable`` and write the country file (never over one unless ``force``).
 
-    Without ``edition``, the year in the cable's subject names it, if there is such an
-    edition; otherwise the newest edition available. Without ``output``, the file is named
+    Without ``edition``: the edition whose instruction cable the REF line names, else the
+    year in the cable's subject, if there is such an edition; else the newest one. Without ``output``, the file is named
     after the country in ``folder`` (after the cable's file when no country was found).
     """
     read = cableinput.read_cable(cable)
@@ -371,7 +371,22 @@ def import_file(
 
 def _edition_for(text: str, editions: Sequence[Path]) -> str:
     known = available_editions(editions)
+    if answered := _answered_instruction(text, known, editions):
+        return answered
     year = re.search(r"SUBJECT:.*?\b(20\d\d)\b", text)
     if year and year[1] in known:
         return year[1]
     return known[-1]  # never empty: the bundled editions are always there
+
+
+def _answered_instruction(text: str, known: Sequence[str], editions: Sequence[Path]) -> str:
+    """The edition whose instruction cable (``2008 STATE 132759``) the REF line names, in any
+    of the ways cables write it (``08 STATE 132759``, ``2008 SECSTATE 132759``, ``STATE 132759``)."""
+    ref = re.search(r"^REF:\s*(.+)$", text, re.MULTILINE)
+    if ref is None:
+        return ""
+    for name in known:
+        serial = re.search(r"\b(\d{4,6})\s*$", load_edition(name, editions).instruction)
+        if serial and re.search(rf"\b(?:SEC)?STATE\s+{serial[1]}\b", ref[1].upper()):
+            return name
+    return ""
