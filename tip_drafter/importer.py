@@ -354,12 +354,13 @@ def import_file(
     after the country in ``folder`` (after the cable's file when no country was found).
     """
     read = cableinput.read_cable(cable)
-    chosen = load_edition(edition or _edition_for(read.text, editions), editions)
+    found, note = (edition, "") if edition else _edition_for(read.text, editions)
+    chosen = load_edition(found, editions)
     try:
         result = import_cable(read.text, chosen, force)
     except NotACable as exc:
         raise NotACable(f"{cable}: {exc}") from None
-    result.warnings[:0] = read.warnings
+    result.warnings[:0] = [*read.warnings, *([note] if note else [])]
     if output is None:
         country = str(result.data["cable"].get("country", "")).lower()
         name = "" if country == "tbd" else "-".join(re.findall(r"[a-z0-9]+", country))
@@ -369,14 +370,16 @@ def import_file(
     return output, result
 
 
-def _edition_for(text: str, editions: Sequence[Path]) -> str:
+def _edition_for(text: str, editions: Sequence[Path]) -> tuple[str, str]:
+    """The edition a cable answers, and a warning when its REF line names none tipdraft knows."""
     known = available_editions(editions)
     if answered := _answered_instruction(text, known, editions):
-        return answered
+        return answered, ""
     year = re.search(r"SUBJECT:.*?\b(20\d\d)\b", text)
-    if year and year[1] in known:
-        return year[1]
-    return known[-1]  # never empty: the bundled editions are always there
+    chosen = year[1] if year and year[1] in known else known[-1]  # never empty: the bundled ones
+    ref = re.search(r"^REF:\s*(.+)$", text, re.MULTILINE)
+    note = f"REF {ref[1].strip()!r} names no questionnaire tipdraft knows ({', '.join(known)}); read as {chosen}'s" if ref else ""
+    return chosen, note
 
 
 def _answered_instruction(text: str, known: Sequence[str], editions: Sequence[Path]) -> str:
