@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -275,6 +274,8 @@ def _edit_in_editor(text: str) -> str:
         draft = Path(folder) / "answer.txt"
         draft.write_text(text, encoding="utf-8")
         try:
+            import shlex
+
             subprocess.run([*shlex.split(editor), str(draft)], check=True)
             return draft.read_text(encoding="utf-8")
         except (OSError, ValueError, subprocess.CalledProcessError) as exc:  # ValueError: not UTF-8, a bad $EDITOR

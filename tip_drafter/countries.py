@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
 from .errors import TipDraftError
 from .load import read_data
+
+TABLE = Path(__file__).parent / "data" / "countries.yaml"  # the country table, as data
 
 MARKER_WIDTH = 10  # a page marker prints the post cut to this many characters ("PORT AU PR")
 _SENDERS = ("AMEMBASSY ", "AMCONSUL ", "USINT ", "AIT ")  # how an FM line names a post
@@ -47,8 +49,16 @@ class _Table:
     owners: dict[str, Country]  # post -> the country it is the embassy of
     regional: frozenset[str]
     placeholders: frozenset[str]
-    named: re.Pattern[str]  # any name or alias, longest first
-    embassy: re.Pattern[str]  # "EMBASSY THE HAGUE": a subject that names only the post
+
+    @functools.cached_property
+    def named(self) -> re.Pattern[str]:
+        """Any name or alias, longest first (compiled when an import first looks: validate never does)."""
+        return re.compile(_EDGE + _either(self.names) + _END)
+
+    @functools.cached_property
+    def embassy(self) -> re.Pattern[str]:
+        """``EMBASSY THE HAGUE``: a subject that names only the post."""
+        return re.compile(rf"{_EDGE}(?:AM|US)?EMBASSY (?:IN )?(?P<post>{_either(self.owners)}){_END}")
 
 
 def countries() -> tuple[Country, ...]:
@@ -159,7 +169,7 @@ def _squeezed(text: str) -> str:
 @functools.cache
 def _table() -> _Table:
     """The table, read once per process from the package's data file."""
-    source = importlib.resources.files("tip_drafter") / "data" / "countries.yaml"
+    source = TABLE
     try:
         return _build(read_data(source.read_text(encoding="utf-8")))
     except (OSError, YAMLError, KeyError, TypeError, ValueError, IndexError) as exc:
@@ -178,8 +188,6 @@ def _build(data: dict[str, Any]) -> _Table:
         owners=owners,
         regional=frozenset(str(t) for t in data["regional_tags"]),
         placeholders=frozenset(str(t) for t in data["placeholders"]),
-        named=re.compile(_EDGE + _either(names) + _END),
-        embassy=re.compile(rf"{_EDGE}(?:AM|US)?EMBASSY (?:IN )?(?P<post>{_either(owners)}){_END}"),
     )
 
 

@@ -18,10 +18,12 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
 
 try:
     from ruamel.yaml.cyaml import CBaseLoader as LibyamlParser
-except ImportError:  # no ruamel.yaml.clib (not CPython): no early depth check
+    from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
+except ImportError:  # no ruamel.yaml.clib (not CPython): no early depth check, no fast path
     LibyamlParser = None  # type: ignore[assignment,misc]
 
 from . import syntax
@@ -127,18 +129,25 @@ def decode(raw: bytes, shown: str) -> str:
         raise _fatal(shown, line, col, f"not UTF-8 text: byte 0x{byte:02X} cannot be decoded{hint}", code="encoding") from None
 
 
-def parse(text: str, shown: str) -> Document:
-    """Parse YAML text into a mapping; syntax errors and duplicate keys are located."""
+def parse(text: str, shown: str, keep_comments: bool = False) -> Document:
+    """Parse YAML text into a mapping; syntax errors and duplicate keys are located.
+
+    The same round-trip values come from either of two parsers: libyaml's (in C, ten times
+    faster) where only the data and its positions are needed, ruamel's own where the file will
+    be written back (``keep_comments``: only it keeps comments) or where libyaml cannot read
+    the text (ruamel's messages locate the problem, with hints).
+    """
     if too_many_nodes(text):
         raise _fatal(
             shown, 1, 1, f"more than {MAX_NODES:,} keys, values and list items: not a country file (a full one has about 2,000)"
         )
     yaml = CountryYAML()
-    _check_depth(text, shown)
+    plain = _scan(text, shown)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            data = yaml.load(io.StringIO(text))
+            node = _compose_in_c(text) if plain and not keep_comments else None
+            data = yaml.load(io.StringIO(text)) if node is None else yaml.constructor.construct_document(node)
     except (YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         raise _yaml_error(exc, text, shown) from None
     duplicates = [_duplicate(shown, key, first) for key, first in yaml.constructor.duplicates]
@@ -179,8 +188,15 @@ def too_many_nodes(text: str) -> bool:
 
 def read_data(text: str) -> Any:
     """Trusted YAML data of tipdraft's own (an edition, the country table), as plain Python
-    values, read by libyaml entirely in C where ruamel.yaml.clib is there (a third of the
-    time of ruamel's safe loader, which builds in Python)."""
+    values: parsed once by libyaml, then kept in the user's cache (see :mod:`cache`)."""
+    from . import cache
+
+    return cache.parsed(text, _read_data)
+
+
+def _read_data(text: str) -> Any:
+    """YAML text as plain values, read by libyaml entirely in C where ruamel.yaml.clib is there
+    (a third of the time of ruamel's safe loader, which builds in Python)."""
     try:
         from ruamel.yaml.cyaml import CSafeLoader
     except ImportError:
@@ -192,10 +208,11 @@ def read_data(text: str) -> Any:
         loader.dispose()
 
 
-def load(path: Path, shown: str | None = None) -> Document:
-    """Read and parse the country file at ``path``; ``shown`` is the name used in messages."""
+def load(path: Path, shown: str | None = None, keep_comments: bool = False) -> Document:
+    """Read and parse the country file at ``path``; ``shown`` is the name used in messages;
+    ``keep_comments`` for a file that will be written back."""
     name = shown or str(path)
-    return parse(read_text(path, name), name)
+    return parse(read_text(path, name), name, keep_comments)
 
 
 def describe(value: object) -> str:
@@ -322,24 +339,51 @@ def _fatal(shown: str, line: int, col: int, message: str, where: str = "", code:
     return UnreadableFile(diag.format(), diagnostics=[diag])
 
 
-def _check_depth(text: str, shown: str) -> None:
+if LibyamlParser is not None:
+
+    class _LibyamlComposer(CParser, VersionedResolver):  # type: ignore[misc]
+        """libyaml's parser and composer with the round-trip resolver (YAML 1.2: ``NO`` is text)."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            VersionedResolver.__init__(self, loader=self)
+
+
+def _compose_in_c(text: str) -> Node | None:
+    """The node tree (with every position) as libyaml composes it, or None where it cannot
+    read the text."""
+    composer = _LibyamlComposer(text)
+    try:
+        return composer.get_single_node()  # type: ignore[no-any-return]
+    except (YAMLError, ValueError, TypeError, AttributeError):
+        return None
+    finally:
+        composer.dispose()
+
+
+def _scan(text: str, shown: str) -> bool:
     """Refuse data nested deeper than MAX_DEPTH, at the collection that goes too deep, before
-    the round-trip parser (which takes seconds over a few thousand ``[``). libyaml's parser
-    does the counting in a millisecond; what it cannot read is left to the round-trip parser."""
+    the round-trip parser (which takes seconds over a few thousand ``[``), and tell whether
+    the file is plain: no anchor, alias or explicit tag, which only the round-trip parser
+    builds as it keeps them, and no tab, which libyaml accepts in places the round-trip
+    parser refuses (so a file one reads, the other must too). libyaml's parser reads the events in a millisecond; what it
+    cannot read is left to the round-trip parser (not plain)."""
     if LibyamlParser is None:
-        return
-    parser, depth = LibyamlParser(text), 0
+        return False
+    parser, depth, plain = LibyamlParser(text), 0, "\t" not in text
     try:
         while parser.check_event():
             event = parser.get_event()
             depth += isinstance(event, CollectionStartEvent) - isinstance(event, CollectionEndEvent)
+            plain = plain and getattr(event, "anchor", None) is None and getattr(event, "tag", None) is None
             if depth > MAX_DEPTH:
                 line, col = event.start_mark.line + 1, event.start_mark.column + 1
                 raise _fatal(shown, line, col, f"cannot read YAML: the data is nested more than {MAX_DEPTH} levels deep")
     except (YAMLError, ValueError, TypeError):
-        return
+        return False
     finally:
         parser.dispose()
+    return plain
 
 
 def _yaml_error(exc: Exception, text: str, shown: str) -> UnreadableFile:

@@ -44,7 +44,7 @@ def new_draft(
 ) -> Draft:
     """Write next year's draft of ``source`` to ``output`` (never over a file unless ``force``)."""
     refuse_overwrite(output, force)
-    doc = load(source)
+    doc = load(source, keep_comments=True)
     data = doc.data
     old = load_edition(str(data.get("edition")), editions) if "edition" in data else None
     if old is None or not isinstance(data.get("answers"), dict):

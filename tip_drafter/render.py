@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import secrets
 import signal
 import sys
 import threading
@@ -17,7 +16,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import charset, layout
+from . import cache, charset, layout
 from .errors import TemplateProblem
 from .layout import Kind, Line
 from .model import Answer, Cable, Section
@@ -61,7 +60,7 @@ class LineKinds:
     key, so no text from a country file can pass for one."""
 
     def __init__(self) -> None:
-        self._opening = f"{TAG}{secrets.token_hex(8)}:"
+        self._opening = f"{TAG}{os.urandom(8).hex()}:"
         self._kinds: list[Line] = []
 
     def classification(self) -> str:
@@ -270,17 +269,10 @@ class _QuietCache(jinja2.FileSystemBytecodeCache):
 
 @functools.cache
 def _bytecode_cache(kind: str) -> jinja2.BytecodeCache | None:
-    """The user's cache folder for compiled templates (``$XDG_CACHE_HOME/tipdraft``), private
-    to them; none where it cannot be made (compiling then costs ~20 ms a run)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "tipdraft" / f"jinja-{jinja2.__version__}-{kind}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if (hasattr(os, "getuid") and folder.stat().st_uid != os.getuid()) or not os.access(folder, os.W_OK):
-            return None
-    except OSError:
-        return None
-    return _QuietCache(str(folder))
+    """The user's cache folder for compiled templates; none where it cannot be made
+    (compiling then costs ~20 ms a run)."""
+    folder = cache.folder(f"jinja-{jinja2.__version__}-{kind}")
+    return None if folder is None else _QuietCache(str(folder))
 
 
 def _collect(chunks: Iterator[str], name: str) -> str:

@@ -109,7 +109,7 @@ def _pending(questions: Paragraph, name: object, value: object) -> Pending | Non
 def open_session(path: Path, editions: Sequence[Path] = ()) -> Session:
     """Load a country file for review, with last year's answers when the file names the file
     it was started from (``previous``, written by ``tipdraft new``)."""
-    document = load(path)
+    document = load(path, keep_comments=True)
     name = document.data.get("edition")
     if not isinstance(name, (str, int)) or isinstance(name, bool):
         raise InvalidCountryFile(f"{path}: no 'edition': run tipdraft validate on it")
@@ -123,7 +123,7 @@ def open_session(path: Path, editions: Sequence[Path] = ()) -> Session:
 def _answers_of(path: Path, editions: Sequence[Path]) -> dict[str, tuple[str, str]]:
     """Item id -> (place, text) of another country file; nothing if it cannot be read."""
     try:
-        document = load(path)
+        document = load(path, keep_comments=True)
         edition = load_edition(str(document.data.get("edition")), editions)
     except (TipDraftError, OSError):  # missing, unreadable, invalid: the pages say it was not found
         return {}

@@ -1,0 +1,139 @@
+"""validate and render read a country file with libyaml (in C); the commands that write it back
+read it with ruamel's round-trip parser. The two must agree on every file: the same values of
+the same types at the same lines and columns, and the same error for a file neither can read.
+tipdraft's own data files are kept parsed in the user's cache."""
+
+from __future__ import annotations
+
+import marshal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml.comments import TaggedScalar
+
+from tip_drafter import load as loader
+from tip_drafter.errors import UnreadableFile
+from tip_drafter.write import TMP_SUFFIX
+
+from conftest import BELGIUM, examples
+
+# Scalars that the YAML versions, the resolvers or the two parsers might read differently.
+TRICKY = [
+    "yes", "NO", "on", "Off", "y", "~", "null", "Null", "true", "TRUE", "010", "0o10", "0x1F", "1_000",
+    "1e3", "1.5", ".inf", "-.Inf", ".nan", "2009-02-30", "2009-02-03", "2009-02-03 10:00:00", "12:30:00",
+    "1:20", "<<", "=", "a: b", "a #b", "x'y", 'x"y', "\\e[31m", "caf\u00e9", "\u200b", "&a x", "*a",
+    "!!str 12", "!!int 7", "!local x", "-", "?", ":", "%", "@x", "`x", "|", ">", "a\tb", "0", "-1", "+1",
+]  # fmt: skip
+STYLES = ["plain", "single", "double", "literal", "folded", "flow"]
+
+
+def scalar(text: str, style: str, indent: int) -> str:
+    """``text`` written in one YAML style (possibly not valid YAML: both parsers must then refuse it)."""
+    pad = " " * (indent + 2)
+    match style:
+        case "single":
+            return "'" + text.replace("'", "''") + "'"
+        case "double":
+            return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        case "literal" | "folded":
+            return ("|" if style == "literal" else ">") + "\n" + pad + text + "\n" + pad + "second line"
+        case "flow":
+            return f"[{text}, {text}]"
+    return text
+
+
+@st.composite
+def documents(draw: st.DrawFn, depth: int = 0, indent: int = 0) -> str:
+    """A YAML mapping of tricky keys and values, some nested, some in a list."""
+    lines = []
+    pad = " " * indent
+    for _ in range(draw(st.integers(1, 4))):
+        key = draw(st.sampled_from([*TRICKY[:20], "answers", "cable", "25", "E", "text"]))
+        kind = draw(st.sampled_from(["scalar", "scalar", "map", "list"] if depth < 2 else ["scalar"]))
+        if kind == "map":
+            lines.append(f"{pad}{key}:\n" + draw(documents(depth + 1, indent + 2)))
+        elif kind == "list":
+            items = draw(st.lists(st.sampled_from(TRICKY), min_size=1, max_size=3))
+            lines.append(f"{pad}{key}:\n" + "".join(f"{pad}  - {scalar(i, 'plain', indent + 2)}\n" for i in items))
+        else:
+            value = scalar(draw(st.sampled_from(TRICKY)), draw(st.sampled_from(STYLES)), indent)
+            lines.append(f"{pad}{key}: {value}\n")
+    return "".join(lines)
+
+
+def read(text: str, keep_comments: bool) -> Any:
+    """The parsed data, or the one error message."""
+    try:
+        return loader.parse(text, "f.yaml", keep_comments).data
+    except UnreadableFile as exc:
+        return [str(d) for d in exc.diagnostics] or str(exc)
+
+
+def same(fast: Any, full: Any, path: str = "") -> None:
+    """Equal values of equal types, at equal positions, all the way down."""
+    assert type(fast) is type(full), path
+    if isinstance(fast, dict):
+        assert list(fast) == list(full), path
+        for key in fast:
+            assert fast.lc.key(key) == full.lc.key(key), f"{path}/{key}"
+            assert fast.lc.value(key) == full.lc.value(key), f"{path}/{key}"
+            same(fast[key], full[key], f"{path}/{key}")
+    elif isinstance(fast, list):
+        assert len(fast) == len(full), path
+        for index, (a, b) in enumerate(zip(fast, full, strict=True)):
+            if hasattr(fast, "lc"):
+                assert fast.lc.item(index) == full.lc.item(index), f"{path}/{index}"
+            same(a, b, f"{path}/{index}")
+    elif isinstance(fast, TaggedScalar):  # a value with a tag is never text: its style is not used
+        assert (fast.value, str(fast.tag)) == (full.value, str(full.tag)), path
+    else:
+        assert fast == full or repr(fast) == repr(full), path  # NaN is not equal to itself
+
+
+def test_the_example_reads_the_same_both_ways() -> None:
+    text = BELGIUM.read_text()
+    same(read(text, False), read(text, True))
+
+
+@settings(max_examples=examples(3))
+@given(documents())
+def test_generated_files_read_the_same_both_ways(text: str) -> None:
+    same(read(text, False), read(text, True))
+
+
+@settings(max_examples=examples(3))
+@given(st.data())
+def test_the_example_with_a_line_changed_reads_the_same_both_ways(data: st.DataObject) -> None:
+    lines = BELGIUM.read_text().splitlines(keepends=True)
+    index = data.draw(st.integers(0, len(lines) - 1))
+    head = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+    lines[index] = head + data.draw(st.sampled_from([*TRICKY, "key: " + data.draw(st.sampled_from(TRICKY))])) + "\n"
+    text = "".join(lines)
+    same(read(text, False), read(text, True))
+
+
+def test_a_file_libyaml_cannot_read_gets_the_round_trip_parsers_located_message() -> None:
+    text = BELGIUM.read_text().replace("edition:", "edition: [", 1)
+    fast, full = read(text, False), read(text, True)
+    assert fast == full and isinstance(fast, list) and "YAML syntax error" in fast[0]
+
+
+def test_bundled_data_is_kept_parsed_in_the_users_cache_and_a_bad_entry_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    text = "a: [1, 2]\nb: {c: text}\n"
+    assert loader.read_data(text) == {"a": [1, 2], "b": {"c": "text"}}
+    (entry,) = (tmp_path / "tipdraft" / "data").iterdir()
+    entry.write_bytes(marshal.dumps({"a": "from the cache"}))
+    assert loader.read_data(text) == {"a": "from the cache"}  # the cache is what is read
+    entry.write_bytes(b"\xff not marshal data")
+    assert loader.read_data(text) == {"a": [1, 2], "b": {"c": "text"}}  # a broken entry is parsed again
+    assert marshal.loads(entry.read_bytes()) == {"a": [1, 2], "b": {"c": "text"}}  # and replaced
+    assert not [p for p in entry.parent.iterdir() if p.name.endswith(TMP_SUFFIX)]
+    (tmp_path / "a-file").write_text("not a folder\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+    assert loader.read_data("x: 1\n") == {"x": 1}  # no cache to be had: only slower
