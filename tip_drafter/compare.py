@@ -22,6 +22,11 @@ class ItemChange:
     was: str  # paragraph.letter in the old file's edition ("" if new)
     status: str  # new | removed | unchanged | changed
     diff: list[tuple[str, str]] = field(default_factory=list)  # (op, words): op is =, -, +
+    # For the redline, not the JSON: the answers' texts (paragraphs apart), and whether the
+    # question itself is "new" in the new file's edition or "dropped" from it.
+    old_text: str = field(default="", repr=False)
+    new_text: str = field(default="", repr=False)
+    question: str = ""
 
 
 def answers_by_id(data: Any, edition: Edition) -> dict[str, tuple[str, str]]:
@@ -57,7 +62,11 @@ def diff(old: tuple[Any, Edition], new: tuple[Any, Edition]) -> list[ItemChange]
         change = _item_change(item.id, f"{para.number}.{item.letter}", sources, places, before, after)
         if change is not None:
             changes.append(change)
-    changes += [ItemChange(old_id, place, place, "removed") for old_id, (place, _) in before.items() if old_id not in carried]
+    changes += [
+        ItemChange(old_id, place, place, "removed", old_text=text, question="dropped")
+        for old_id, (place, text) in before.items()
+        if old_id not in carried
+    ]
     return changes
 
 
@@ -74,7 +83,12 @@ def _item_change(
     # a joint answer ("B and C") stands under each of its letters: count it once
     old_text = "\n\n".join(dict.fromkeys(before[s][1] for s in sources if s in before))
     new_text = after.get(item_id, ("", ""))[1]
-    return _change(item_id, place, was, old_text, new_text) if old_text or new_text else None
+    if not old_text and not new_text:
+        return None
+    change = _change(item_id, place, was, old_text, new_text)
+    change.old_text, change.new_text = old_text, new_text
+    change.question = "" if was else "new"  # no earlier item it carries on
+    return change
 
 
 def _change(item_id: str, place: str, was: str, old: str, new: str) -> ItemChange:
@@ -136,9 +150,12 @@ def _inline(ops: list[tuple[str, str]], context: int) -> str:
     return " ".join(out)
 
 
+JSON_FIELDS = ("id", "place", "was", "status", "diff")
+
+
 def changes_json(changes: Sequence[ItemChange]) -> list[dict[str, Any]]:
     """The diff as JSON-ready data."""
-    return [asdict(c) for c in changes]
+    return [{key: value for key, value in asdict(c).items() if key in JSON_FIELDS} for c in changes]
 
 
 @dataclass
