@@ -190,11 +190,13 @@ def test_an_edition_that_moves_merges_splits_adds_and_drops_questions(project: P
     result = runner.invoke(app, [*args, "--editions", str(EDITIONS)])
     assert result.exit_code == 0, result.output
     path = project / "countries" / "be10.yaml"
+    old, new = project / "countries" / "belgium.yaml", path
+    unanswered = next(e for e in redline.build(*sides(old, new, (EDITIONS,))).entries if e.place == "25.F")
+    assert (unanswered.question_short, unanswered.change.status, unanswered.paragraphs) == ("new in 2010", "unanswered", ())
     data = CountryYAML().load(path.read_text())
     data["answers"][25]["F"] = "Labor trafficking in the construction sector grew."
     del data["answers"][28]["G"]  # still asked (26.F last year): an answer removed, not a question
     edited(data, path)
-    old, new = project / "countries" / "belgium.yaml", path
     built = redline.build(*sides(old, new, (EDITIONS,)))
     notes = {e.place or f"was {e.change.was}": (e.question_short, e.change.status) for e in built.entries}
     assert notes["25.B"] == ("moved", "unchanged")

@@ -20,7 +20,7 @@ class ItemChange:
     id: str
     place: str  # paragraph.letter in the new file's edition (or the old one's, if removed)
     was: str  # paragraph.letter in the old file's edition ("" if new)
-    status: str  # new | removed | unchanged | changed
+    status: str  # new | removed | unchanged | changed (| unanswered: see ``diff``)
     diff: list[tuple[str, str]] = field(default_factory=list)  # (op, words): op is =, -, +
     # For the redline, not the JSON: the answers' texts (paragraphs apart), and whether the
     # question itself is "new" in the new file's edition or "dropped" from it.
@@ -45,9 +45,10 @@ def answer_text(value: Any) -> str:
     return "\n\n".join(prose(value)) if isinstance(value, str) else ""
 
 
-def diff(old: tuple[Any, Edition], new: tuple[Any, Edition]) -> list[ItemChange]:
+def diff(old: tuple[Any, Edition], new: tuple[Any, Edition], unanswered: bool = False) -> list[ItemChange]:
     """Per item of the new edition (then the old items it no longer carries): new, removed,
-    unchanged or changed, with a word-level diff of changed answers."""
+    unchanged or changed, with a word-level diff of changed answers; with ``unanswered``, the
+    items neither file answers too (status unanswered)."""
     (old_data, old_edition), (new_data, new_edition) = old, new
     renumbered = new_edition.name != old_edition.name
     if renumbered and new_edition.previous != old_edition.name:
@@ -60,7 +61,7 @@ def diff(old: tuple[Any, Edition], new: tuple[Any, Edition]) -> list[ItemChange]
         sources = new_edition.sources(item) if renumbered else (item.id,)
         carried.update(sources)
         change = _item_change(item.id, f"{para.number}.{item.letter}", sources, places, before, after)
-        if change is not None:
+        if unanswered or change.status != "unanswered":
             changes.append(change)
     changes += [
         ItemChange(old_id, place, place, "removed", old_text=text, question="dropped")
@@ -77,14 +78,12 @@ def _item_change(
     places: dict[str, str],
     before: dict[str, tuple[str, str]],
     after: dict[str, tuple[str, str]],
-) -> ItemChange | None:
-    """One item of the new edition against the old items it carries on (None if neither answers)."""
+) -> ItemChange:
+    """One item of the new edition against the old items it carries on."""
     was = ", ".join(places[s] for s in sources if s in places)
     # a joint answer ("B and C") stands under each of its letters: count it once
     old_text = "\n\n".join(dict.fromkeys(before[s][1] for s in sources if s in before))
     new_text = after.get(item_id, ("", ""))[1]
-    if not old_text and not new_text:
-        return None
     change = _change(item_id, place, was, old_text, new_text)
     change.old_text, change.new_text = old_text, new_text
     change.question = "" if was else "new"  # no earlier item it carries on
@@ -92,6 +91,8 @@ def _item_change(
 
 
 def _change(item_id: str, place: str, was: str, old: str, new: str) -> ItemChange:
+    if not old and not new:
+        return ItemChange(item_id, place, was, "unanswered")
     if not old:
         return ItemChange(item_id, place, was, "new")
     if not new:

@@ -12,21 +12,28 @@ from . import classification, write
 from .compare import ItemChange, diff
 from .dtg import DateTimeGroup
 from .edition import Edition, Item, Paragraph, report_year
-from .errors import InvalidCountryFile, OutputError
+from .errors import InvalidCountryFile, OutputError, UsageError
 from .pdfmaker import PdfJob, make
 from .render import bundled_templates, renderer_for
 
 PAGE = "redline.html.j2"
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf")  # what write_redline writes
 Run = tuple[str, str]  # (op, words): op is = (kept), - (deleted) or + (inserted)
 ANSWER_NOTES = {
     "changed": "changed since last year",
     "unchanged": "unchanged since last year: possibly stale",
     "new": "new answer: none last year",
     "removed": "answer removed: none this year",
+    "unanswered": "not answered, this year or last",
 }
 DROPPED_NOTE = "last year's answer: no longer asked"
-SHORT_NOTES = {"changed": "changed", "unchanged": "unchanged: stale?", "new": "new", "removed": "removed"}
+SHORT_NOTES = {
+    "changed": "changed",
+    "unchanged": "unchanged: stale?",
+    "new": "new",
+    "removed": "removed",
+    "unanswered": "unanswered",
+}
 
 
 @dataclass(frozen=True)
@@ -104,10 +111,15 @@ class Redline:
         """Every item, in the redline's order."""
         return [entry for part in self.parts for entry in part.entries]
 
+    @property
+    def questions_changed(self) -> bool:
+        """Whether any question is new, moved or dropped (else the summary has no column for them)."""
+        return any(entry.question for entry in self.entries)
+
 
 def build(old: Side, new: Side) -> Redline:
     """The redline of ``new`` against ``old``, item by item in ``new``'s edition's order."""
-    changes = diff((old.data, old.edition), (new.data, new.edition))
+    changes = diff((old.data, old.edition), (new.data, new.edition), unanswered=True)
     questions = _question_notes(changes, old.edition, new.edition)
     now, before = _items(new.edition), _items(old.edition)
     parts: dict[str, list[Entry]] = {}
@@ -122,10 +134,16 @@ def build(old: Side, new: Side) -> Redline:
         new,
         title=f"Redline: {_country(new, old)}, {old.year} to {new.year}",
         banner=banner([old.data, new.data], [old.path, new.path]),
-        date=DateTimeGroup.new_year(new.year).iso,
+        date=_new_year(new).iso,
         parts=tuple(Part(h, tuple(e)) for h, e in parts.items()),
         counts=_counts(changes, questions),
     )
+
+
+def _new_year(side: Side) -> DateTimeGroup:
+    """The first day of the year a file reports on (of its edition's, for a year no calendar
+    has): the redline's date, the same for the same files."""
+    return DateTimeGroup.new_year(side.year if 1900 <= side.year <= 9999 else side.edition.report_year)
 
 
 def _items(edition: Edition) -> dict[str, tuple[Paragraph, Item]]:
@@ -168,7 +186,10 @@ def _question_note(change: ItemChange, edition: str, split: bool) -> tuple[str, 
 def _counts(changes: Sequence[ItemChange], questions: Sequence[tuple[str, str]]) -> tuple[tuple[str, int], ...]:
     """How many items of each kind: answers by status, then questions by what happened to them
     (those that happened at all)."""
-    answers = [(f"answers {SHORT_NOTES[s]}", sum(c.status == s for c in changes)) for s in SHORT_NOTES]
+    answers = [
+        (f"{'items' if s == 'unanswered' else 'answers'} {SHORT_NOTES[s]}", sum(c.status == s for c in changes))
+        for s in SHORT_NOTES
+    ]
     kinds = Counter(short for _, short in questions if short)
     return (*answers, *((f"questions {kind}", n) for kind, n in kinds.items()))
 
@@ -178,9 +199,9 @@ def _marked(change: ItemChange) -> tuple[MarkedParagraph, ...]:
     deletions and this year's insertions marked (a removed answer: last year's, all deleted)."""
     if change.status == "changed":
         return _split_runs(change.diff, change.new_text)
-    op = {"unchanged": "=", "new": "+", "removed": "-"}[change.status]
+    op = {"unchanged": "=", "new": "+", "removed": "-", "unanswered": ""}[change.status]
     text = change.old_text if change.status == "removed" else change.new_text
-    return tuple(MarkedParagraph(((op, paragraph),)) for paragraph in text.split("\n\n"))
+    return tuple(MarkedParagraph(((op, paragraph),)) for paragraph in text.split("\n\n") if paragraph)
 
 
 def _split_runs(ops: Sequence[Run], new_text: str) -> tuple[MarkedParagraph, ...]:
@@ -239,7 +260,7 @@ def html(redline: Redline) -> str:
 
 def pdf(redline: Redline, page: str) -> bytes:
     """The redline's PDF, made from its HTML page (the same bytes for the same files)."""
-    job = PdfJob(page, (bundled_templates().resolve(),), strict=True, epoch=DateTimeGroup.new_year(redline.new.year).epoch)
+    job = PdfJob(page, (bundled_templates().resolve(),), strict=True, epoch=_new_year(redline.new).epoch)
     return make(job)[0]
 
 
@@ -253,6 +274,8 @@ def write_redline(old: Path, new: Path, fmt: str, target: Path | None = None, ed
     the file written."""
     from .api import loaded
 
+    if fmt not in FORMATS:
+        raise UsageError(f"a redline is written as {' or '.join(FORMATS)}, not {fmt!r}")
     sides = [Side(path, *loaded(path, editions)) for path in (old, new)]
     target = target or default_target(new, fmt)
     if any(target.resolve() == side.path.resolve() for side in sides):
