@@ -4,6 +4,7 @@ edition moves, adds and drops, the command's exit statuses and outputs, reproduc
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import shutil
@@ -36,24 +37,41 @@ def edited(data: Any, path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """countries/belgium.yaml (last year's, without an answer to 24.A) and
-    countries/belgium-2010.yaml (started from it with tipdraft new): 23.D rewritten, 24.A
-    answered anew, 25.G no longer answered, the rest carried over as it was."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "countries").mkdir()
+def make_project(folder: Path) -> Path:
+    """In ``folder`` (the current folder): countries/belgium.yaml (last year's, without an
+    answer to 24.A) and countries/belgium-2010.yaml (started from it with tipdraft new): 23.D
+    rewritten, 24.A answered anew, 25.G no longer answered, the rest carried over as it was."""
+    (folder / "countries").mkdir()
     old = CountryYAML().load(BELGIUM.read_text())
     acknowledgement = old["answers"][24].pop("A")
-    edited(old, tmp_path / "countries" / "belgium.yaml")
+    edited(old, folder / "countries" / "belgium.yaml")
     assert runner.invoke(app, ["new", "--from", "countries/belgium.yaml", "--year", "2010"]).exit_code == 0
-    path = tmp_path / "countries" / "belgium-2010.yaml"
+    path = folder / "countries" / "belgium-2010.yaml"
     new = CountryYAML().load(path.read_text())
     new["answers"][23]["D"]["text"] = CHANGED_23D
     new["answers"][24]["A"] = acknowledgement
     del new["answers"][25]["G"]
     edited(new, path)
-    return tmp_path
+    return folder
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder (see :func:`make_project`), the current folder."""
+    monkeypatch.chdir(tmp_path)
+    return make_project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pypdf.PdfReader]:
+    """The redline PDF of a project (made once for the tests that only read it) and its folder."""
+    folder = tmp_path_factory.mktemp("redline")
+    with contextlib.chdir(folder):
+        make_project(folder)
+        result = runner.invoke(app, ["diff", "countries/belgium.yaml", "countries/belgium-2010.yaml", "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "wrote output/belgium-2010.redline.pdf\n"
+    return folder, pypdf.PdfReader(folder / "output" / "belgium-2010.redline.pdf")
 
 
 def words(text: str) -> str:
@@ -82,11 +100,8 @@ def article(page: str, place: str) -> str:
 
 
 @pytest.fixture
-def pdf(project: Path) -> pypdf.PdfReader:
-    result = runner.invoke(app, ["diff", "countries/belgium.yaml", "countries/belgium-2010.yaml", "--format", "pdf"])
-    assert result.exit_code == 0, result.output
-    assert result.stdout == "wrote output/belgium-2010.redline.pdf\n"
-    return pypdf.PdfReader(project / "output" / "belgium-2010.redline.pdf")
+def pdf(made: tuple[Path, pypdf.PdfReader]) -> pypdf.PdfReader:
+    return made[1]
 
 
 def test_the_pdf_shows_a_changed_a_stale_a_new_and_a_removed_answer_in_black_and_white(pdf: pypdf.PdfReader) -> None:
@@ -152,9 +167,8 @@ def test_a_change_bar_stands_beside_the_paragraphs_that_changed_only(project: Pa
     assert [" ".join(w for _, w in p.runs) for p in entry.paragraphs] == [" ".join(p.split()) for p in paragraphs]
     page = redline.html(redline.build(*sides(project / "countries" / "belgium.yaml", new)))
     assert article(page, "25.A").count("{+May+}") == 1
-    assert (
-        len(re.findall(r'<p class="text changed">', page.split('<span class="place">25.A</span>')[1].split("</article>")[0])) == 1
-    )
+    markup = page.split('<span class="place">25.A</span>')[1].split("</article>")[0]
+    assert markup.count('<p class="text changed">') == 1 and markup.count('<p class="text">') == len(paragraphs) - 1
 
 
 def test_answer_text_is_data_in_the_html_and_the_pdf(project: Path) -> None:
@@ -178,8 +192,8 @@ def test_answer_text_is_data_in_the_html_and_the_pdf(project: Path) -> None:
     assert article(page, "23.B").startswith("23.B origin, transit or destination")
     assert "[-&lt;script&gt;alert(1)&lt;/script&gt;" in article(page, "23.B")  # last year's, struck out
     assert "{+&lt;script&gt;alert(1)&lt;/script&gt;" in article(page, "23.C")  # this year's, inserted
-    made = runner.invoke(app, ["diff", str(old), str(evil), "--format", "pdf", "-o", "r.pdf"])
-    assert made.exit_code == 0, made.output
+    written = runner.invoke(app, ["diff", str(old), str(evil), "--format", "pdf", "-o", "r.pdf"])
+    assert written.exit_code == 0, written.output
     text = words(" ".join(p.extract_text() for p in pypdf.PdfReader(project / "r.pdf").pages))
     assert '{+<script>alert(1)</script> {{ 7*7 }} {% include "redline.css" %}' in text
     assert "Redline: <b>BELGIUM</b>, 2009 to 2010" in text
@@ -254,9 +268,11 @@ def test_the_command_writes_the_redline_all_or_nothing_and_says_where(project: P
     assert text.exit_code == 0 and "23.D   changed   situation.source-country" in text.stdout
 
 
-def test_the_same_files_give_the_same_bytes(project: Path, pdf: pypdf.PdfReader) -> None:
-    first = (project / "output" / "belgium-2010.redline.pdf").read_bytes()
+def test_the_same_files_give_the_same_bytes(made: tuple[Path, pypdf.PdfReader]) -> None:
+    folder = made[0]
+    first = (folder / "output" / "belgium-2010.redline.pdf").read_bytes()
     old, new = Path("countries/belgium.yaml"), Path("countries/belgium-2010.yaml")  # as the command was given them
-    again = redline.write_redline(old, new, "pdf", project / "again.pdf")
+    with contextlib.chdir(folder):
+        again = redline.write_redline(old, new, "pdf", folder / "again.pdf")
+        assert redline.html(redline.build(*sides(old, new))) == redline.html(redline.build(*sides(old, new)))
     assert again.read_bytes() == first
-    assert redline.html(redline.build(*sides(old, new))) == redline.html(redline.build(*sides(old, new)))
