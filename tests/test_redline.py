@@ -220,6 +220,9 @@ def test_an_edition_that_moves_merges_splits_adds_and_drops_questions(project: P
     assert notes["28.G"] == ("moved", "removed")
     assert notes["was 25.L"] == ("dropped", "removed")
     assert built.parts[-1].heading == "Dropped from the questionnaire in edition 2010"
+    counts = dict(built.counts)  # a dropped question's answer counts with the question, not as an answer removed
+    assert (counts["answers removed"], counts["questions dropped"], counts["questions new in 2010"]) == (1, 1, 1)
+    assert sum(n for label, n in built.counts if not label.startswith("questions")) == len(built.entries) - 1
     page = redline.html(built)
     assert article(page, "25.B").startswith(
         f"25.B origin, transit or destination; who the victims are, from where, for what purpose QUESTION MOVED FROM 23.B {STALE}"

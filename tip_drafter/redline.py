@@ -83,7 +83,7 @@ class Entry:
     @property
     def answer_short(self) -> str:
         """The same, for the summary table."""
-        return SHORT_NOTES[self.change.status]
+        return "not asked" if self.change.question == "dropped" else SHORT_NOTES[self.change.status]
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def build(old: Side, new: Side) -> Redline:
         banner=banner([old.data, new.data], [old.path, new.path]),
         date=_new_year(new).iso,
         parts=tuple(Part(h, tuple(e)) for h, e in parts.items()),
-        counts=_counts(changes, questions),
+        counts=_counts([entry for entries in parts.values() for entry in entries]),
     )
 
 
@@ -183,15 +183,13 @@ def _question_note(change: ItemChange, edition: str, split: bool) -> tuple[str, 
     return "", ""
 
 
-def _counts(changes: Sequence[ItemChange], questions: Sequence[tuple[str, str]]) -> tuple[tuple[str, int], ...]:
-    """How many items of each kind: answers by status, then questions by what happened to them
-    (those that happened at all)."""
-    answers = [
-        (f"{'items' if s == 'unanswered' else 'answers'} {SHORT_NOTES[s]}", sum(c.status == s for c in changes))
-        for s in SHORT_NOTES
-    ]
-    kinds = Counter(short for _, short in questions if short)
-    return (*answers, *((f"questions {kind}", n) for kind, n in kinds.items()))
+def _counts(entries: Sequence[Entry]) -> tuple[tuple[str, int], ...]:
+    """How many items of each kind: answers by what happened to them (a dropped question's
+    answer counts with its question), then the questions that are new, moved or dropped."""
+    answers = Counter(entry.answer_short for entry in entries)
+    questions = Counter(entry.question_short for entry in entries if entry.question_short)
+    counted = [(f"{'items' if short == 'unanswered' else 'answers'} {short}", answers[short]) for short in SHORT_NOTES.values()]
+    return (*counted, *((f"questions {kind}", n) for kind, n in questions.items()))
 
 
 def _marked(change: ItemChange) -> tuple[MarkedParagraph, ...]:
