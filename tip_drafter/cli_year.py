@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -151,26 +152,54 @@ def import_command(
     return ExitStatus.OK
 
 
+class DiffFormat(StrEnum):
+    """What diff writes: a table (text, json) on stdout, or a redline file (html, pdf)."""
+
+    text = "text"
+    json = "json"
+    html = "html"
+    pdf = "pdf"
+
+
 @app.command("diff", short_help="Compare two years' files item by item.")
 def diff_command(
     old: Annotated[str, typer.Argument(help="Last year's country file.")],
     new: Annotated[str, typer.Argument(help="This year's.")],
     editions: Editions = None,
-    output_format: PrintFormatOption = PrintFormat.text,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", help="text or json (printed), html or pdf (a redline, written)")
+    ] = DiffFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="The redline to write (default output/<NEW's name>.redline.html or .pdf)."),
+    ] = None,
 ) -> None:
     """Compare two country files item by item: new, removed, unchanged (stale?) or changed.
 
-    Example: tipdraft diff countries/belgium.yaml countries/belgium-2010.yaml
+    --format html or pdf writes a redline for reviewers: a summary table, then every item with
+    deletions struck through [-like this-] and insertions underlined {+like this+}.
+
+    Example: tipdraft diff countries/belgium.yaml countries/belgium-2010.yaml --format pdf
     """
     import json
 
     from . import api, compare
 
-    pair = [api.loaded(api.resolve(name), editions or ()) for name in (old, new)]
+    redline_wanted = output_format in (DiffFormat.html, DiffFormat.pdf)
+    if output is not None and not redline_wanted:
+        raise UsageError("-o goes with --format html or pdf (the text and json forms are printed)")
+    paths = [api.resolve(name) for name in (old, new)]
+    if redline_wanted:
+        from . import redline
+
+        target = redline.write_redline(paths[0], paths[1], output_format.value, output, editions or ())
+        console.info(f"wrote {target}")
+        return
+    pair = [api.loaded(path, editions or ()) for path in paths]
     changes = compare.diff(pair[0], pair[1])
     console.result(
         json.dumps(compare.changes_json(changes), indent=2)
-        if output_format is PrintFormat.json
+        if output_format is DiffFormat.json
         else compare.format_diff(changes).rstrip("\n")
     )
 

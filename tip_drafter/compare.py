@@ -20,8 +20,13 @@ class ItemChange:
     id: str
     place: str  # paragraph.letter in the new file's edition (or the old one's, if removed)
     was: str  # paragraph.letter in the old file's edition ("" if new)
-    status: str  # new | removed | unchanged | changed
+    status: str  # new | removed | unchanged | changed (| unanswered: see ``diff``)
     diff: list[tuple[str, str]] = field(default_factory=list)  # (op, words): op is =, -, +
+    # For the redline, not the JSON: the answers' texts (paragraphs apart), and whether the
+    # question itself is "new" in the new file's edition or "dropped" from it.
+    old_text: str = field(default="", repr=False)
+    new_text: str = field(default="", repr=False)
+    question: str = ""
 
 
 def answers_by_id(data: Any, edition: Edition) -> dict[str, tuple[str, str]]:
@@ -40,9 +45,10 @@ def answer_text(value: Any) -> str:
     return "\n\n".join(prose(value)) if isinstance(value, str) else ""
 
 
-def diff(old: tuple[Any, Edition], new: tuple[Any, Edition]) -> list[ItemChange]:
+def diff(old: tuple[Any, Edition], new: tuple[Any, Edition], unanswered: bool = False) -> list[ItemChange]:
     """Per item of the new edition (then the old items it no longer carries): new, removed,
-    unchanged or changed, with a word-level diff of changed answers."""
+    unchanged or changed, with a word-level diff of changed answers; with ``unanswered``, the
+    items neither file answers too (status unanswered)."""
     (old_data, old_edition), (new_data, new_edition) = old, new
     renumbered = new_edition.name != old_edition.name
     if renumbered and new_edition.previous != old_edition.name:
@@ -55,9 +61,13 @@ def diff(old: tuple[Any, Edition], new: tuple[Any, Edition]) -> list[ItemChange]
         sources = new_edition.sources(item) if renumbered else (item.id,)
         carried.update(sources)
         change = _item_change(item.id, f"{para.number}.{item.letter}", sources, places, before, after)
-        if change is not None:
+        if unanswered or change.status != "unanswered":
             changes.append(change)
-    changes += [ItemChange(old_id, place, place, "removed") for old_id, (place, _) in before.items() if old_id not in carried]
+    changes += [
+        ItemChange(old_id, place, place, "removed", old_text=text, question="dropped")
+        for old_id, (place, text) in before.items()
+        if old_id not in carried
+    ]
     return changes
 
 
@@ -68,16 +78,21 @@ def _item_change(
     places: dict[str, str],
     before: dict[str, tuple[str, str]],
     after: dict[str, tuple[str, str]],
-) -> ItemChange | None:
-    """One item of the new edition against the old items it carries on (None if neither answers)."""
+) -> ItemChange:
+    """One item of the new edition against the old items it carries on."""
     was = ", ".join(places[s] for s in sources if s in places)
     # a joint answer ("B and C") stands under each of its letters: count it once
     old_text = "\n\n".join(dict.fromkeys(before[s][1] for s in sources if s in before))
     new_text = after.get(item_id, ("", ""))[1]
-    return _change(item_id, place, was, old_text, new_text) if old_text or new_text else None
+    change = _change(item_id, place, was, old_text, new_text)
+    change.old_text, change.new_text = old_text, new_text
+    change.question = "" if was else "new"  # no earlier item it carries on
+    return change
 
 
 def _change(item_id: str, place: str, was: str, old: str, new: str) -> ItemChange:
+    if not old and not new:
+        return ItemChange(item_id, place, was, "unanswered")
     if not old:
         return ItemChange(item_id, place, was, "new")
     if not new:
@@ -136,9 +151,12 @@ def _inline(ops: list[tuple[str, str]], context: int) -> str:
     return " ".join(out)
 
 
+JSON_FIELDS = ("id", "place", "was", "status", "diff")
+
+
 def changes_json(changes: Sequence[ItemChange]) -> list[dict[str, Any]]:
     """The diff as JSON-ready data."""
-    return [asdict(c) for c in changes]
+    return [{key: value for key, value in asdict(c).items() if key in JSON_FIELDS} for c in changes]
 
 
 @dataclass

@@ -1,0 +1,284 @@
+"""The redline: what changed in a country file since last year, as HTML or PDF for reviewers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import classification, write
+from .compare import ItemChange, diff
+from .dtg import DateTimeGroup
+from .edition import Edition, Item, Paragraph, report_year
+from .errors import InvalidCountryFile, OutputError, UsageError
+from .pdfmaker import PdfJob, make
+from .render import bundled_templates, renderer_for
+
+PAGE = "redline.html.j2"
+FORMATS = ("html", "pdf")  # what write_redline writes
+Run = tuple[str, str]  # (op, words): op is = (kept), - (deleted) or + (inserted)
+ANSWER_NOTES = {
+    "changed": "changed since last year",
+    "unchanged": "unchanged since last year: possibly stale",
+    "new": "new answer: none last year",
+    "removed": "answer removed: none this year",
+    "unanswered": "not answered, this year or last",
+}
+DROPPED_NOTE = "last year's answer: no longer asked"
+SHORT_NOTES = {
+    "changed": "changed",
+    "unchanged": "unchanged: stale?",
+    "new": "new",
+    "removed": "removed",
+    "unanswered": "unanswered",
+}
+
+
+@dataclass(frozen=True)
+class Side:
+    """One of the two files compared: its name as given, its data and its edition."""
+
+    path: Path
+    data: Any
+    edition: Edition
+
+    @property
+    def year(self) -> int:
+        """The year the file reports on."""
+        return report_year(self.data, self.edition)
+
+
+@dataclass(frozen=True)
+class MarkedParagraph:
+    """One paragraph of an answer as the redline prints it: its runs of kept, deleted and
+    inserted words, and whether it changed (a change bar in the margin)."""
+
+    runs: tuple[Run, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether any word of it was deleted or inserted."""
+        return any(op != "=" for op, _ in self.runs)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One questionnaire item of the redline."""
+
+    number: int  # its order in the redline (its anchor)
+    change: ItemChange
+    place: str  # in this year's edition ("" for a question dropped from it)
+    topic: str
+    paragraphs: tuple[MarkedParagraph, ...]
+    question: str  # what happened to the question: "moved from 23.B", "new in edition 2010", ...
+    question_short: str
+
+    @property
+    def answer(self) -> str:
+        """What happened to the answer."""
+        return DROPPED_NOTE if self.change.question == "dropped" else ANSWER_NOTES[self.change.status]
+
+    @property
+    def answer_short(self) -> str:
+        """The same, for the summary table."""
+        return "not asked" if self.change.question == "dropped" else SHORT_NOTES[self.change.status]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A numbered paragraph of this year's edition and its items (or the dropped questions)."""
+
+    heading: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Redline:
+    """Everything the redline's template prints."""
+
+    old: Side
+    new: Side
+    title: str
+    banner: str
+    date: str  # W3C date stamped in the PDF: the new year's first day, so the bytes stay the same
+    parts: tuple[Part, ...]
+    counts: tuple[tuple[str, int], ...]
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every item, in the redline's order."""
+        return [entry for part in self.parts for entry in part.entries]
+
+    @property
+    def questions_changed(self) -> bool:
+        """Whether any question is new, moved or dropped (else the summary has no column for them)."""
+        return any(entry.question for entry in self.entries)
+
+
+def build(old: Side, new: Side) -> Redline:
+    """The redline of ``new`` against ``old``, item by item in ``new``'s edition's order."""
+    changes = diff((old.data, old.edition), (new.data, new.edition), unanswered=True)
+    questions = _question_notes(changes, old.edition, new.edition)
+    now, before = _items(new.edition), _items(old.edition)
+    parts: dict[str, list[Entry]] = {}
+    for number, (change, notes) in enumerate(zip(changes, questions, strict=True), start=1):
+        dropped = change.question == "dropped"
+        para, item = before[change.id] if dropped else now[change.id]
+        heading = f"Dropped from the questionnaire in edition {new.edition.name}" if dropped else f"{para.number}. {para.title}"
+        entry = Entry(number, change, "" if dropped else change.place, item.topic, _marked(change), *notes)
+        parts.setdefault(heading, []).append(entry)
+    return Redline(
+        old,
+        new,
+        title=f"Redline: {_country(new, old)}, {old.year} to {new.year}",
+        banner=banner([old.data, new.data], [old.path, new.path]),
+        date=_new_year(new).iso,
+        parts=tuple(Part(h, tuple(e)) for h, e in parts.items()),
+        counts=_counts([entry for entries in parts.values() for entry in entries]),
+    )
+
+
+def _new_year(side: Side) -> DateTimeGroup:
+    """The first day of the year a file reports on (of its edition's, for a year no calendar
+    has): the redline's date, the same for the same files."""
+    return DateTimeGroup.new_year(side.year if 1900 <= side.year <= 9999 else side.edition.report_year)
+
+
+def _items(edition: Edition) -> dict[str, tuple[Paragraph, Item]]:
+    return {i.id: (p, i) for p, i in edition.items()}
+
+
+def _country(*sides: Side) -> str:
+    """The country the files are about, as the newer one names it."""
+    for side in sides:
+        cable = side.data.get("cable") if isinstance(side.data, dict) else None
+        country = cable.get("country") if isinstance(cable, dict) else None
+        if isinstance(country, str) and country.strip():
+            return country.strip()
+    return "(no country named)"
+
+
+def _question_notes(changes: Sequence[ItemChange], old: Edition, new: Edition) -> list[tuple[str, str]]:
+    """What happened to each item's question between the editions, in full and for the table."""
+    items = _items(new)
+    continued = Counter(s for _, i in new.items() for s in new.sources(i)) if new.name != old.name else Counter()
+    split = {s for s, n in continued.items() if n > 1}
+    return [_question_note(c, new.name, bool(c.id in items and split & set(new.sources(items[c.id][1])))) for c in changes]
+
+
+def _question_note(change: ItemChange, edition: str, split: bool) -> tuple[str, str]:
+    """New, dropped, split (one of several items an earlier one became), merged (from several)
+    or moved; or nothing."""
+    if change.question == "new":
+        return f"new in edition {edition}", f"new in {edition}"
+    if change.question == "dropped":
+        return f"dropped from the questionnaire in edition {edition}", "dropped"
+    if split:
+        return f"split from {change.was}", "split"
+    if change.was != change.place:
+        how = "merged" if "," in change.was else "moved"
+        return f"{how} from {change.was}", how
+    return "", ""
+
+
+def _counts(entries: Sequence[Entry]) -> tuple[tuple[str, int], ...]:
+    """How many items of each kind: answers by what happened to them (a dropped question's
+    answer counts with its question), then the questions that are new, moved or dropped."""
+    answers = Counter(entry.answer_short for entry in entries)
+    questions = Counter(entry.question_short for entry in entries if entry.question_short)
+    counted = [(f"{'items' if short == 'unanswered' else 'answers'} {short}", answers[short]) for short in SHORT_NOTES.values()]
+    return (*counted, *((f"questions {kind}", n) for kind, n in questions.items()))
+
+
+def _marked(change: ItemChange) -> tuple[MarkedParagraph, ...]:
+    """The answer's paragraphs as the redline prints them: this year's text with last year's
+    deletions and this year's insertions marked (a removed answer: last year's, all deleted)."""
+    if change.status == "changed":
+        return _split_runs(change.diff, change.new_text)
+    op = {"unchanged": "=", "new": "+", "removed": "-", "unanswered": ""}[change.status]
+    text = change.old_text if change.status == "removed" else change.new_text
+    return tuple(MarkedParagraph(((op, paragraph),)) for paragraph in text.split("\n\n") if paragraph)
+
+
+def _split_runs(ops: Sequence[Run], new_text: str) -> tuple[MarkedParagraph, ...]:
+    """The word diff cut back into this year's paragraphs (the diff runs over the words of the
+    whole answer; a deletion stays in the paragraph where it falls)."""
+    sizes = [len(p.split()) for p in new_text.split("\n\n")]
+    paragraphs: list[list[Run]] = [[]]
+    left = sizes[0]
+    for op, words in ops:
+        pending = words.split()
+        if op == "-":
+            paragraphs[-1].append((op, words))
+            continue
+        while pending:
+            if left == 0 and len(paragraphs) < len(sizes):
+                paragraphs.append([])
+                left = sizes[len(paragraphs) - 1]
+            last = len(paragraphs) == len(sizes)
+            taken = pending if last else pending[:left]
+            paragraphs[-1].append((op, " ".join(taken)))
+            pending, left = pending[len(taken) :], left - len(taken)
+    return tuple(MarkedParagraph(tuple(runs)) for runs in paragraphs if runs)
+
+
+def banner(documents: Sequence[Any], paths: Sequence[Path]) -> str:
+    """The redline's classification: the highest of the files' classifications and of every
+    portion mark in them, so it is never lower than either file."""
+    levels = []
+    for data, path in zip(documents, paths, strict=True):
+        cable = data.get("cable") if isinstance(data, dict) else None
+        level = classification.of(cable.get("classification") if isinstance(cable, dict) else None)
+        if level is None:
+            raise InvalidCountryFile(f"{path}: no known cable.classification: the redline could not be marked")
+        levels += [level, *(_portion_level(mark) for mark in _marks(data))]
+    return max(levels, key=lambda level: level.rank).word
+
+
+def _marks(data: Any) -> list[str]:
+    """Every portion mark a file gives (its framing paragraphs' and its answers')."""
+    blocks = [data.get(key) for key in data] if isinstance(data, dict) else []
+    answers = data.get("answers") if isinstance(data, dict) else None
+    blocks += list(answers.values()) if isinstance(answers, dict) else []
+    return [str(b["mark"]) for b in blocks if isinstance(b, dict) and str(b.get("mark")) in classification.PORTION_RANK]
+
+
+def _portion_level(mark: str) -> classification.Classification:
+    """The classification a portion mark stands for (SBU: FOR OFFICIAL USE ONLY)."""
+    return next(level for level in classification.LEVELS if level.rank == classification.PORTION_RANK[mark])
+
+
+def html(redline: Redline) -> str:
+    """The redline as an HTML page: the PDF is made from it."""
+    renderer = renderer_for(())
+    return renderer._render(renderer.html_env, PAGE, redline=redline, assets=bundled_templates().as_uri())
+
+
+def pdf(redline: Redline, page: str) -> bytes:
+    """The redline's PDF, made from its HTML page (the same bytes for the same files)."""
+    job = PdfJob(page, (bundled_templates().resolve(),), strict=True, epoch=_new_year(redline.new).epoch)
+    return make(job)[0]
+
+
+def default_target(new: Path, fmt: str) -> Path:
+    """``output/<new file's name>.redline.html`` (or ``.pdf``)."""
+    return write.output_path(Path("output"), f"{new.stem}.redline", fmt)
+
+
+def write_redline(old: Path, new: Path, fmt: str, target: Path | None = None, editions: Sequence[Path] = ()) -> Path:
+    """Compare two country files and write the redline (``fmt``: html or pdf), all or nothing;
+    the file written."""
+    from .api import loaded
+
+    if fmt not in FORMATS:
+        raise UsageError(f"a redline is written as {' or '.join(FORMATS)}, not {fmt!r}")
+    sides = [Side(path, *loaded(path, editions)) for path in (old, new)]
+    target = target or default_target(new, fmt)
+    if any(target.resolve() == side.path.resolve() for side in sides):
+        raise OutputError(f"{target}: refusing to write the redline over a country file it compares")
+    redline = build(*sides)
+    page = html(redline)
+    write.replace_all({target: pdf(redline, page) if fmt == "pdf" else page.encode("utf-8")})
+    return target
