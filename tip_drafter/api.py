@@ -108,13 +108,17 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
     outputs: dict[str, bytes] = {"txt": text.encode("ascii")}
     job = None
     if "pdf" in options.formats or "html" in options.formats:
-        banner = f"DRAFT - {cable.classification} - DRAFT" if options.draft else cable.classification
-        html = renderer_for(tuple(options.template_dirs)).html(cable, rendered, banner, options.paper)
+        html = renderer_for(tuple(options.template_dirs)).html(cable, rendered, banner(cable, options), options.paper)
         outputs["html"] = html.encode("utf-8")
         if "pdf" in options.formats:
             assets = (*options.template_dirs, bundled_templates().resolve())
             job = PdfJob(html, assets, options.strict, cable.sent_epoch, options.tagged)
     return Prepared(path, checked, outputs, targets, job)
+
+
+def banner(cable: Cable, options: Options) -> str:
+    """The classification banner of the printable page (a draft's says DRAFT)."""
+    return f"DRAFT - {cable.classification} - DRAFT" if options.draft else cable.classification
 
 
 def output_targets(path: Path, out_dir: Path, options: Options) -> dict[str, Path]:
