@@ -99,7 +99,12 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
 
     Nothing is written for an invalid file: :class:`InvalidCountryFile` carries the diagnostics.
     """
-    checked = check(path, options)
+    return prepare_checked(path, check(path, options), out_dir, options)
+
+
+def prepare_checked(path: Path, checked: Checked, out_dir: Path, options: Options) -> Prepared:
+    """:func:`prepare` for a file :func:`check` has read with these options (the live preview
+    checks at each save and renders the PDF only when asked)."""
     cable, rendered = _renderable(path, checked, options)
     targets = output_targets(path, out_dir, options)
     if any(t.resolve() == path.resolve() for t in targets.values()):

@@ -27,6 +27,7 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+OUTPUT = Path("output")  # where render would write: only the PDF's file name is taken from it
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream (proxies and browsers keep it open)
 PLACE = re.compile(r"para (\d+)(?:\.([A-Z]))?")
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
@@ -37,7 +38,7 @@ BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 @dataclass(frozen=True)
 class Shown:
     """The last cable that rendered: its page (body and stylesheet), what its diagnostics can
-    point at, and the PDF job that ``tipdraft render`` would run for it."""
+    point at, and the checked file with its options, from which ``tipdraft render``'s PDF is made."""
 
     version: int
     body: str
@@ -45,8 +46,8 @@ class Shown:
     anchors: frozenset[str]
     framing: dict[str, int]  # a framing paragraph's key (contact) -> its number in the cable
     at: str  # the time it rendered
-    job: pdfmaker.PdfJob | None
-    pdf_name: str
+    checked: api.Checked
+    options: Options
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,12 @@ class Preview:
         return snapshot
 
     def _render(self, version: int) -> Snapshot:
-        """Render as ``tipdraft render`` would (the same checks, the same PDF job), and the page."""
+        """Check the file as ``tipdraft render`` would (the same refusals), and render the page."""
         dirs = [*self.options.template_dirs, *config.template_dirs(self.settings)]
-        options = replace(self.options, template_dirs=dirs, formats=("pdf",))
+        options = replace(self.options, template_dirs=dirs, formats=("txt",))
         self._template_dirs = tuple(options.template_dirs)
-        prepared = api.prepare(self.path, Path("output"), options)
-        checked = prepared.checked
+        checked = api.check(self.path, options)
+        api.prepare_checked(self.path, checked, OUTPUT, options)  # raises what render would refuse
         assert checked.cable is not None and checked.rendered is not None and checked.report.edition is not None
         self._edition = checked.report.edition.source.resolve()
         page = render.renderer_for(self._template_dirs).html(
@@ -159,8 +160,8 @@ class Preview:
             frozenset(render.anchor_ids(checked.rendered.lines)) - {""},
             {key: number for number, key in enumerate(framing, start=1)},
             time.strftime("%H:%M:%S"),
-            prepared.pdf_job,
-            prepared.targets["pdf"].name,
+            checked,
+            options,
         )
         return Snapshot(version, True, tuple(checked.diagnostics), "", shown)
 
@@ -177,14 +178,16 @@ class Preview:
             self._changed.notify_all()
 
     def pdf(self) -> tuple[bytes, str] | None:
-        """The current cable's PDF, made as ``tipdraft render`` makes it, and its file name;
-        None while the file as saved has errors."""
-        snapshot = self.snapshot
-        if not snapshot.ok or snapshot.shown is None or snapshot.shown.job is None:
+        """The current cable's PDF, prepared and made as ``tipdraft render`` does, and its file
+        name; None while the file as saved has errors."""
+        shown = self.snapshot.shown
+        if not self.snapshot.ok or shown is None:
             return None
+        prepared = api.prepare_checked(self.path, shown.checked, OUTPUT, replace(shown.options, formats=("pdf",)))
+        assert prepared.pdf_job is not None
         with self._pdf:
-            made, _refused = pdfmaker.make(snapshot.shown.job)
-        return made, snapshot.shown.pdf_name
+            made, _refused = pdfmaker.make(prepared.pdf_job)
+        return made, prepared.targets["pdf"].name
 
     def watched(self) -> tuple[set[Path], set[Path]]:
         """The files whose saves count (the country file, its edition, tipdraft.toml) and the
