@@ -8,6 +8,8 @@
   const status = document.getElementById("status");
   const list = document.getElementById("diagnostics");
   const pdf = document.getElementById("pdf");
+  const pdfNote = document.getElementById("pdf-note");
+  const pdfSaid = pdfNote.textContent;
   let shownVersion = null;
   pdf.href = "cable.pdf?" + query;
 
@@ -72,6 +74,7 @@
     document.body.dataset.state = state.ok ? "ok" : "failed";
     document.body.dataset.version = String(state.version);
     pdf.hidden = !state.ok;
+    pdfNote.textContent = state.ok ? pdfSaid : "No PDF while the file as saved has errors.";
   }
 
   const events = new EventSource("events?" + query);
