@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import html
 import http.client
 import io
 import json
@@ -21,6 +23,7 @@ import pypdf
 import pytest
 
 from tip_drafter import api, preview
+from tip_drafter.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTES = ("/", "/preview.js", "/preview.css", "/cable.css", "/events", "/cable.pdf")
@@ -65,6 +68,11 @@ class Live:
             conn.close()
 
 
+def cable(state: dict[str, object]) -> str:
+    """The text of the cable a page state shows."""
+    return html.unescape(str(state["cable"]))
+
+
 def save(path: Path, text: str) -> None:
     """Save as vim and VS Code do: write a new file, rename it over the old one."""
     temporary = path.with_name(f".{path.name}.swp")
@@ -72,11 +80,9 @@ def save(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-@pytest.fixture
-def live(tmp_path: Path) -> Iterator[Live]:
-    path = tmp_path / "belgium.yaml"
-    shutil.copy(ROOT / "countries" / "belgium.yaml", path)
-    page = preview.Preview(path, settings=tmp_path)
+@contextlib.contextmanager
+def serving(page: preview.Preview) -> Iterator[Live]:
+    """``page`` served and watched in this process, as ``tipdraft preview`` runs it."""
     page.refresh()
     server = preview.Server(page)
     stop, watching = threading.Event(), threading.Event()
@@ -89,7 +95,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
     watching.wait(5)
     time.sleep(0.3)  # the watcher's inotify watches are set up just after it says it starts
     try:
-        yield Live(server, page, path)
+        yield Live(server, page, page.path)
     finally:
         stop.set()
         page.close()
@@ -97,6 +103,14 @@ def live(tmp_path: Path) -> Iterator[Live]:
         server.server_close()
         for thread in threads:
             thread.join(5)
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Live]:
+    path = tmp_path / "belgium.yaml"
+    shutil.copy(ROOT / "countries" / "belgium.yaml", path)
+    with serving(preview.Preview(path, settings=tmp_path)) as served:
+        yield served
 
 
 def test_every_route_is_refused_without_the_token_and_served_with_it(live: Live) -> None:
@@ -213,6 +227,34 @@ def test_the_event_stream_sends_the_new_cable_after_a_rename_save(live: Live) ->
     save(live.path, live.path.read_text().replace("  25:\n    mark: SBU", "  25:\n    mark: SBU\n  bad: [", 1))
     third = next(stream)
     assert not third["ok"] and third["cable"] == second["cable"] and "syntax" in json.dumps(third["diagnostics"]).lower()
+
+
+def test_saving_the_edition_a_template_or_tipdraft_toml_renders_again(tmp_path: Path) -> None:
+    editions, house = tmp_path / "editions", tmp_path / "house"
+    editions.mkdir()
+    house.mkdir()
+    shutil.copy(ROOT / "tip_drafter" / "editions" / "2009.yaml", editions / "2009.yaml")
+    shutil.copy(ROOT / "countries" / "belgium.yaml", tmp_path / "belgium.yaml")
+    page = preview.Preview(tmp_path / "belgium.yaml", Options(editions=[editions]), settings=tmp_path)
+    with serving(page) as live:
+        stream = live.events()
+        assert "23. (SBU) THE COUNTRY'S TIP SITUATION" in cable(next(stream))
+        edition = (editions / "2009.yaml").read_text()
+        save(editions / "2009.yaml", edition.replace("THE COUNTRY'S TIP SITUATION", "THE COUNTRY'S SITUATION", 1))
+        assert "23. (SBU) THE COUNTRY'S SITUATION" in cable(next(stream))
+        body = (ROOT / "templates" / "cable.txt.j2").read_text()
+        (house / "cable.txt.j2").write_text(
+            body.replace("SUBJECT: {{ cable.subject }}\n", "SUBJECT: {{ cable.subject }}\nHOUSE LINE\n")
+        )
+        save(tmp_path / "tipdraft.toml", '[render]\ntemplate_dir = "house"\n')  # a new file in the watched folder
+        assert "\nHOUSE LINE\n" in cable(next(stream))
+        save(
+            house / "cable.txt.j2", body.replace("SUBJECT: {{ cable.subject }}\n", "SUBJECT: {{ cable.subject }}\nHOUSE LINE 2\n")
+        )
+        assert "\nHOUSE LINE 2\n" in cable(next(stream))
+        save(tmp_path / "tipdraft.toml", '[render]\ntemplate_dir = "nowhere"\n')
+        state = next(stream)
+        assert not state["ok"] and "no such folder" in json.dumps(state["diagnostics"]) and "HOUSE LINE 2" in cable(state)
 
 
 def test_the_pdf_link_returns_the_pdf_tipdraft_render_writes(live: Live, tmp_path: Path) -> None:
