@@ -126,7 +126,7 @@ def test_the_page_follows_edits_and_shows_an_error_at_its_item(browser: object, 
     note = next(n for n in shadow.find_elements(By.CSS_SELECTOR, ".tip-diagnostic") if "25.A: answer is empty" in n.text)
     assert browser.execute_script("return arguments[0].nextElementSibling.id", note) == "item-25-A"  # at its item
     assert EDITED_WORDS in cable()  # the last good cable stays below the errors
-    assert status.text.startswith("Not rendered:") and not browser.find_element(By.ID, "pdf").is_displayed()
+    assert "not rendered: 2 error(s)" in status.text and not browser.find_element(By.ID, "pdf").is_displayed()
     listed = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#diagnostics li")]
     assert any("para 25.A: answer is empty" in text for text in listed)
 

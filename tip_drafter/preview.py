@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import api, config, edition, pdfmaker, render
-from .errors import ERROR, Diagnostic, FileProblem, TipDraftError, UsageError
+from .errors import ERROR, Diagnostic, FileProblem, InvalidCountryFile, TipDraftError, UsageError
 from .options import Options
 
 ASSETS = "preview"  # the page's own files: a folder of the bundled templates
@@ -60,6 +60,7 @@ class Snapshot:
     diagnostics: tuple[Diagnostic, ...] = ()
     problem: str = ""  # an error that is not located in the file (a broken template)
     shown: Shown | None = None
+    reason: str = ""  # why the file was not rendered (render's one line: errors, or items not yet reviewed)
 
     def as_json(self) -> dict[str, Any]:
         """The page's state, as the event stream sends it."""
@@ -80,9 +81,10 @@ class Snapshot:
         counts = f"{errors} error(s), {len(self.diagnostics) + bool(self.problem) - errors} warning(s)"
         if self.ok:
             return f"Rendered at {self.shown.at if self.shown else '?'}: {counts}."
+        head = self.reason or f"Not rendered: {counts}"
         if self.shown is None:
-            return f"Not rendered: {counts}; no good cable to show yet."
-        return f"Not rendered: {counts}. Below: the last good cable, rendered at {self.shown.at}."
+            return f"{head}. No good cable to show yet."
+        return f"{head}. Below: the last good cable, rendered at {self.shown.at}."
 
     def _entry(self, d: Diagnostic) -> dict[str, str]:
         return {"severity": d.severity, "text": d.format(), "anchor": anchor(d, self.shown) if self.shown else ""}
@@ -129,7 +131,9 @@ class Preview:
         version = self.snapshot.version + 1
         try:
             snapshot = self._render(version)
-        except TipDraftError as exc:  # the file's errors (InvalidCountryFile), a broken template or tipdraft.toml
+        except InvalidCountryFile as exc:  # what render refuses: the file's errors, items not yet reviewed
+            snapshot = Snapshot(version, False, tuple(exc.diagnostics), "", self.snapshot.shown, str(exc))
+        except TipDraftError as exc:  # a broken template or tipdraft.toml, an unknown edition
             snapshot = Snapshot(version, False, tuple(exc.diagnostics), "" if exc.diagnostics else str(exc), self.snapshot.shown)
         except OSError as exc:  # a folder the settings name, refused by the system
             snapshot = Snapshot(version, False, (), str(FileProblem.of(exc)), self.snapshot.shown)
