@@ -314,3 +314,14 @@ def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
         )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == f"tipdraft: error: port {port} is in use (choose another with --port, or --port 0 for a free one)\n"
+
+
+def test_a_missing_file_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tip_drafter", "preview", "nowhere.yaml", "--no-open"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", "nowhere.yaml: error: no such file\n")

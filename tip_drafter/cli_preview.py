@@ -12,7 +12,7 @@ import typer
 
 from . import layout
 from .cli import Draft, Editions, Paper, Strict, TemplateDirs, app, complete_country_files, console
-from .errors import ExitStatus
+from .errors import ExitStatus, UnreadableFile
 from .options import Options, resolve
 
 
@@ -49,7 +49,10 @@ def preview(
 
     settings = layout.Settings(width, lines_per_page)
     options = Options(settings, editions or (), template_dir or (), strict=strict, draft=draft, paper=paper.value)
-    page = live.Preview(resolve(file), options)
+    path = resolve(file)
+    if not path.is_file():  # a mistyped name: said at once, not served as a page of one error
+        raise UnreadableFile.whole(str(path), "is a folder, not a country file" if path.is_dir() else "no such file")
+    page = live.Preview(path, options)
 
     def ready(url: str) -> None:
         console.result(url)
