@@ -101,7 +101,8 @@ def test_the_page_follows_edits_and_shows_an_error_at_its_item(browser: object, 
     assert isinstance(browser, WebDriver)
     url, path = served
     browser.get(url)
-    wait = WebDriverWait(browser, 15, ignored_exceptions=(NoSuchElementException,))
+    # an element looked up just before an update replaces it is stale: look again
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
     def cable() -> str:
         return str(browser.find_element(By.ID, "cable").shadow_root.find_element(By.CSS_SELECTOR, ".cable").text)

@@ -7,6 +7,7 @@ import errno
 import json
 import re
 import secrets
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +29,7 @@ CSP = (
     "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 OUTPUT = Path("output")  # where render would write: only the PDF's file name is taken from it
+CATCH_UP_MS = 1000  # the watcher's idle wake-up, at which it refreshes once after moving to other folders
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream (proxies and browsers keep it open)
 PLACE = re.compile(r"para (\d+)(?:\.([A-Z]))?")
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
@@ -123,9 +125,10 @@ class Preview:
     _edition: Path | None = None
     _template_dirs: tuple[Path, ...] = ()
 
-    def refresh(self, changed: Iterable[Path] = ()) -> Snapshot:
-        """Check and render the file as saved now; publish and return the new snapshot."""
-        if set(changed) - {self.path.resolve()}:  # an edition or a template: read them again
+    def refresh(self, changed: Iterable[Path] = (), reread: bool = False) -> Snapshot:
+        """Check and render the file as saved now; publish and return the new snapshot.
+        ``changed``: the files saved; an edition or a template among them (or ``reread``) is read again."""
+        if reread or set(changed) - {self.path.resolve()}:
             edition._load.cache_clear()
             render.renderer_for.cache_clear()
         version = self.snapshot.version + 1
@@ -218,17 +221,29 @@ def watch(preview: Preview, stop: threading.Event, ready: threading.Event | None
     """Refresh ``preview`` after each save until ``stop`` is set (a thread's target)."""
     from watchfiles import watch as changes
 
+    missed = False  # a save made while the watch moved to other folders: refresh once it is back
     while not stop.is_set():
         folders = preview.folders()
         if ready is not None:
             ready.set()
         found = changes(
-            *folders, watch_filter=preview.wants, stop_event=stop, recursive=False, debounce=400, step=10, raise_interrupt=False
+            *folders,
+            watch_filter=preview.wants,
+            stop_event=stop,
+            recursive=False,
+            debounce=400,
+            step=10,
+            rust_timeout=CATCH_UP_MS,
+            yield_on_timeout=True,
+            raise_interrupt=False,
         )
         for batch in found:
-            preview.refresh(Path(name) for _, name in batch)
+            if batch or missed:
+                preview.refresh((Path(name) for _, name in batch), reread=missed)
+                missed = False
             if preview.folders() != folders:
-                break  # the file now names an edition in another folder, or a template folder appeared
+                missed = True  # the file now names an edition elsewhere, or a template folder came or went
+                break
 
 
 class Server(ThreadingHTTPServer):
@@ -251,6 +266,13 @@ class Server(ThreadingHTTPServer):
         assets = render.bundled_templates() / ASSETS
         self.static = {route: ((assets / name).read_bytes(), kind) for route, (name, kind) in STATIC.items()}
         self.index = (assets / "index.html").read_text(encoding="utf-8")
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that drops a connection (a closed tab, a reset keep-alive) is no error;
+        anything else is one line on stderr, never a traceback."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError | TimeoutError):
+            print(f"tipdraft: error: preview: a request failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 
     @property
     def url(self) -> str:
