@@ -127,7 +127,7 @@ def test_every_route_is_refused_without_the_token_and_served_with_it(live: Live)
             and "unsafe-inline" not in headers["content-security-policy"]
         )
         assert headers["x-content-type-options"] == "nosniff"
-    assert live.get("/", token="")[2].startswith(b"refused: no token")
+    assert live.get("/", token="")[2].startswith(b"refused: wrong or no token")
 
 
 def test_it_listens_on_127_0_0_1_only_and_prints_that_address(live: Live) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import html
 import json
 import re
 import secrets
@@ -19,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import api, config, edition, pdfmaker, render
+from .console import Console
 from .errors import ERROR, Diagnostic, FileProblem, InvalidCountryFile, TipDraftError, UsageError
 from .options import Options
 
@@ -272,7 +274,7 @@ class Server(ThreadingHTTPServer):
         anything else is one line on stderr, never a traceback."""
         exc = sys.exc_info()[1]
         if not isinstance(exc, ConnectionError | TimeoutError):
-            print(f"tipdraft: error: preview: a request failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            Console().problem(f"preview: a request failed: {type(exc).__name__}: {exc}")
 
     @property
     def url(self) -> str:
@@ -293,9 +295,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("Host", "") not in self.server.hosts:
             self._send(HTTPStatus.FORBIDDEN, b"refused: this server answers to 127.0.0.1 and localhost only\n", "text/plain")
         elif not secrets.compare_digest(token.encode(), self.server.token.encode()):
-            self._send(
-                HTTPStatus.FORBIDDEN, b"refused: no token or a wrong one (open the address tipdraft printed)\n", "text/plain"
-            )
+            self._send(HTTPStatus.FORBIDDEN, b"refused: wrong or no token (open the address tipdraft printed)\n", "text/plain")
         elif parts.path in self.server.static:
             self._send(HTTPStatus.OK, *self.server.static[parts.path])
         else:
@@ -304,7 +304,7 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, path: str) -> None:
         preview = self.server.preview
         if path == "/":
-            values = {"name": _escape(preview.path.name), "token": self.server.token}
+            values = {"name": html.escape(preview.path.name), "token": self.server.token}
             page = FIELD.sub(lambda m: values[m[1]], self.server.index)
             self._send(HTTPStatus.OK, page.encode(), "text/html")
         elif path == "/cable.css":
@@ -373,10 +373,6 @@ def _snapshots(preview: Preview, seen: int) -> Iterator[Snapshot | None]:
     while (snapshot := preview.wait(seen, KEEP_ALIVE)) is not None:
         yield None if snapshot.version == seen else snapshot
         seen = snapshot.version
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
 
 
 def _warm() -> None:
