@@ -99,7 +99,12 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
 
     Nothing is written for an invalid file: :class:`InvalidCountryFile` carries the diagnostics.
     """
-    checked = check(path, options)
+    return prepare_checked(path, check(path, options), out_dir, options)
+
+
+def prepare_checked(path: Path, checked: Checked, out_dir: Path, options: Options) -> Prepared:
+    """:func:`prepare` for a file :func:`check` has read with these options (the live preview
+    checks at each save and renders the PDF only when asked)."""
     cable, rendered = _renderable(path, checked, options)
     targets = output_targets(path, out_dir, options)
     if any(t.resolve() == path.resolve() for t in targets.values()):
@@ -108,13 +113,17 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
     outputs: dict[str, bytes] = {"txt": text.encode("ascii")}
     job = None
     if "pdf" in options.formats or "html" in options.formats:
-        banner = f"DRAFT - {cable.classification} - DRAFT" if options.draft else cable.classification
-        html = renderer_for(tuple(options.template_dirs)).html(cable, rendered, banner, options.paper)
+        html = renderer_for(tuple(options.template_dirs)).html(cable, rendered, banner(cable, options), options.paper)
         outputs["html"] = html.encode("utf-8")
         if "pdf" in options.formats:
             assets = (*options.template_dirs, bundled_templates().resolve())
             job = PdfJob(html, assets, options.strict, cable.sent_epoch, options.tagged)
     return Prepared(path, checked, outputs, targets, job)
+
+
+def banner(cable: Cable, options: Options) -> str:
+    """The classification banner of the printable page (a draft's says DRAFT)."""
+    return f"DRAFT - {cable.classification} - DRAFT" if options.draft else cable.classification
 
 
 def output_targets(path: Path, out_dir: Path, options: Options) -> dict[str, Path]:

@@ -249,7 +249,10 @@ def schema_command(
     console.info(f"wrote {target}")
 
 
-from . import cli_year  # noqa: E402, F401  (registers the drafting year's commands on the app)
+from . import (  # noqa: E402  (registers the drafting year's commands and the live preview on the app)
+    cli_preview,  # noqa: F401
+    cli_year,  # noqa: F401
+)
 
 
 def run() -> None:

@@ -151,9 +151,12 @@ class Renderer:
         text = self._render(self.text_env, TEXT_ENVELOPE, cable=cable)
         return layout.wrap((Line(Kind.ENVELOPE, raw) for raw in text.splitlines()), sys.maxsize)
 
-    def html(self, cable: Cable, rendered: Rendered, banner: str, paper: str = "Letter") -> str:
+    def html(self, cable: Cable, rendered: Rendered, banner: str, paper: str = "Letter", anchors: bool = False) -> str:
         """The printable HTML page: the laid-out cable, one line per line box, with a
-        bookmark on the first line and on the first line of every numbered paragraph."""
+        bookmark on the first line and on the first line of every numbered paragraph.
+
+        ``anchors`` (the live preview's page, never a PDF: an id would be a PDF destination)
+        gives the header, each numbered paragraph and each lettered item an id to point at."""
         return self._render(
             self.html_env,
             HTML_PAGE,
@@ -161,7 +164,7 @@ class Renderer:
             rendered=rendered,
             banner=banner,
             paper=paper,
-            blocks=_blocks(cable, rendered.lines),
+            blocks=_blocks(cable, rendered.lines, anchors),
             assets=bundled_templates().as_uri(),
         )
 
@@ -206,23 +209,45 @@ class HtmlBlock:
 
     label: str
     lines: tuple[Line, ...]
+    anchors: tuple[str, ...] = ()  # an id per line ("" for none), when anchors were asked for
 
 
-def _blocks(cable: Cable, lines: Sequence[Line]) -> list[HtmlBlock]:
+def anchor_ids(lines: Sequence[Line]) -> list[str]:
+    """The id of each line that starts something a diagnostic can point at: ``header`` (the
+    first line), ``para-25`` (a numbered paragraph), ``item-25-E`` (a lettered item); "" for others."""
+    ids: list[str] = []
+    number = 0
+    for index, line in enumerate(lines):
+        if index == 0:
+            ids.append("header")
+        elif line.kind is Kind.PARAGRAPH:
+            number = line.number
+            ids.append(f"para-{number}")
+        else:
+            ids.append(f"item-{number}-{line.letter}" if line.kind is Kind.ITEM else "")
+    return ids
+
+
+def _blocks(cable: Cable, lines: Sequence[Line], anchors: bool = False) -> list[HtmlBlock]:
     """Split the cable at each bookmarked line: one element per paragraph, not per line,
     keeps WeasyPrint's layout as cheap as one ``<pre>``."""
+    ids = anchor_ids(lines) if anchors else [""] * len(lines)
     blocks: list[HtmlBlock] = []
-    run: list[Line] = []
+    run: list[int] = []
+
+    def block(label: str, taken: Sequence[int]) -> HtmlBlock:
+        return HtmlBlock(label, tuple(lines[i] for i in taken), tuple(ids[i] for i in taken) if anchors else ())
+
     for index, line in enumerate(lines):
         if label := _label(cable, index, line):
             if run:
-                blocks.append(HtmlBlock("", tuple(run)))
-            blocks.append(HtmlBlock(label, (line,)))
+                blocks.append(block("", run))
+            blocks.append(block(label, [index]))
             run = []
         else:
-            run.append(line)
+            run.append(index)
     if run:
-        blocks.append(HtmlBlock("", tuple(run)))
+        blocks.append(block("", run))
     return blocks
 
 

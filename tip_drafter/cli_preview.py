@@ -1,0 +1,73 @@
+"""The ``tipdraft preview`` command: a live page of the cable that follows every save.
+
+A command of the one app in ``cli`` (which registers it by importing this module).
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from typing import Annotated
+
+import typer
+
+from . import layout
+from .cli import Draft, Editions, Paper, Strict, TemplateDirs, app, complete_country_files, console
+from .errors import ExitStatus, UnreadableFile
+from .options import Options, resolve
+
+
+@app.command(short_help="Serve a live page of the cable as it will print; it follows every save.")
+def preview(
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="The country file (a bare name is looked up in countries/).",
+            show_default=False,
+            metavar="FILE",
+            autocompletion=complete_country_files,
+        ),
+    ],
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: a free one).", min=0, max=65535)] = 0,
+    no_open: Annotated[bool, typer.Option("--no-open", help="Do not open a browser; print the address only.")] = False,
+    editions: Editions = None,
+    template_dir: TemplateDirs = None,
+    width: Annotated[int, typer.Option(help="Line width of the cable text.")] = layout.Settings.width,
+    lines_per_page: Annotated[int, typer.Option(help="Lines from one page marker to the next.")] = layout.Settings.lines_per_page,
+    strict: Strict = False,
+    draft: Draft = False,
+    paper: Annotated[Paper, typer.Option(help="Paper size of the PDF.", case_sensitive=False)] = Paper.Letter,
+) -> ExitStatus:
+    """Serve a live page of the cable on 127.0.0.1: the page the PDF is made from, every
+    problem at its item, a link to the PDF. Each save of the file, its edition, tipdraft.toml
+    or a template re-checks and re-renders it; the page follows. Ctrl-C stops it.
+
+    The first line printed is the page's address (with its token).
+
+    Example: tipdraft preview countries/belgium.yaml
+    """
+    from . import preview as live
+
+    settings = layout.Settings(width, lines_per_page)
+    options = Options(settings, editions or (), template_dir or (), strict=strict, draft=draft, paper=paper.value)
+    path = resolve(file)
+    if not path.is_file():  # a mistyped name: said at once, not served as a page of one error
+        raise UnreadableFile.whole(str(path), "is a folder, not a country file" if path.is_dir() else "no such file")
+    page = live.Preview(path, options)
+
+    def ready(url: str) -> None:
+        console.result(url)
+        console.info(f"previewing {page.path}: every save is shown; Ctrl-C stops")
+        if not no_open:
+            _open(url)
+
+    live.serve(page, port, ready)
+    return ExitStatus.OK
+
+
+def _open(url: str) -> None:
+    """Open the page in the user's browser, if there is one (no browser is no failure)."""
+    try:
+        if not webbrowser.open(url):
+            console.problem("no browser to open: open the address above", "warning")
+    except webbrowser.Error:
+        console.problem("no browser to open: open the address above", "warning")
