@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import http.client
 import json
 import os
@@ -30,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tip_drafter import api, preview  # noqa: E402
+from tip_drafter import preview  # noqa: E402
 
 WORDS = "The first anti-smuggling measures were taken"
 
@@ -81,8 +80,7 @@ def pdfs(server: preview.Server, page: preview.Preview, count: int) -> tuple[lis
 
     shown = page.snapshot.shown
     assert shown is not None
-    options = dataclasses.replace(shown.options, formats=("pdf",))
-    job = api.prepare_checked(page.path, shown.checked, preview.OUTPUT, options).pdf_job
+    job = shown.prepared.pdf_job
     assert job is not None
     base = job.assets[0].as_uri() + "/"
     get_pdf(server)  # warm both

@@ -24,7 +24,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tip_drafter import api, preview
+from tip_drafter import api, preview, render
 from tip_drafter.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -338,3 +338,22 @@ def test_a_dropped_connection_prints_no_traceback(live: Live, capfd: pytest.Capt
     time.sleep(0.5)
     assert live.get("/")[0] == 200
     assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("template", ["cable.txt.j2", "cable.html.j2"])
+def test_an_override_that_never_ends_is_stopped_at_its_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str
+) -> None:
+    """Every template of the cable, the PDF's page too, runs at the save, in the main thread,
+    where the time limit (a timer signal) works; the PDF link has only WeasyPrint left to run."""
+    monkeypatch.setattr(render, "MAX_SECONDS", 0.3)
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / template).write_text("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}\n")
+    shutil.copy(ROOT / "countries" / "belgium.yaml", tmp_path / "belgium.yaml")
+    page = preview.Preview(tmp_path / "belgium.yaml", Options(template_dirs=[house]), settings=tmp_path)
+    snapshot = page.refresh()
+    assert not snapshot.ok
+    assert f"{template}: template error: still running after 0.3 s" in snapshot.problem + " ".join(
+        d.message for d in snapshot.diagnostics
+    )

@@ -42,7 +42,7 @@ BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 @dataclass(frozen=True)
 class Shown:
     """The last cable that rendered: its page (body and stylesheet), what its diagnostics can
-    point at, and the checked file with its options, from which ``tipdraft render``'s PDF is made."""
+    point at, and ``tipdraft render``'s PDF job for it (made only when the link is followed)."""
 
     version: int
     body: str
@@ -50,8 +50,7 @@ class Shown:
     anchors: frozenset[str]
     framing: dict[str, int]  # a framing paragraph's key (contact) -> its number in the cable
     at: str  # the time it rendered
-    checked: api.Checked
-    options: Options
+    prepared: api.Prepared
 
 
 @dataclass(frozen=True)
@@ -150,10 +149,12 @@ class Preview:
     def _render(self, version: int) -> Snapshot:
         """Check the file as ``tipdraft render`` would (the same refusals), and render the page."""
         dirs = [*self.options.template_dirs, *config.template_dirs(self.settings)]
-        options = replace(self.options, template_dirs=dirs, formats=("txt",))
+        options = replace(self.options, template_dirs=dirs, formats=("pdf",))
         self._template_dirs = tuple(options.template_dirs)
         checked = api.check(self.path, options)
-        api.prepare_checked(self.path, checked, OUTPUT, options)  # raises what render would refuse
+        # raises what render would refuse; renders every template now, in the thread the
+        # template time limit works in (the main one), so the PDF link has only WeasyPrint to run
+        prepared = api.prepare_checked(self.path, checked, OUTPUT, options)
         assert checked.cable is not None and checked.rendered is not None and checked.report.edition is not None
         self._edition = checked.report.edition.source.resolve()
         page = render.renderer_for(self._template_dirs).html(
@@ -169,8 +170,7 @@ class Preview:
             frozenset(render.anchor_ids(checked.rendered.lines)) - {""},
             {key: number for number, key in enumerate(framing, start=1)},
             time.strftime("%H:%M:%S"),
-            checked,
-            options,
+            prepared,
         )
         return Snapshot(version, True, tuple(checked.diagnostics), "", shown)
 
@@ -192,7 +192,7 @@ class Preview:
         shown = self.snapshot.shown
         if not self.snapshot.ok or shown is None:
             return None
-        prepared = api.prepare_checked(self.path, shown.checked, OUTPUT, replace(shown.options, formats=("pdf",)))
+        prepared = shown.prepared
         assert prepared.pdf_job is not None
         with self._pdf:
             made, _refused = pdfmaker.make(prepared.pdf_job)
@@ -237,7 +237,7 @@ def watch(preview: Preview, stop: threading.Event, ready: threading.Event | None
             step=10,
             rust_timeout=CATCH_UP_MS,
             yield_on_timeout=True,
-            raise_interrupt=False,
+            raise_interrupt=threading.current_thread() is threading.main_thread(),
         )
         for batch in found:
             if batch or missed:
@@ -382,19 +382,22 @@ def _warm() -> None:
 
 def serve(preview: Preview, port: int, ready: Callable[[str], None]) -> None:
     """Serve ``preview`` until Ctrl-C (or SIGTERM): check and render the file, listen, call
-    ``ready`` with the page's address, follow the saves. Ends cleanly, whatever ends it."""
+    ``ready`` with the page's address, follow the saves. Ends cleanly, whatever ends it.
+
+    The saves are followed in the calling (main) thread, the requests answered in others: a
+    template override's time limit is a timer signal, which only the main thread receives."""
     server = Server(preview, port)
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(preview, stop), name="tipdraft-watch", daemon=True)
+    listener = threading.Thread(target=server.serve_forever, args=(0.2,), name="tipdraft-serve", daemon=True)
     try:
         preview.refresh()
-        watcher.start()
+        listener.start()
         threading.Thread(target=_warm, name="tipdraft-warm", daemon=True).start()
         ready(server.url)
-        server.serve_forever(poll_interval=0.2)
+        watch(preview, stop)
     finally:
         stop.set()
         preview.close()
+        if listener.is_alive():
+            server.shutdown()
         server.server_close()
-        if watcher.is_alive():
-            watcher.join(timeout=2)
