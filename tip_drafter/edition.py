@@ -120,6 +120,11 @@ def load_edition(name: str, search: Sequence[Path] = ()) -> Edition:
     return _load(find_edition(name, search))
 
 
+def forget_editions() -> None:
+    """Read edition files again from now on (the live preview, after one is saved)."""
+    _load.cache_clear()
+
+
 @functools.lru_cache(maxsize=16)
 def _load(path: Path) -> Edition:
     """One read per edition file and process (a batch renders many files of one edition)."""

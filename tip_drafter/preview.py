@@ -130,7 +130,7 @@ class Preview:
         """Check and render the file as saved now; publish and return the new snapshot.
         ``changed``: the files saved; an edition or a template among them (or ``reread``) is read again."""
         if reread or set(changed) - {self.path.resolve()}:
-            edition._load.cache_clear()
+            edition.forget_editions()
             render.renderer_for.cache_clear()
         version = self.snapshot.version + 1
         try:

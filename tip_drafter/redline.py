@@ -253,7 +253,7 @@ def _portion_level(mark: str) -> classification.Classification:
 def html(redline: Redline) -> str:
     """The redline as an HTML page: the PDF is made from it."""
     renderer = renderer_for(())
-    return renderer._render(renderer.html_env, PAGE, redline=redline, assets=bundled_templates().as_uri())
+    return renderer.page(PAGE, redline=redline, assets=bundled_templates().as_uri())
 
 
 def pdf(redline: Redline, page: str) -> bytes:

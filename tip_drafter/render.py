@@ -168,6 +168,11 @@ class Renderer:
             assets=bundled_templates().as_uri(),
         )
 
+    def page(self, name: str, **context: Any) -> str:
+        """Another HTML page of tipdraft's (the redline), under the cable's rules: autoescaped,
+        sandboxed, within the limits, its errors naming the template file and line."""
+        return self._render(self.html_env, name, **context)
+
     def _render(self, env: jinja2.Environment, name: str, **context: Any) -> str:
         """Render one template within the limits; every failure is a TemplateProblem naming
         the template file and line."""
