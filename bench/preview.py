@@ -29,12 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tip_drafter import preview  # noqa: E402
+from tip_drafter import preview, preview_http  # noqa: E402
 
 WORDS = "The first anti-smuggling measures were taken"
 
 
-def events(server: preview.Server) -> Iterator[dict[str, object]]:
+def events(server: preview_http.Server) -> Iterator[dict[str, object]]:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     conn.request("GET", f"/events?token={server.token}")
     response = conn.getresponse()  # kept: the stream closes with it
@@ -43,7 +43,7 @@ def events(server: preview.Server) -> Iterator[dict[str, object]]:
             yield json.loads(raw[6:])
 
 
-def get_pdf(server: preview.Server) -> bytes:
+def get_pdf(server: preview_http.Server) -> bytes:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     conn.request("GET", f"/cable.pdf?token={server.token}")
     response = conn.getresponse()
@@ -53,7 +53,7 @@ def get_pdf(server: preview.Server) -> bytes:
     return body
 
 
-def saves(server: preview.Server, path: Path, count: int) -> list[float]:
+def saves(server: preview_http.Server, path: Path, count: int) -> list[float]:
     """Seconds from each rename-save to the page state holding its text."""
     stream = events(server)
     next(stream)
@@ -74,7 +74,7 @@ def saves(server: preview.Server, path: Path, count: int) -> list[float]:
     return took
 
 
-def pdfs(server: preview.Server, page: preview.Preview, count: int) -> tuple[list[float], list[float]]:
+def pdfs(server: preview_http.Server, page: preview.Preview, count: int) -> tuple[list[float], list[float]]:
     """Seconds for the PDF link, and for WeasyPrint alone on the same HTML, interleaved."""
     import weasyprint
 
@@ -106,7 +106,7 @@ def main() -> int:
     shutil.copy(ROOT / "countries" / "belgium.yaml", path)
     page = preview.Preview(path, settings=folder)
     page.refresh()
-    server = preview.Server(page)
+    server = preview_http.Server(page)
     stop, watching = threading.Event(), threading.Event()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     threading.Thread(target=preview.watch, args=(page, stop, watching), daemon=True).start()

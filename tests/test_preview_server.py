@@ -24,7 +24,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tip_drafter import api, preview, render
+from tip_drafter import api, preview, preview_http, render
 from tip_drafter.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ FIRST_WORDS = "The first anti-smuggling measures were taken"
 class Live:
     """A preview served in this process, watching a copy of Belgium's file."""
 
-    server: preview.Server
+    server: preview_http.Server
     page: preview.Preview
     path: Path
 
@@ -86,7 +86,7 @@ def save(path: Path, text: str) -> None:
 def serving(page: preview.Preview, follow: bool = True) -> Iterator[Live]:
     """``page`` served in this process, and (``follow``) watched, as ``tipdraft preview`` runs it."""
     page.refresh()
-    server = preview.Server(page)
+    server = preview_http.Server(page)
     stop, watching = threading.Event(), threading.Event()
     threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)]
     if follow:
@@ -195,7 +195,7 @@ def test_hostile_answer_text_is_data_on_the_page(tmp_path: Path) -> None:
     # the file name too, on the page around the cable
     odd = tmp_path / "<img src=x>.yaml"
     shutil.copy(path, odd)
-    server = preview.Server(preview.Preview(odd, settings=tmp_path))
+    server = preview_http.Server(preview.Preview(odd, settings=tmp_path))
     try:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         status, _, body = Live(server, server.preview, odd).get("/")

@@ -46,6 +46,7 @@ def preview(
     Example: tipdraft preview countries/belgium.yaml
     """
     from . import preview as live
+    from .preview_http import serve
 
     settings = layout.Settings(width, lines_per_page)
     options = Options(settings, editions or (), template_dir or (), strict=strict, draft=draft, paper=paper.value)
@@ -60,7 +61,7 @@ def preview(
         if not no_open:
             _open(url)
 
-    live.serve(page, port, ready)
+    serve(page, port, ready)
     return ExitStatus.OK
 
 
