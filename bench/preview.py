@@ -1,4 +1,4 @@
-"""Benchmark: `tipdraft preview`, in this process (its server and watcher threads, as the command runs them).
+"""Benchmark: `tipdraft preview`, in this process, run by the command's own `serve` (saves rendered in the main thread).
 
     python bench/preview.py [--saves N] [--pdfs N]
 
@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import http.client
 import json
@@ -24,7 +25,9 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,7 +37,15 @@ from tip_drafter import preview, preview_http  # noqa: E402
 WORDS = "The first anti-smuggling measures were taken"
 
 
-def events(server: preview_http.Server) -> Iterator[dict[str, object]]:
+@dataclass
+class Address:
+    """Where the page is served: its port and token."""
+
+    port: int
+    token: str
+
+
+def events(server: Address) -> Iterator[dict[str, object]]:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     conn.request("GET", f"/events?token={server.token}")
     response = conn.getresponse()  # kept: the stream closes with it
@@ -43,7 +54,7 @@ def events(server: preview_http.Server) -> Iterator[dict[str, object]]:
             yield json.loads(raw[6:])
 
 
-def get_pdf(server: preview_http.Server) -> bytes:
+def get_pdf(server: Address) -> bytes:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     conn.request("GET", f"/cable.pdf?token={server.token}")
     response = conn.getresponse()
@@ -53,7 +64,7 @@ def get_pdf(server: preview_http.Server) -> bytes:
     return body
 
 
-def saves(server: preview_http.Server, path: Path, count: int) -> list[float]:
+def saves(server: Address, path: Path, count: int) -> list[float]:
     """Seconds from each rename-save to the page state holding its text."""
     stream = events(server)
     next(stream)
@@ -74,7 +85,7 @@ def saves(server: preview_http.Server, path: Path, count: int) -> list[float]:
     return took
 
 
-def pdfs(server: preview_http.Server, page: preview.Preview, count: int) -> tuple[list[float], list[float]]:
+def pdfs(server: Address, page: preview.Preview, count: int) -> tuple[list[float], list[float]]:
     """Seconds for the PDF link, and for WeasyPrint alone on the same HTML, interleaved."""
     import weasyprint
 
@@ -105,21 +116,26 @@ def main() -> int:
     path = folder / "belgium.yaml"
     shutil.copy(ROOT / "countries" / "belgium.yaml", path)
     page = preview.Preview(path, settings=folder)
-    page.refresh()
-    server = preview_http.Server(page)
-    stop, watching = threading.Event(), threading.Event()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    threading.Thread(target=preview.watch, args=(page, stop, watching), daemon=True).start()
-    watching.wait(5)
-    time.sleep(0.5)
-    try:
-        took = saves(server, path, args.saves)
-        link, alone = pdfs(server, page, args.pdfs)
+    measured: dict[str, list[float]] = {}
+
+    def drive(url: str) -> None:
+        """Measure against the page ``serve`` has just put up, then stop it as Ctrl-C would."""
+        parts = urlsplit(url)
+        server = Address(parts.port or 0, parse_qs(parts.query)["token"][0])
+        try:
+            time.sleep(0.5)  # the watcher's inotify watches are set up
+            measured["took"] = saves(server, path, args.saves)
+            measured["link"], measured["alone"] = pdfs(server, page, args.pdfs)
+        finally:
+            _thread.interrupt_main()
+
+    try:  # the command's own loop, in the main thread: the saves are rendered there
+        preview_http.serve(page, 0, lambda url: threading.Thread(target=drive, args=(url,), daemon=True).start())
+    except KeyboardInterrupt:
+        pass
     finally:
-        stop.set()
-        page.close()
-        server.shutdown()
         shutil.rmtree(folder)
+    took, link, alone = measured["took"], measured["link"], measured["alone"]
     median, worst = statistics.median(took) * 1000, max(took) * 1000
     ratio = statistics.median(link) / statistics.median(alone)
     print(f"save -> page ({args.saves} saves): median {median:.0f} ms, max {worst:.0f} ms (target <= 150 ms)")
