@@ -71,7 +71,7 @@ def main() -> int:
         validate = [str(BIN / "tipdraft"), "validate", str(COUNTRY)]
         imports = [sys.executable, "-c", "import typer, jinja2, ruamel.yaml"]
         print(f"{args.runs} interleaved runs each, median wall time, on {sys.platform} Python {sys.version.split()[0]}")
-        ok = compare("render", render, baseline, args.runs, (1.10, 1.3))
+        ok = compare("render", render, baseline, args.runs, (1.15, 1.3))  # issue 10: 1.15x, 1.3x
         compare("untagged", [*render, "--untagged"], baseline, args.runs, (1.10, 1.3))
         ok &= compare("validate", validate, imports, args.runs, (1.5, None))
     print("all targets met" if ok else "some targets missed")

@@ -5,7 +5,6 @@ A command of the one app in ``cli`` (which registers it by importing this module
 
 from __future__ import annotations
 
-import webbrowser
 from typing import Annotated
 
 import typer
@@ -67,6 +66,8 @@ def preview(
 
 def _open(url: str) -> None:
     """Open the page in the user's browser, if there is one (no browser is no failure)."""
+    import webbrowser
+
     try:
         if not webbrowser.open(url):
             console.problem("no browser to open: open the address above", "warning")

@@ -9,9 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -298,13 +296,15 @@ def _keystroke(prompt: str) -> str:
 
 def _edit_in_editor(text: str) -> str:
     """``text`` after the user's ``$VISUAL`` or ``$EDITOR`` (vi if neither is set)."""
+    import shlex  # here, as the other two: only a review at a terminal needs them
+    import subprocess
+    import tempfile
+
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     with tempfile.TemporaryDirectory(prefix="tipdraft-review-") as folder:
         draft = Path(folder) / "answer.txt"
         draft.write_text(text, encoding="utf-8")
         try:
-            import shlex
-
             subprocess.run([*shlex.split(editor), str(draft)], check=True)
             return draft.read_text(encoding="utf-8")
         except (OSError, ValueError, subprocess.CalledProcessError) as exc:  # ValueError: not UTF-8, a bad $EDITOR

@@ -7,7 +7,6 @@ import io
 import os
 import re
 import signal
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +50,8 @@ def _stage(path: Path, data: bytes) -> str:
         if path.is_dir():
             raise OutputError(f"{path}: is a folder; cannot write the output there")
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here: validate, which never writes, need not import it
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {_why_not(path, exc)}") from None
