@@ -65,6 +65,20 @@ def of(word: object) -> Classification | None:
     return BY_WORD.get(word) if isinstance(word, str) else None
 
 
+def of_mark(mark: str) -> Classification:
+    """The classification a portion mark stands for (SBU: FOR OFFICIAL USE ONLY)."""
+    return next(level for level in LEVELS if level.rank == PORTION_RANK[mark])
+
+
+def needed(word: object, marks: Iterable[str]) -> Classification | None:
+    """What a document must be marked: the classification it names, raised to its highest
+    portion mark (unknown marks are left out); None if it names no known classification."""
+    named = of(word)
+    if named is None:
+        return None
+    return max([named, *(of_mark(m) for m in marks if m in PORTION_RANK)], key=lambda level: level.rank)
+
+
 def higher_mark(a: str, b: str) -> str:
     """The higher of two portion marks (an unknown or empty mark ranks lowest)."""
     return a if PORTION_RANK.get(a, -1) >= PORTION_RANK.get(b, -1) else b

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import dtg
 from .classification import MARKS, WORDS
@@ -27,7 +27,7 @@ from .fields import (
     fields,
     is_blank,
 )
-from .load import describe, key_name
+from .load import describe, key_name, key_position, value_position
 
 # Precedence word -> the letter doubled on the relay line and single before the date-time group.
 PRECEDENCE = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
@@ -285,6 +285,38 @@ class Answers(Kind):
 def _asks(para: Paragraph) -> bool:
     """Whether a paragraph has a required item (and so must be there)."""
     return any(i.required for i in para.items)
+
+
+class PortionMark(NamedTuple):
+    """A portion mark a country file gives, or implies, and where it stands."""
+
+    position: tuple[int, int]
+    where: str
+    mark: str
+    default: bool  # the file gives none: the edition's default for a framing paragraph
+
+
+def portion_marks(data: Any, edition: Edition) -> list[PortionMark]:
+    """Every portion mark of a country file: each framing paragraph's (the edition's default
+    where the paragraph gives none) and each questionnaire paragraph's. A mark that is not one
+    of U, SBU, C, S is not listed (the format's checks report it)."""
+    found = []
+    for frame in edition.framing:
+        value = data.get(frame.id)
+        if isinstance(value, dict) and "mark" not in value:
+            found.append(PortionMark(key_position(data, frame.id), frame.id, frame.mark, True))
+        elif _marked(value):
+            found.append(PortionMark(value_position(value, "mark"), frame.id, value["mark"], False))
+    answers = data.get("answers")
+    for key, para in answers.items() if isinstance(answers, dict) else ():
+        if _marked(para):
+            found.append(PortionMark(value_position(para, "mark"), f"para {key}", para["mark"], False))
+    return found
+
+
+def _marked(value: Any) -> bool:
+    """Whether ``value`` is a mapping with a valid portion mark."""
+    return isinstance(value, dict) and isinstance(value.get("mark"), str) and value["mark"] in MARKS
 
 
 def paragraph_number(key: object) -> int | None:

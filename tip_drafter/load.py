@@ -6,7 +6,7 @@ import io
 import os
 import stat
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
@@ -47,8 +47,9 @@ class CountryConstructor(RoundTripConstructor):
         self.duplicates: list[tuple[Node, Node]] = []
 
     def construct_document(self, node: Node) -> Any:
-        """Find duplicate keys on the node tree, then build the data as usual."""
+        """Find duplicate keys on the node tree and place empty values, then build the data as usual."""
         self.duplicates = duplicate_keys(node)
+        place_empty_values(node)
         return super().construct_document(node)
 
 
@@ -284,28 +285,46 @@ def container_position(node: Any) -> tuple[int, int]:
     return 1, 1
 
 
-def duplicate_keys(root: Node) -> list[tuple[Node, Node]]:
-    """(key node, first key node of the same name) for every repeated key in the tree."""
-    found: list[tuple[Node, Node]] = []
-    seen_nodes: set[int] = set()
+def _nodes(root: Node) -> Iterator[Node]:
+    """Every node of the tree once (an alias points at a node already seen: no exponential walk)."""
+    seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
-        if id(node) in seen_nodes:
-            continue  # aliases point at nodes already checked: no exponential walk
-        seen_nodes.add(id(node))
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, MappingNode):
+            stack.extend(value for _, value in node.value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
+def duplicate_keys(root: Node) -> list[tuple[Node, Node]]:
+    """(key node, first key node of the same name) for every repeated key in the tree."""
+    found: list[tuple[Node, Node]] = []
+    for node in _nodes(root):
         if isinstance(node, MappingNode):
             first: dict[str, Node] = {}
-            for key, value in node.value:
+            for key, _ in node.value:
                 if not isinstance(key.value, list):
                     if str(key.value) in first:
                         found.append((key, first[str(key.value)]))
                     else:
                         first[str(key.value)] = key
-                stack.append(value)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
     return found
+
+
+def place_empty_values(root: Node) -> None:
+    """Put every empty value (``x:`` with nothing after it) at its key. It has no text of its
+    own: libyaml places it after the colon, ruamel's parser at the next thing it reads (often
+    lines below); at the key, both parsers agree, and a message about it points at its name."""
+    for node in _nodes(root):
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if isinstance(value, ScalarNode) and value.value == "" and not value.style:  # plain (None or "")
+                    value.start_mark = value.end_mark = key.start_mark
 
 
 def _duplicate(shown: str, key: Node, first: Node) -> Diagnostic:
@@ -355,19 +374,24 @@ def _compose_in_c(text: str) -> Node | None:
     composer = _LibyamlComposer(text)
     try:
         return composer.get_single_node()  # type: ignore[no-any-return]
-    except (YAMLError, ValueError, TypeError, AttributeError):
+    except (YAMLError, ValueError, TypeError):
         return None
     finally:
         composer.dispose()
 
 
+# Event attributes only the round-trip parser reads as it must: an anchor, an explicit tag, and a
+# document's %YAML (1.1 reads ``no`` as false and ``010`` as 8) or %TAG directive.
+_NOT_PLAIN = ("anchor", "tag", "version", "tags")
+
+
 def _scan(text: str, shown: str) -> bool:
     """Refuse data nested deeper than MAX_DEPTH, at the collection that goes too deep, before
     the round-trip parser (which takes seconds over a few thousand ``[``), and tell whether
-    the file is plain: no anchor, alias or explicit tag, which only the round-trip parser
-    builds as it keeps them, and no tab, which libyaml accepts in places the round-trip
-    parser refuses (so a file one reads, the other must too). libyaml's parser reads the events in a millisecond; what it
-    cannot read is left to the round-trip parser (not plain)."""
+    the file is plain: no anchor, alias, explicit tag or directive, which only the round-trip
+    parser builds as it keeps them, and no tab, which libyaml accepts in places the round-trip
+    parser refuses (so a file one reads, the other must too). libyaml's parser reads the
+    events in a millisecond; what it cannot read is left to the round-trip parser (not plain)."""
     if LibyamlParser is None:
         return False
     parser, depth, plain = LibyamlParser(text), 0, "\t" not in text
@@ -375,7 +399,7 @@ def _scan(text: str, shown: str) -> bool:
         while parser.check_event():
             event = parser.get_event()
             depth += isinstance(event, CollectionStartEvent) - isinstance(event, CollectionEndEvent)
-            plain = plain and getattr(event, "anchor", None) is None and getattr(event, "tag", None) is None
+            plain = plain and all(getattr(event, name, None) is None for name in _NOT_PLAIN)
             if depth > MAX_DEPTH:
                 line, col = event.start_mark.line + 1, event.start_mark.column + 1
                 raise _fatal(shown, line, col, f"cannot read YAML: the data is nested more than {MAX_DEPTH} levels deep")

@@ -53,6 +53,7 @@ class Section:
     heading: str
     paragraphs: tuple[str, ...] = ()
     answers: tuple[Answer, ...] = ()
+    key: str = ""  # the country file's key it comes from: a framing paragraph's (contact), or the paragraph number
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def _framing(data: Any, edition: Edition) -> tuple[Section, ...]:
             continue
         body = KINDS[frame.kind].printed(value, frame.default, _text(data["cable"]["post"]))
         mark = _text(value.get("mark")) or frame.mark  # validation warned of a missing one
-        sections.append(Section(len(sections) + 1, mark, frame.title, prose(body)))
+        sections.append(Section(len(sections) + 1, mark, frame.title, prose(body), key=frame.id))
     return tuple(sections)
 
 
@@ -217,7 +218,7 @@ def _paragraph(para: Paragraph, value: Any) -> Section:
     keyed.sort(key=lambda kv: order.index(kv[0][0]) if kv[0] else 0)
     heading = _text(value.get("heading")) or para.title
     items = tuple(Answer(country_format.letters_label(letters or []), _answer(v)) for letters, v in keyed)
-    return Section(para.number, _text(value.get("mark")), heading, answers=items)
+    return Section(para.number, _text(value.get("mark")), heading, answers=items, key=str(para.number))
 
 
 def _answer(value: Any) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ class Shown:
     body: str
     styles: str
     anchors: frozenset[str]
-    framing: dict[str, int]  # a framing paragraph's key (contact) -> its number in the cable
+    numbers: dict[str, int]  # a paragraph's key in the file (contact, 25) -> its number in the cable (as the model numbers it)
     at: str  # the time it rendered
     prepared: api.Prepared
 
@@ -82,8 +82,8 @@ def anchor(d: Diagnostic, shown: Shown) -> str:
     key = d.where.split(".")[0]
     if place:
         wanted = [f"item-{place[1]}-{place[2]}", f"para-{place[1]}"] if place[2] else [f"para-{place[1]}"]
-    elif key in shown.framing:
-        wanted = [f"para-{shown.framing[key]}"]
+    elif key in shown.numbers:
+        wanted = [f"para-{shown.numbers[key]}"]
     else:
         wanted = ["header"] if key in ("cable", "transmission") else []
     return next((w for w in wanted if w in shown.anchors), "")
@@ -143,14 +143,13 @@ class Preview:
             checked.cable, checked.rendered, api.banner(checked.cable, options), options.paper, anchors=True
         )
         body = BODY.search(page)
-        data = checked.document.data if checked.document else {}
-        framing = [f.id for f in checked.report.edition.framing if data.get(f.id) is not None]
+        numbers = {section.key: section.number for section in checked.cable.sections}
         shown = Shown(
             version,
             body[1] if body else page,
             "\n".join(STYLE.findall(page)),
             frozenset(render.anchor_ids(checked.rendered.lines)) - {""},
-            {key: number for number, key in enumerate(framing, start=1)},
+            numbers,
             time.strftime("%H:%M:%S"),
             prepared,
         )

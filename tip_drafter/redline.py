@@ -10,6 +10,7 @@ from typing import Any
 
 from . import classification, write
 from .compare import ItemChange, diff
+from .country_format import portion_marks
 from .dtg import DateTimeGroup
 from .edition import Edition, Item, Paragraph, report_year
 from .errors import InvalidCountryFile, OutputError, UsageError
@@ -133,7 +134,7 @@ def build(old: Side, new: Side) -> Redline:
         old,
         new,
         title=f"Redline: {_country(new, old)}, {old.year} to {new.year}",
-        banner=banner([old.data, new.data], [old.path, new.path]),
+        banner=banner([old, new]),
         date=_new_year(new).iso,
         parts=tuple(Part(h, tuple(e)) for h, e in parts.items()),
         counts=_counts([entry for entries in parts.values() for entry in entries]),
@@ -224,30 +225,18 @@ def _split_runs(ops: Sequence[Run], new_text: str) -> tuple[MarkedParagraph, ...
     return tuple(MarkedParagraph(tuple(runs)) for runs in paragraphs if runs)
 
 
-def banner(documents: Sequence[Any], paths: Sequence[Path]) -> str:
+def banner(sides: Sequence[Side]) -> str:
     """The redline's classification: the highest of the files' classifications and of every
     portion mark in them, so it is never lower than either file."""
     levels = []
-    for data, path in zip(documents, paths, strict=True):
-        cable = data.get("cable") if isinstance(data, dict) else None
-        level = classification.of(cable.get("classification") if isinstance(cable, dict) else None)
+    for side in sides:
+        cable = side.data.get("cable") if isinstance(side.data, dict) else None
+        marks = (found.mark for found in portion_marks(side.data, side.edition))
+        level = classification.needed(cable.get("classification") if isinstance(cable, dict) else None, marks)
         if level is None:
-            raise InvalidCountryFile(f"{path}: no known cable.classification: the redline could not be marked")
-        levels += [level, *(_portion_level(mark) for mark in _marks(data))]
+            raise InvalidCountryFile(f"{side.path}: no known cable.classification: the redline could not be marked")
+        levels.append(level)
     return max(levels, key=lambda level: level.rank).word
-
-
-def _marks(data: Any) -> list[str]:
-    """Every portion mark a file gives (its framing paragraphs' and its answers')."""
-    blocks = [data.get(key) for key in data] if isinstance(data, dict) else []
-    answers = data.get("answers") if isinstance(data, dict) else None
-    blocks += list(answers.values()) if isinstance(answers, dict) else []
-    return [str(b["mark"]) for b in blocks if isinstance(b, dict) and str(b.get("mark")) in classification.PORTION_RANK]
-
-
-def _portion_level(mark: str) -> classification.Classification:
-    """The classification a portion mark stands for (SBU: FOR OFFICIAL USE ONLY)."""
-    return next(level for level in classification.LEVELS if level.rank == classification.PORTION_RANK[mark])
 
 
 def html(redline: Redline) -> str:

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import countries, rules
-from .classification import MARKS
-from .country_format import TOP_LEVEL, country_file, letters_of, paragraph_number
+from .country_format import TOP_LEVEL, country_file, letters_of, paragraph_number, portion_marks
 from .dtg import DateTimeGroup
 from .edition import Edition, load_edition, report_year
 from .errors import ERROR, UNREVIEWED, WARNING, Diagnostic, TipDraftError
@@ -109,23 +108,11 @@ def _edition(c: Checker, data: Any, search: Sequence[Path]) -> Edition | None:
 def _marks(c: Checker, data: Any, edition: Edition) -> None:
     """Collect every portion mark for the classification rules; a framing paragraph without
     one prints the edition's default, with a warning."""
-    for frame in edition.framing:
-        value = data.get(frame.id)
-        if isinstance(value, dict) and "mark" not in value:
-            pos = key_position(data, frame.id)
-            message = f"no portion mark: printed as ({frame.mark}), the questionnaire's default (add mark: U, SBU, C or S)"
-            c.warn(pos, frame.id, message, code="mark")
-            c.marks.append((pos, frame.id, frame.mark))
-        elif _mark(value):
-            c.marks.append((value_position(value, "mark"), frame.id, value["mark"]))
-    for key, para in _mappings(data.get("answers")):
-        if _mark(para):
-            c.marks.append((value_position(para, "mark"), f"para {key}", para["mark"]))
-
-
-def _mark(value: Any) -> bool:
-    """Whether ``value`` is a mapping with a valid portion mark."""
-    return isinstance(value, dict) and isinstance(value.get("mark"), str) and value["mark"] in MARKS
+    for found in portion_marks(data, edition):
+        if found.default:
+            message = f"no portion mark: printed as ({found.mark}), the questionnaire's default (add mark: U, SBU, C or S)"
+            c.warn(found.position, found.where, message, code="mark")
+        c.marks.append((found.position, found.where, found.mark))
 
 
 def _mappings(value: Any) -> list[tuple[Any, Any]]:
