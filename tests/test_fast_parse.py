@@ -166,3 +166,15 @@ def test_bundled_data_is_kept_parsed_in_the_users_cache_and_a_bad_entry_is_read_
     (tmp_path / "a-file").write_text("not a folder\n")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
     assert loader.read_data("x: 1\n") == {"x": 1}  # no cache to be had: only slower
+
+
+def test_the_cache_keeps_only_its_newest_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tip_drafter import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for number in range(cache.KEEP + 6):  # an edition saved again and again, as in the preview
+        assert loader.read_data(f"saved: {number}\n") == {"saved": number}
+    entries = list((tmp_path / "tipdraft" / "data").iterdir())
+    assert len(entries) == cache.KEEP
+    newest = [marshal.loads(p.read_bytes()) for p in entries]
+    assert {"saved": cache.KEEP + 5} in newest

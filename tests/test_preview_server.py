@@ -368,3 +368,23 @@ def test_an_override_that_never_ends_is_stopped_at_its_time_limit(
     assert f"{template}: template error: still running after 0.3 s" in snapshot.problem + " ".join(
         d.message for d in snapshot.diagnostics
     )
+
+
+def test_a_fault_of_tipdraft_on_one_save_is_shown_and_the_next_save_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(ROOT / "countries" / "belgium.yaml", tmp_path / "belgium.yaml")
+    page = preview.Preview(tmp_path / "belgium.yaml", settings=tmp_path)
+    good = page.refresh()
+    assert good.ok
+    real = api.check
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(api, "check", broken)
+    faulty = page.refresh()
+    assert not faulty.ok and faulty.shown is good.shown  # the last good cable stays
+    assert "could not render this save (RecursionError: maximum recursion depth exceeded)" in faulty.problem
+    monkeypatch.setattr(api, "check", real)
+    assert page.refresh().ok

@@ -254,7 +254,10 @@ def test_the_command_writes_the_redline_all_or_nothing_and_says_where(project: P
         (["--format", "pdf", "-o", "a-file/x.pdf"], 1, "a-file/x.pdf: cannot write: a-file is a file, not a folder"),
         (["--format", "html", "-o", "output"], 1, "output: is a folder; cannot write the output there"),
         (["--format", "pdf", "-o", "countries/belgium-2010.yaml"], 1, "refusing to write the redline over a country file"),
-        (["-o", "x.txt"], 2, "-o goes with --format html or pdf"),
+        (["-o", "x.txt"], 2, "x.txt: say --format html or pdf (the file's name ends in neither .html nor .pdf)"),
+        (["--format", "text", "-o", "x.html"], 2, "-o goes with --format html or pdf"),
+        (["--format", "html", "-o", "x.pdf"], 2, "x.pdf: the name says pdf, --format says html: make them agree"),
+        (["--format", "pdf", "-o", "x.Html"], 2, "x.Html: the name says html, --format says pdf: make them agree"),
         (["--format", "docx"], 2, "'docx' is not one of 'text', 'json', 'html', 'pdf'"),
     ):
         before = tree()
@@ -267,6 +270,8 @@ def test_the_command_writes_the_redline_all_or_nothing_and_says_where(project: P
     missing = runner.invoke(app, ["diff", "countries/belgium.yaml", "countries/nowhere.yaml", "--format", "pdf"])
     assert missing.exit_code == 1 and missing.stderr.strip() == "countries/nowhere.yaml: error: no such file"
     assert (project / "output" / "belgium-2010.redline.html").read_bytes() == first
+    named = runner.invoke(app, [*args, "-o", "named.PDF"])  # the name says the format
+    assert named.exit_code == 0 and (project / "named.PDF").read_bytes().startswith(b"%PDF-")
     text = runner.invoke(app, args)  # the text form is printed as it was, nothing written
     assert text.exit_code == 0 and "23.D   changed   situation.source-country" in text.stdout
 

@@ -163,11 +163,16 @@ def finish(prepared: Prepared, pdf: PdfMade | None) -> Result:
     notes: list[str] = []
     if pdf is not None:
         outputs["pdf"] = pdf[0]
-        notes = [f"PDF: refused to fetch {url} (only the bundled assets may be read)" for url in pdf[1]]
+        notes = refused_notes(pdf[1])
     write.replace_all({target: outputs[fmt] for fmt, target in prepared.targets.items()})
     rendered = prepared.checked.rendered
     pages = rendered.pages if rendered is not None else 0
     return Result(prepared.path, list(prepared.targets.values()), prepared.checked.diagnostics, pages, notes)
+
+
+def refused_notes(urls: list[str]) -> list[str]:
+    """What is said of the resources a PDF was refused (its template asked for them)."""
+    return [f"PDF: refused to fetch {url} (only the bundled assets may be read)" for url in urls]
 
 
 def render_file(path: Path, out_dir: Path, options: Options) -> Result:

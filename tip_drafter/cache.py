@@ -3,14 +3,19 @@ bundled data files, parsed; never needed, only faster."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .write import TMP_SUFFIX
+
+KEEP = 64  # entries kept in a folder, the newest; an edition edited in the preview adds one a save
 
 
 def folder(name: str) -> Path | None:
@@ -33,7 +38,9 @@ def parsed(text: str, parse: Callable[[str], Any]) -> Any:
     where = folder("data")
     if where is None:
         return parse(text)
-    path = where / (hashlib.sha256(text.encode("utf-8")).hexdigest() + ".marshal")
+    # what the entry depends on besides the text: the parser and the Python that wrote it
+    maker = f"{__version__}:{parse.__module__}.{parse.__qualname__}:{sys.version_info[:2]}:{marshal.version}\n"
+    path = where / (hashlib.sha256((maker + text).encode("utf-8")).hexdigest() + ".marshal")
     try:
         return marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
@@ -45,4 +52,25 @@ def parsed(text: str, parse: Callable[[str], Any]) -> Any:
         os.replace(temporary, path)
     except (OSError, ValueError):
         temporary.unlink(missing_ok=True)
+    prune(where)
     return data
+
+
+def prune(where: Path, keep: int = KEEP) -> None:
+    """Remove all but the ``keep`` newest entries of a cache folder (the others are only made
+    again when needed); a file another process removed first is no matter."""
+    try:
+        entries = sorted(where.iterdir(), key=_age)
+    except OSError:
+        return
+    for old in entries[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def _age(path: Path) -> float:
+    """Minus the time ``path`` was last written (newest first when sorted); 0 if it is gone."""
+    try:
+        return -path.stat().st_mtime
+    except OSError:
+        return 0

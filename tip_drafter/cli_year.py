@@ -165,17 +165,22 @@ def diff_command(
     new: Annotated[str, typer.Argument(help="This year's.")],
     editions: Editions = None,
     output_format: Annotated[
-        DiffFormat, typer.Option("--format", help="text or json (printed), html or pdf (a redline, written)")
-    ] = DiffFormat.text,
+        DiffFormat | None,
+        typer.Option("--format", help="text or json (printed), html or pdf (a redline, written)  [default: text]"),
+    ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="The redline to write (default output/<NEW's name>.redline.html or .pdf)."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="The redline to write, as its name says: .html or .pdf (default output/<NEW's name>.redline.pdf).",
+        ),
     ] = None,
 ) -> None:
     """Compare two country files item by item: new, removed, unchanged (stale?) or changed.
 
-    --format html or pdf writes a redline for reviewers: a summary table, then every item with
-    deletions struck through [-like this-] and insertions underlined {+like this+}.
+    --format html or pdf (or -o FILE.pdf) writes a redline for reviewers: a summary table, then
+    every item with deletions struck through [-like this-] and insertions underlined {+like this+}.
 
     Example: tipdraft diff countries/belgium.yaml countries/belgium-2010.yaml --format pdf
     """
@@ -183,14 +188,15 @@ def diff_command(
 
     from . import api, compare
 
-    redline_wanted = output_format in (DiffFormat.html, DiffFormat.pdf)
-    if output is not None and not redline_wanted:
+    printed = output_format in (DiffFormat.text, DiffFormat.json)
+    if output is not None and printed:
         raise UsageError("-o goes with --format html or pdf (the text and json forms are printed)")
     paths = [api.resolve(name) for name in (old, new)]
-    if redline_wanted:
+    if not printed and (output_format or output):
         from . import redline
 
-        target = redline.write_redline(paths[0], paths[1], output_format.value, output, editions or ())
+        fmt = redline.format_for(output, output_format.value if output_format else None)
+        target = redline.write_redline(paths[0], paths[1], fmt, output, editions or ())
         console.info(f"wrote {target}")
         return
     pair = [api.loaded(path, editions or ()) for path in paths]

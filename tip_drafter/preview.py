@@ -123,6 +123,9 @@ class Preview:
             snapshot = Snapshot(version, False, tuple(exc.diagnostics), "" if exc.diagnostics else str(exc), self.snapshot.shown)
         except OSError as exc:  # a folder the settings name, refused by the system
             snapshot = Snapshot(version, False, (), str(FileProblem.of(exc)), self.snapshot.shown)
+        except Exception as exc:  # a fault of tipdraft's own: shown, and the next save is tried
+            problem = f"tipdraft could not render this save ({type(exc).__name__}: {exc}); please report it"
+            snapshot = Snapshot(version, False, (), problem, self.snapshot.shown)
         with self._changed:
             self.snapshot = snapshot
             self._changed.notify_all()
@@ -167,17 +170,17 @@ class Preview:
             self._closed = True
             self._changed.notify_all()
 
-    def pdf(self) -> tuple[bytes, str] | None:
-        """The current cable's PDF, prepared and made as ``tipdraft render`` does, and its file
-        name; None while the file as saved has errors."""
-        shown = self.snapshot.shown
-        if not self.snapshot.ok or shown is None:
+    def pdf(self) -> tuple[bytes, str, list[str]] | None:
+        """The current cable's PDF, prepared and made as ``tipdraft render`` does, its file
+        name and what was refused in making it; None while the file as saved has errors."""
+        snapshot = self.snapshot  # once: a save may publish a new one meanwhile
+        if not snapshot.ok or snapshot.shown is None:
             return None
-        prepared = shown.prepared
+        prepared = snapshot.shown.prepared
         assert prepared.pdf_job is not None
         with self._pdf:
-            made, _refused = pdfmaker.make(prepared.pdf_job)
-        return made, prepared.targets["pdf"].name
+            made, refused = pdfmaker.make(prepared.pdf_job)
+        return made, prepared.targets["pdf"].name, api.refused_notes(refused)
 
     def watched(self) -> tuple[set[Path], set[Path]]:
         """The files whose saves count (the country file, its edition, tipdraft.toml) and the

@@ -112,7 +112,9 @@ class Handler(BaseHTTPRequestHandler):
         if made is None:
             self._send(HTTPStatus.CONFLICT, b"the file as saved has errors: fix them to download its PDF\n", "text/plain")
             return
-        data, name = made
+        data, name, notes = made
+        for note in notes:
+            Console().problem(f"preview: {note}", "warning")
         self._send(HTTPStatus.OK, data, "application/pdf", {"Content-Disposition": f'attachment; filename="{name}"'})
 
     def _events(self) -> None:

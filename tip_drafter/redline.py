@@ -251,6 +251,24 @@ def pdf(redline: Redline, page: str) -> bytes:
     return make(job)[0]
 
 
+SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def format_for(target: Path | None, fmt: str | None) -> str:
+    """The redline's format: ``fmt`` as asked, else as ``target``'s suffix says (``-o x.pdf``).
+    A suffix that says the other format is refused: ``-o x.pdf --format html`` would write a
+    page under a PDF's name."""
+    by_suffix = SUFFIXES.get(target.suffix.lower()) if target is not None else None
+    if fmt is None and target is not None and by_suffix is None:
+        raise UsageError(f"{target}: say --format html or pdf (the file's name ends in neither .html nor .pdf)")
+    if fmt is not None and by_suffix is not None and by_suffix != fmt:
+        raise UsageError(f"{target}: the name says {by_suffix}, --format says {fmt}: make them agree")
+    chosen = fmt or by_suffix
+    if chosen is None:
+        raise UsageError("a redline is written as html or pdf: say --format html or pdf")
+    return chosen
+
+
 def default_target(new: Path, fmt: str) -> Path:
     """``output/<new file's name>.redline.html`` (or ``.pdf``)."""
     return write.output_path(Path("output"), f"{new.stem}.redline", fmt)

@@ -292,9 +292,10 @@ class _QuietCache(jinja2.FileSystemBytecodeCache):
             super().load_bytecode(bucket)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Store, or not."""
+        """Store, or not; the oldest entries go (an override edited in the preview adds one a save)."""
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
+        cache.prune(Path(self.directory))
 
 
 @functools.cache
