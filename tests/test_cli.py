@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.main import get_command_name
 from typer.testing import CliRunner
 
-from tip_drafter.cli import app
+from tip_drafter.cli import app, only
 
 from conftest import BELGIUM, ROOT
 
@@ -222,3 +223,20 @@ def test_a_problem_in_tipdraft_toml_is_located_and_exits_1(project: Path, settin
         assert result.exit_code == 1, result.output
         assert message in result.stderr and "Traceback" not in result.output
         assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_command_run_alone_behaves_as_in_the_whole_group() -> None:
+    """The entry point builds only the command the line names: its help, its errors and its
+    results are the same as the whole group's."""
+    commands = {c.name or get_command_name(c.callback.__name__): c for c in app.registered_commands if c.callback}
+    assert {"validate", "render", "diff", "import", "preview", "new", "review"} <= set(commands)
+    for name, command in commands.items():
+        narrowed = only(app, ["--quiet", name, "x"])
+        assert narrowed.registered_commands == [command]
+        for args in ([name, "--help"], [name, "--no-such-option"]):
+            alone, whole = runner.invoke(narrowed, args), runner.invoke(app, args)
+            assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output), args
+    for args in ([], ["--help"], ["validat", "x"], ["--version"]):  # no command named: the whole list
+        assert only(app, args) is app
+    checked = runner.invoke(only(app, ["validate", str(BELGIUM)]), ["validate", str(BELGIUM)])
+    assert checked.exit_code == 0 and "0 error(s)" in checked.output

@@ -7,6 +7,7 @@ becomes output and an exit status (:class:`ExitStatus`).
 
 from __future__ import annotations
 
+import copy
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 import typer.core
 from typer._click import Context  # typer vendors click: its Context, as TyperGroup.invoke takes
+from typer.main import get_command_name
 
 from . import __version__, config, layout
 from .console import Console
@@ -249,6 +251,20 @@ def schema_command(
     console.info(f"wrote {target}")
 
 
+def only(group: typer.Typer, args: list[str]) -> typer.Typer:
+    """``group`` with just the command the command line names (its first word that is not an
+    option: the group's own options take no value), so typer builds that command's options
+    alone (building all of them costs a tenth of a validate); ``group`` itself when it names
+    none (help, completion, a mistyped command: the whole list is needed)."""
+    named = next((arg for arg in args if not arg.startswith("-")), None)
+    chosen = [c for c in group.registered_commands if (c.name or get_command_name(c.callback.__name__)) == named]  # type: ignore[union-attr]
+    if len(chosen) != 1:
+        return group
+    narrowed = copy.copy(group)
+    narrowed.registered_commands = chosen
+    return narrowed
+
+
 from . import (  # noqa: E402  (registers the drafting year's commands and the live preview on the app)
     cli_preview,  # noqa: F401
     cli_year,  # noqa: F401
@@ -258,6 +274,6 @@ from . import (  # noqa: E402  (registers the drafting year's commands and the l
 def run() -> None:
     """Console-script entry point."""
     try:
-        app()
+        only(app, sys.argv[1:])()
     except KeyboardInterrupt:  # before a command started (typer's own handler says "Aborted!")
         sys.exit(ExitStatus.INTERRUPTED)
