@@ -188,14 +188,11 @@ def diff_command(
 
     from . import api, compare
 
-    printed = output_format in (DiffFormat.text, DiffFormat.json)
-    if output is not None and printed:
-        raise UsageError("-o goes with --format html or pdf (the text and json forms are printed)")
+    fmt = _redline_format(output_format, output)
     paths = [api.resolve(name) for name in (old, new)]
-    if not printed and (output_format or output):
+    if fmt is not None:
         from . import redline
 
-        fmt = redline.format_for(output, output_format.value if output_format else None)
         target = redline.write_redline(paths[0], paths[1], fmt, output, editions or ())
         console.info(f"wrote {target}")
         return
@@ -206,6 +203,20 @@ def diff_command(
         if output_format is DiffFormat.json
         else compare.format_diff(changes).rstrip("\n")
     )
+
+
+def _redline_format(output_format: DiffFormat | None, output: Path | None) -> str | None:
+    """The redline's format (html or pdf, asked for or said by -o's name); None for the
+    printed forms."""
+    if output_format in (DiffFormat.text, DiffFormat.json):
+        if output is not None:
+            raise UsageError("-o goes with --format html or pdf (the text and json forms are printed)")
+        return None
+    if output_format is None and output is None:
+        return None
+    from . import redline
+
+    return redline.format_for(output, output_format.value if output_format else None)
 
 
 @app.command(short_help="One row per country file: answered, unreviewed, warnings, errors.")
