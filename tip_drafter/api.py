@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -138,23 +138,14 @@ def _renderable(path: Path, checked: Checked, options: Options) -> tuple[Cable, 
     found = checked.diagnostics
     if checked.cable is None or checked.rendered is None or has_errors(found, options.strict):
         raise InvalidCountryFile(f"{path}: not rendered: {_why(found)}", diagnostics=found)
-    if not options.draft:
-        _refuse_unreviewed(path, found)
     return checked.cable, checked.rendered
 
 
 def _why(found: list[Diagnostic]) -> str:
-    errors = sum(d.severity == ERROR for d in found)
-    return f"{errors} error(s)" if errors else f"{len(found)} warning(s) treated as errors (--strict)"
-
-
-def _refuse_unreviewed(path: Path, found: list[Diagnostic]) -> None:
-    """A final render waits until everything kept from last year is reviewed."""
-    unreviewed = sum(d.code == UNREVIEWED for d in found)
-    if unreviewed:
-        promoted = [replace(d, severity=ERROR) if d.code == UNREVIEWED else d for d in found]
-        message = f"{path}: not rendered: {unreviewed} item(s) kept from last year and not yet reviewed (tipdraft review; or --draft for a draft)"
-        raise InvalidCountryFile(message, diagnostics=promoted)
+    errors = [d for d in found if d.severity == ERROR]
+    if errors and all(d.code == UNREVIEWED for d in errors):  # a final render waits for the review
+        return f"{len(errors)} item(s) kept from last year and not yet reviewed (tipdraft review; or --draft for a draft)"
+    return f"{len(errors)} error(s)" if errors else f"{len(found)} warning(s) treated as errors (--strict)"
 
 
 def finish(prepared: Prepared, pdf: PdfMade | None) -> Result:

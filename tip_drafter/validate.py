@@ -12,7 +12,7 @@ from . import countries, rules
 from .country_format import TOP_LEVEL, country_file, letters_of, paragraph_number, portion_marks
 from .dtg import DateTimeGroup
 from .edition import Edition, load_edition, report_year
-from .errors import ERROR, UNREVIEWED, WARNING, Diagnostic, TipDraftError
+from .errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError
 from .fields import Place, Records
 from .load import Document, item_position, key_position, value_position
 from .rules import Checker
@@ -136,7 +136,8 @@ def _answered_twice(c: Checker, answers: Any, edition: Edition) -> None:
 
 
 def _unreviewed(c: Checker, answers: Any) -> None:
-    """An answer carried over from last year and not yet reviewed."""
+    """An answer carried over from last year and not yet reviewed: an error for a final cable
+    (render refuses it), a warning in a draft."""
     for key, para in _mappings(answers):
         for name, value in para.items():
             letters = letters_of(name) if isinstance(name, str) else None
@@ -144,17 +145,16 @@ def _unreviewed(c: Checker, answers: Any) -> None:
                 year = value["carried_over"]
                 label = f"{key}.{letters[0]}"  # the name review takes (a joint answer by any of its letters)
                 message = f"carried over from {year}, not yet reviewed: check it, then: tipdraft review {c.doc.path} {label}"
-                pos = key_position(value, "carried_over")
-                c.found.append(Diagnostic(c.doc.path, *pos, WARNING, f"para {key}.{'/'.join(letters)}", message, UNREVIEWED))
+                c.final_error(key_position(value, "carried_over"), f"para {key}.{'/'.join(letters)}", message, code=UNREVIEWED)
 
 
 def _stale(c: Checker, data: Any) -> None:
     """Fields ``new`` kept from last year that a person has to check (the point of contact,
-    the hours, the signature ...): a warning each until reviewed, like a carried-over answer."""
+    the hours, the signature ...): each one, until reviewed, as a carried-over answer is."""
     places = data.get("unreviewed")
     for index, place in enumerate(places if isinstance(places, list) else ()):
         message = f"kept from last year, not yet reviewed: check it, then: tipdraft review {c.doc.path} {place}"
-        c.found.append(Diagnostic(c.doc.path, *item_position(places, index), WARNING, str(place), message, UNREVIEWED))
+        c.final_error(item_position(places, index), str(place), message, code=UNREVIEWED)
 
 
 def _kept(c: Checker, data: Any) -> None:
