@@ -52,6 +52,17 @@ def test_validate_reports_located_errors_and_exits_1(belgium_data: Any, write_co
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("empty", [None, "", "  ", {"text": ""}, {"text": None}])
+def test_an_empty_answer_however_written_is_an_error_and_a_warning_in_a_draft(
+    empty: Any, belgium_data: Any, write_country: Callable[..., Path]
+) -> None:
+    belgium_data["answers"][26]["G"] = empty
+    path = write_country(belgium_data)
+    final, draft = invoke("validate", str(path)), invoke("validate", "--draft", str(path))
+    assert final.exit_code == 1 and "error: para 26.G: answer is empty" in final.stderr, final.stderr
+    assert draft.exit_code == 0 and "warning: para 26.G: answer is empty" in draft.stderr, draft.stderr
+
+
 def test_validate_json_has_the_same_content(belgium_data: Any, write_country: Callable[..., Path]) -> None:
     import json
 

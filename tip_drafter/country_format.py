@@ -161,10 +161,10 @@ class Answer(Kind):
             ANSWER.check(value, at)
             if is_blank(value.get("text")) and is_blank(value.get("to_follow")):
                 at.error("answer is empty", "empty", at_key=True, final=True)
+        elif value is None or (isinstance(value, str) and is_blank(value)):  # ``A:`` as ``A: ""``
+            at.error("answer is empty", "empty", final=True)
         elif not isinstance(value, str):
             at.error(f"expected the answer's text (or text and to_follow), found {describe(value)}", "type")
-        elif is_blank(value):
-            at.error("answer is empty", "empty", final=True)
 
     def json(self) -> Json:
         """A string that prints, or the answer mapping."""

@@ -151,7 +151,10 @@ class Text(Kind):
     blank: bool = False  # may be blank (an answer's text beside a to_follow note)
 
     def check(self, value: Any, at: Place) -> None:
-        """Text (or, with ``numbers``, a whole number), with something that prints, in form."""
+        """Text (or, with ``numbers``, a whole number), with something that prints, in form;
+        with ``blank``, nothing at all (``text:``) is blank text."""
+        if value is None and self.blank:
+            return
         if _whole_number(value):
             if not self.numbers:
                 at.error(f'expected text, found {describe(value)}: put it in quotes ("{value}")', "type")
@@ -165,7 +168,7 @@ class Text(Kind):
     def json(self) -> Json:
         """A string with a visible character (and the pattern); an integer too with ``numbers``."""
         patterns = [p for p in ("" if self.blank else VISIBLE, self.pattern) if p]
-        text: Json = {"type": "string"}
+        text: Json = {"type": ["string", "null"] if self.blank else "string"}
         if patterns:
             text["allOf"] = [{"pattern": p} for p in patterns]
         return {"anyOf": [text, {"type": "integer"}]} if self.numbers else text
