@@ -224,6 +224,12 @@ def test_a_relative_template_dir_is_found_and_read_by_the_pdf(project: Path) -> 
         ("[render]\ntemplate_dir = 3\n", "tipdraft.toml:2:1: error: [render] template_dir must be a folder name or a list"),
         ("[render]\ntemplate_dir = [unclosed\n", "tipdraft.toml:2:17: error: Invalid value\n"),
         (b"[render]\n# caf\xe9\n", "tipdraft.toml:1:1: error: not UTF-8 text"),
+        (
+            '[render]\ntemplate_dirr = "house"\n',
+            "tipdraft.toml:2:1: error: [render] unknown setting 'template_dirr' (did you mean 'template_dir'?)",
+        ),
+        ('[rendre]\ntemplate_dir = "house"\n', "tipdraft.toml:1:1: error: unknown setting 'rendre' (did you mean 'render'?)"),
+        ('template_dir = "house"\n', "tipdraft.toml:1:1: error: unknown setting 'template_dir'; tipdraft.toml knows [render]"),
     ],
 )
 def test_a_problem_in_tipdraft_toml_is_located_and_exits_1(project: Path, settings: str | bytes, message: str) -> None:

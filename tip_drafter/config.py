@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import ERROR, Diagnostic, SettingsError
 
 NAME = "tipdraft.toml"
+KNOWN = {"render": ("template_dir",)}  # each table and its settings; anything else is a typo
 TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -52,10 +53,23 @@ def _render_table(path: Path, text: str) -> dict[str, object]:
         position = TOML_POSITION.search(str(exc))
         line, column = (int(position[1]), int(position[2])) if position else (1, 1)
         raise _at(path, line, column, TOML_POSITION.sub("", str(exc))) from None
+    _known(path, text, settings, tuple(KNOWN), "")
     table = settings.get("render", {})
     if not isinstance(table, dict):
         raise _error(path, text, "render", "render must be a table: [render] on a line of its own, its settings below")
+    _known(path, text, table, KNOWN["render"], "[render] ")
     return table
+
+
+def _known(path: Path, text: str, table: dict[str, object], names: tuple[str, ...], where: str) -> None:
+    """Refuse a table or setting tipdraft does not know (a misspelt one would be ignored)."""
+    from .fields import suggest  # only for a project that has the file
+
+    for key in table:
+        if key not in names:
+            known = "[render] with template_dir = ..." if not where else ", ".join(names)
+            message = f"{where}unknown setting {key!r}{suggest(key, names)}; tipdraft.toml knows {known}"
+            raise _error(path, text, re.escape(key), message)
 
 
 def _error(path: Path, text: str, key: str, message: str) -> SettingsError:
