@@ -228,3 +228,32 @@ def test_a_folder_of_cables_imports_past_the_bad_ones_with_a_summary(tmp_path: P
         "3 cable(s): 2 written, 1 not imported",
     ]
     assert sorted(p.name for p in (tmp_path / "imported").iterdir()) == ["belgium.yaml", "nicaragua.yaml"]
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_two_cables_of_one_country_in_a_batch_are_both_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, force: list[str]
+) -> None:
+    """As render refuses two inputs that would write one output: neither is written, even
+    with --force (which would have had the second replace the first)."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "cables"
+    folder.mkdir()
+    (folder / "09BRUSSELS244.txt").write_text(EXAMPLE.read_text())
+    (folder / "again.txt").write_text(EXAMPLE.read_text())
+    (folder / "05MANAGUA0412.txt").write_text(OLDER.read_text())
+    result = runner.invoke(app, ["import", "cables", "-o", "imported", *force])
+    assert result.exit_code == 1, result.output
+    assert "cables/09BRUSSELS244.txt  -" in result.stdout and "cables/again.txt          -" in result.stdout
+    assert "error: imported/belgium.yaml: also the name of cables/again.txt (the same country)" in result.stdout
+    assert "error: imported/belgium.yaml: also the name of cables/09BRUSSELS244.txt" in result.stdout
+    assert result.stdout.endswith("3 cable(s): 1 written, 2 not imported\n")
+    assert sorted(p.name for p in (tmp_path / "imported").iterdir()) == ["nicaragua.yaml"]
+
+
+def test_several_cables_into_a_country_file_name_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["import", str(EXAMPLE), str(OLDER), "-o", "two.yaml"])
+    assert result.exit_code == 2
+    assert "two.yaml: several cables are written into a folder, and this names a country file" in result.stderr
+    assert not (tmp_path / "two.yaml").exists()

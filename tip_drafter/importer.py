@@ -339,19 +339,30 @@ def _literal(paragraphs: Iterator[str] | list[str]) -> LiteralScalarString:
     return text
 
 
-def import_file(
+@dataclass
+class Read:
+    """A cable read and converted, not yet written: the country file's data, its edition and
+    where it goes."""
+
+    output: Path
+    result: Imported
+    edition: Edition
+
+
+def read_file(
     cable: Path,
     output: Path | None,
     edition: str | None,
     editions: Sequence[Path] = (),
     force: bool = False,
     folder: Path = Path("countries"),
-) -> tuple[Path, Imported]:
-    """Import the cable at ``cable`` and write the country file (never over one unless ``force``).
+) -> Read:
+    """Import the cable at ``cable`` in memory (``force``: even one that is no TIP report).
 
     Without ``edition``: the edition whose instruction cable the REF line names, else the
-    year in the cable's subject, if there is such an edition; else the newest one. Without ``output``, the file is named
-    after the country in ``folder`` (after the cable's file when no country was found).
+    year in the cable's subject, if there is such an edition; else the newest one. Without
+    ``output``, the file is named after the country in ``folder`` (after the cable's file
+    when no country was found).
     """
     read = cableinput.read_cable(cable)
     found, note = (edition, "") if edition else _edition_for(read.text, editions)
@@ -365,9 +376,27 @@ def import_file(
         country = str(result.data["cable"].get("country", "")).lower()
         name = "" if country == "tbd" else "-".join(re.findall(r"[a-z0-9]+", country))
         output = folder / f"{name or cable.stem.lower()}.yaml"
-    refuse_overwrite(output, force)
-    write.write_country(result.data, output, chosen)
-    return output, result
+    return Read(output, result, chosen)
+
+
+def write_read(read: Read, force: bool = False) -> None:
+    """Write a cable read by :func:`read_file` (never over a file unless ``force``)."""
+    refuse_overwrite(read.output, force)
+    write.write_country(read.result.data, read.output, read.edition)
+
+
+def import_file(
+    cable: Path,
+    output: Path | None,
+    edition: str | None,
+    editions: Sequence[Path] = (),
+    force: bool = False,
+    folder: Path = Path("countries"),
+) -> tuple[Path, Imported]:
+    """Import the cable at ``cable`` and write the country file (see :func:`read_file`)."""
+    read = read_file(cable, output, edition, editions, force, folder)
+    write_read(read, force)
+    return read.output, read.result
 
 
 def _edition_for(text: str, editions: Sequence[Path]) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import importer
-from .errors import TipDraftError
+from .errors import OutputError, TipDraftError, UsageError
 
 CABLE_SUFFIXES = (".txt", ".text", ".cable")
 
@@ -47,24 +47,61 @@ def import_all(
     inputs: Sequence[Path], folder: Path | None, edition: str | None, editions: Sequence[Path] = (), force: bool = False
 ) -> list[Row]:
     """Import every cable into ``folder`` (default countries/); a cable that fails is a row
-    with its error and the others go on."""
+    with its error and the others go on. Every cable is read before any is written: two that
+    would write one file are both refused (``--force`` would have one replace the other)."""
+    if folder is not None and folder.suffix.lower() in (".yaml", ".yml") and not folder.is_dir():
+        raise UsageError(f"{folder}: several cables are written into a folder, and this names a country file: name a folder")
     target = folder or Path("countries")
-    rows = []
+    rows, reads = [], {}
     for cable in cable_files(inputs):
-        row = Row(cable)
+        rows.append(Row(cable))
         try:
-            row.written, result = importer.import_file(cable, None, edition, editions, force, target)
+            reads[cable] = importer.read_file(cable, None, edition, editions, force, target)
         except TipDraftError as exc:
-            row.error = str(exc).removeprefix(f"{cable}: ").splitlines()[0]
-        else:
-            answers = result.data.get("answers") or {}
-            row.country = str(result.data["cable"]["country"])
-            row.found = result.found
-            row.answers = sum(1 for para in answers.values() for key in para if key not in ("mark", "heading"))
-            row.unplaced = len(result.data.get("unplaced") or ())
-            row.warnings = len(result.warnings)
-        rows.append(row)
+            rows[-1].error = _first_line(exc, cable)
+    shared = _shared_names(reads)
+    for row in (r for r in rows if r.cable in reads):
+        read = reads[row.cable]
+        try:
+            if row.cable in shared:
+                raise OutputError(
+                    f"{read.output}: also the name of {shared[row.cable]} (the same country): import each alone, with -o"
+                )
+            importer.write_read(read, force)
+        except TipDraftError as exc:
+            row.error = _first_line(exc, row.cable)
+            continue
+        _fill(row, read)
     return rows
+
+
+def _shared_names(reads: dict[Path, importer.Read]) -> dict[Path, str]:
+    """For each cable whose file another cable of the batch would write too: those others."""
+    writers: dict[Path, list[Path]] = {}
+    for cable, read in reads.items():
+        writers.setdefault(read.output.resolve(), []).append(cable)
+    return {
+        cable: ", ".join(str(c) for c in together if c != cable)
+        for together in writers.values()
+        if len(together) > 1
+        for cable in together
+    }
+
+
+def _first_line(exc: TipDraftError, cable: Path) -> str:
+    return str(exc).removeprefix(f"{cable}: ").splitlines()[0]
+
+
+def _fill(row: Row, read: importer.Read) -> None:
+    """The summary's counts for a cable written."""
+    result = read.result
+    answers = result.data.get("answers") or {}
+    row.written = read.output
+    row.country = str(result.data["cable"]["country"])
+    row.found = result.found
+    row.answers = sum(1 for para in answers.values() for key in para if key not in ("mark", "heading"))
+    row.unplaced = len(result.data.get("unplaced") or ())
+    row.warnings = len(result.warnings)
 
 
 def summary(rows: Sequence[Row]) -> str:
