@@ -6,6 +6,7 @@ import copy
 import io
 import os
 import re
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,16 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from tip_drafter.load import CountryYAML
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A run started in the background (``nohup``, ``&`` in a script) ignores SIGINT and
+    SIGHUP, and so would every command the tests start (an ignored signal stays ignored across
+    exec); the tests of Ctrl-C and hang-ups need them as a terminal gives them."""
+    for signum, handler in ((signal.SIGINT, signal.default_int_handler), (signal.SIGHUP, signal.SIG_DFL)):
+        if signal.getsignal(signum) is signal.SIG_IGN:
+            signal.signal(signum, handler)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

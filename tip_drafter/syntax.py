@@ -10,13 +10,20 @@ from ruamel.yaml.error import MarkedYAMLError
 # A line that opens a key: its indentation and the key (quoted keys unquoted).
 KEY = re.compile(r"""^(?P<indent> *)(?:- +)?(?P<key>'[^']*'|"[^"]*"|[A-Za-z0-9_][^:#]*?)\s*:(?:\s|$)""")
 
+# A key whose unquoted value holds a colon and a space: ``B: The main problem: debt``.
+PLAIN_VALUE_WITH_COLON = re.compile(r"""^\s*(?:- +)?[^'"\s#][^:#]*:\s+[^'"|>\s#][^#]*?:(?:\s|$)""")
 BLOCK = "write the answer as a block: the key, then |- and the text on the lines below, indented"
 HINTS = (
     (
         "mapping values are not allowed here",
-        lambda line: ": " in line,
+        lambda line: PLAIN_VALUE_WITH_COLON.match(line) is not None,
         "a colon followed by a space inside a value starts a new key; put the value in double quotes"
         ' (B: "The main problem: debt"), or ' + BLOCK,
+    ),
+    (
+        "mapping values are not allowed here",
+        lambda line: True,
+        "a key indented deeper than the key above it, which has its value already: keys of one mapping start in the same column",
     ),
     (
         "expected <block end>, but found '<scalar>'",
@@ -83,9 +90,14 @@ def keys_above(text: str, line: int) -> tuple[str, ...]:
 
 def place(text: str, line: int) -> str:
     """The questionnaire place of ``line``: ``para 25.E``, ``cable.subject`` ("" at the top)."""
+    from .country_format import letters_of, paragraph_number  # only for a file that cannot be read
+
     keys = keys_above(text, line)
-    if len(keys) >= 3 and keys[0] == "answers":
-        return f"para {keys[1]}.{keys[2]}"
-    if len(keys) == 2 and keys[0] == "answers":
+    if not keys or keys[0] != "answers":
+        return ".".join(keys)
+    # as far as the keys are what they should be: a paragraph's number, then an item's letters
+    if len(keys) < 2 or paragraph_number(keys[1]) is None:
+        return "answers"
+    if len(keys) < 3 or letters_of(keys[2]) is None:
         return f"para {keys[1]}"
-    return ".".join(keys)
+    return f"para {keys[1]}.{keys[2]}"
