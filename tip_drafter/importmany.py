@@ -49,9 +49,7 @@ def import_all(
     """Import every cable into ``folder`` (default countries/); a cable that fails is a row
     with its error and the others go on. Every cable is read before any is written: two that
     would write one file are both refused (``--force`` would have one replace the other)."""
-    if folder is not None and folder.suffix.lower() in (".yaml", ".yml") and not folder.is_dir():
-        raise UsageError(f"{folder}: several cables are written into a folder, and this names a country file: name a folder")
-    target = folder or Path("countries")
+    target = _folder(folder)
     rows, reads = [], {}
     for cable in cable_files(inputs):
         rows.append(Row(cable))
@@ -73,6 +71,13 @@ def import_all(
             continue
         _fill(row, read)
     return rows
+
+
+def _folder(folder: Path | None) -> Path:
+    """Where a batch writes: the folder given (not a country file's name), or countries/."""
+    if folder is not None and folder.suffix.lower() in (".yaml", ".yml") and not folder.is_dir():
+        raise UsageError(f"{folder}: several cables are written into a folder, and this names a country file: name a folder")
+    return folder or Path("countries")
 
 
 def _shared_names(reads: dict[Path, importer.Read]) -> dict[Path, str]:
