@@ -19,8 +19,10 @@ def main() -> None:
         if ending is not None and signal.getsignal(ending) is signal.SIG_DFL:
             signal.signal(ending, _ended)
     try:
-        from .cli import run
+        from . import importing
 
+        with importing():
+            from .cli import run
         run()
     except KeyboardInterrupt:
         sys.exit(130)  # errors.ExitStatus.INTERRUPTED, not imported: this module stays light

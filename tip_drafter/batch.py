@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import write
+from . import importing, write
 from .errors import OutputError, TipDraftError, UsageError
 from .pdfmaker import PdfMaker, Ticket
 
@@ -67,7 +67,8 @@ def _clashes(paths: Sequence[Path], out_dir: Path, options: api.Options) -> dict
 def render_files(paths: Sequence[Path], out_dir: Path, options: api.Options, maker: PdfMaker) -> Iterator[Outcome]:
     """Render every file, yielding outcomes in the order given; a failed file does not stop
     the others. Every file is checked before the first PDF is waited for."""
-    from . import api
+    with importing():
+        from . import api
 
     pending: list[tuple[Path, api.Prepared | TipDraftError, Ticket | None]] = []
     write.clean_stale(out_dir)

@@ -18,7 +18,7 @@ import typer.core
 from typer._click import Context  # typer vendors click: its Context, as TyperGroup.invoke takes
 from typer.main import get_command_name
 
-from . import __version__, config, layout
+from . import __version__, config, importing, layout
 from .console import Console
 from .edition import default_edition
 from .errors import ExitStatus, FileProblem, TipDraftError, has_errors, to_json
@@ -169,7 +169,8 @@ def validate(
     """
     options = _options(template_dir, width, lines_per_page, editions, draft=draft)
     paths = expand(files)
-    from . import api
+    with importing():
+        from . import api
 
     found = [d for path in paths for d in api.check(path, options).diagnostics]
     if output_format is PrintFormat.json:

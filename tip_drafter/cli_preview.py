@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from . import layout
+from . import importing, layout
 from .cli import Draft, Editions, Paper, Strict, TemplateDirs, app, complete_country_files, console
 from .errors import ExitStatus, UnreadableFile
 from .options import Options, resolve
@@ -44,7 +44,8 @@ def preview(
 
     Example: tipdraft preview countries/belgium.yaml
     """
-    from . import preview as live
+    with importing():
+        from . import preview as live
     from .preview_http import serve
 
     settings = layout.Settings(width, lines_per_page)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import config
+from . import config, importing
 from .cli import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
 from .edition import default_edition
 from .errors import ExitStatus, TipDraftError, UsageError
@@ -59,8 +59,8 @@ def new(
         return
     if year is None:
         raise UsageError("give --year, the report year of the new draft")
-    from . import api
-
+    with importing():
+        from . import api
     path = api.resolve(source)
     target = output or Path("countries") / f"{path.stem}-{year}.yaml"
     with _new_schemas_said():
@@ -186,7 +186,8 @@ def diff_command(
     """
     import json
 
-    from . import api, compare
+    with importing():
+        from . import api, compare
 
     fmt = _redline_format(output_format, output)
     paths = [api.resolve(name) for name in (old, new)]
@@ -249,8 +250,8 @@ def status(
 
 def _status_rows(paths: list[Path], options: Options) -> list[Status]:
     """Check each file: its row of the status table; its errors printed, located."""
-    from . import api, compare
-
+    with importing():
+        from . import api, compare
     rows = []
     for path in paths:
         checked = api.check(path, options)
@@ -274,8 +275,8 @@ def review(
 
     Example: tipdraft review countries/belgium-2010.yaml 25.E 26    (or --all)
     """
-    from . import api, review
-
+    with importing():
+        from . import api, review
     path = api.resolve(file)
     if items or everything:
         marked, left = review.mark(path, items or [], everything, editions or ())
