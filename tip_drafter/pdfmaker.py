@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from . import importing
 from .errors import PdfFailed, UsageError
 
 if TYPE_CHECKING:  # imported where a pool starts: validate and text rendering do without them
@@ -38,7 +39,8 @@ class PdfJob:
 
 def make(job: PdfJob) -> PdfMade:
     """Make the PDF in this process (WeasyPrint is imported here, on first use)."""
-    from . import pdf
+    with importing():
+        from . import pdf
 
     return pdf.write_pdf(job)
 
@@ -46,7 +48,8 @@ def make(job: PdfJob) -> PdfMade:
 def _start_worker() -> None:
     """A worker's start: leave Ctrl-C to the main process, import WeasyPrint once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from . import pdf  # noqa: F401
+    with importing():
+        from . import pdf  # noqa: F401
 
 
 def _ready() -> None:
