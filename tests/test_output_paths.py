@@ -4,6 +4,7 @@ and no temporary file is left."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -91,3 +92,30 @@ def test_file_names_and_file_text_reach_the_terminal_escaped(project: Path) -> N
         shown = result.stdout + result.stderr
         assert "\x1b" not in shown and "\x07" not in shown, args
         assert "forged.yaml" not in shown.replace("\\nforged.yaml", ""), args  # the line break is written as \n
+
+
+@pytest.mark.parametrize("kind", ["symlink", "dangling symlink", "fifo"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["render", "countries/belgium.yaml", "--format", "txt", "-o", "output"],
+        ["diff", "countries/belgium.yaml", "countries/belgium.yaml", "--format", "html", "-o", "output/belgium.txt"],
+        ["schema", "-o", "output/belgium.txt", "--force"],
+    ],
+)
+def test_an_output_is_never_written_over_a_link_a_fifo_or_a_device(project: Path, kind: str, command: list[str]) -> None:
+    """Renaming over a symbolic link replaces the link and leaves its target as it was; over
+    a FIFO or a device it replaces a file that is no output: every command refuses, as one line."""
+    target = project / "output" / "belgium.txt"
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        (project / "elsewhere.txt").write_text("kept\n")
+        target.symlink_to(project / ("elsewhere.txt" if kind == "symlink" else "nowhere.txt"))
+    before = tree(project)
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1, result.output
+    assert "output/belgium.txt: is " in result.stderr and "not replaced" in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
+    assert tree(project) == before and (target.is_symlink() or kind == "fifo")

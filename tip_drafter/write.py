@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import re
 import signal
 from collections.abc import Iterator, Mapping
@@ -43,12 +44,25 @@ def replace_all(outputs: Mapping[Path, bytes]) -> None:
                 os.unlink(tmp)
 
 
+def _refuse_special(path: Path) -> None:
+    """An output is only ever written over a regular file: a symbolic link (its target would
+    stay as it was, the link be replaced), a FIFO, a device or a socket is refused."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file (a device, FIFO or socket)"
+        raise OutputError(f"{path}: is {kind}; not replaced (name a regular file or a new one)")
+
+
 def _stage(path: Path, data: bytes) -> str:
     """``data`` in a temporary file in ``path``'s folder (named for this process, so a later
     run can tell a crashed one's leftovers from a running one's)."""
     try:
         if path.is_dir():
             raise OutputError(f"{path}: is a folder; cannot write the output there")
+        _refuse_special(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         import tempfile  # here: validate, which never writes, need not import it
 
