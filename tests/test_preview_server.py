@@ -388,3 +388,52 @@ def test_a_fault_of_tipdraft_on_one_save_is_shown_and_the_next_save_renders(
     assert "could not render this save (RecursionError: maximum recursion depth exceeded)" in faulty.problem
     monkeypatch.setattr(api, "check", real)
     assert page.refresh().ok
+
+
+@pytest.mark.parametrize(("ending", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_during_the_first_render_stops_it_cleanly(tmp_path: Path, ending: signal.Signals, status: int) -> None:
+    """Before the address is printed (the first render of a big file): the same exit, no traceback."""
+    text = (ROOT / "countries" / "belgium.yaml").read_text()
+    big = text.replace("    A: |-\n", "    A: |-\n" + "      Words enough to take a while to lay out.\n" * 20000, 1)
+    (tmp_path / "belgium.yaml").write_text(big)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tip_drafter", "preview", "belgium.yaml", "--no-open"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.0)  # the CLI is loaded; the first render (seconds long) is under way
+        process.send_signal(ending)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == status, err
+    assert "Traceback" not in err and "Error" not in err, err
+
+
+def test_a_save_just_after_the_address_is_printed_is_shown(tmp_path: Path) -> None:
+    """The watch begins a moment after the address is printed: a save in between is caught
+    once it runs."""
+    path = tmp_path / "belgium.yaml"
+    shutil.copy(ROOT / "countries" / "belgium.yaml", path)
+    process, url = _start("belgium.yaml", "--no-open", cwd=tmp_path)
+    try:
+        save(path, path.read_text().replace(FIRST_WORDS, "Saved at once, " + FIRST_WORDS, 1))
+        port = int(url.split(":")[2].split("/")[0])
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/events" + url[url.index("?") :])
+            response = conn.getresponse()
+            state = json.loads(next(line for line in response.fp if line.startswith(b"data: "))[6:])
+            conn.close()
+            if "Saved at once" in cable(state):
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the save made just after the address was printed never reached the page")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)

@@ -212,7 +212,9 @@ def watch(preview: Preview, stop: threading.Event, ready: threading.Event | None
     from watchfiles import watch as changes
 
     refresh = refresh or (lambda saved, reread: preview.refresh(saved, reread))
-    missed = False  # a save made while the watch moved to other folders: refresh once it is back
+    # a save the watch may have missed: one made before it first began (after the first
+    # render), or while it moved to other folders; refreshed once the watch is running
+    missed = True
     while not stop.is_set():
         folders = preview.folders()
         if ready is not None:

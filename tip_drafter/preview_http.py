@@ -197,4 +197,5 @@ def serve(preview: Preview, port: int, ready: Callable[[str], None]) -> None:
         if listener.is_alive():
             server.shutdown()
         server.server_close()
-        watcher.join(timeout=2)
+        if watcher.is_alive():  # not started when Ctrl-C came during the first render
+            watcher.join(timeout=2)

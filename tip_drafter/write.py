@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import stat
 import re
 import signal
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
