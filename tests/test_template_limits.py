@@ -24,6 +24,8 @@ CASES = {
         None,
         "still running after",
     ),
+    "a huge power, folded while compiling": ("{{ (10 ** 1000000000) % 7 }}\n", 1, "10 ** 1000000000 would make a value too big"),
+    "a huge repetition": ('line one\n{{ "x" * 10 ** 12 }}\n', 2, "'x' * 1000000000000 would make a value too big"),
     "huge output": ('{% for i in range(100000) %}{{ "x" * 1000 }}{% endfor %}\n', None, "output larger than 8 MiB"),
 }
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import cache, charset, layout
@@ -102,6 +103,39 @@ class LineKinds:
         return lines
 
 
+MAX_BITS = 1_000_000  # the largest number one ** or * may make (a cable needs a few digits)
+
+
+class Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, where one operator may not make a huge value: ``10 ** 1000000000``,
+    ``'x' * 10 ** 12``. Each is one step in C, which no time limit interrupts (and Jinja would
+    work a constant one out while compiling the template, before any limit applies); an
+    intercepted operator is never worked out at compile time."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        """``left operator right``, unless its result would be too big to be part of a cable."""
+        if _too_big(operator, left, right):
+            raise SecurityError(f"{left!r:.20} {operator} {right!r:.20} would make a value too big for a cable")
+        return super().call_binop(context, operator, left, right)
+
+
+def _too_big(operator: str, left: Any, right: Any) -> bool:
+    """Whether ``left ** right`` or ``left * right`` would exceed ``MAX_BITS`` or ``MAX_OUTPUT``."""
+    if isinstance(left, int) and isinstance(right, int):
+        bits = abs(left).bit_length() * right if operator == "**" and abs(left) > 1 else 0
+        if operator == "*":
+            bits = abs(left).bit_length() + abs(right).bit_length()
+        return bits > MAX_BITS
+    return operator == "*" and any(_repeats(seq, times) > MAX_OUTPUT for seq, times in ((left, right), (right, left)))
+
+
+def _repeats(seq: Any, times: Any) -> int:
+    """How long ``seq * times`` would be, for text or a list repeated (0 for anything else)."""
+    return len(seq) * times if isinstance(seq, str | list | tuple) and isinstance(times, int) else 0
+
+
 class Renderer:
     """Jinja environments over a template search path: user folders first, then the bundled ones.
 
@@ -120,8 +154,8 @@ class Renderer:
         }
         # Sandboxed: a template override is the user's code, and may be anyone's.
         # Each its own cache: code compiled with autoescape differs from code compiled without.
-        self.text_env = SandboxedEnvironment(autoescape=False, bytecode_cache=_bytecode_cache("text"), **common)
-        self.html_env = SandboxedEnvironment(autoescape=True, bytecode_cache=_bytecode_cache("html"), **common)
+        self.text_env = Sandbox(autoescape=False, bytecode_cache=_bytecode_cache("text"), **common)
+        self.html_env = Sandbox(autoescape=True, bytecode_cache=_bytecode_cache("html"), **common)
 
     def text(self, cable: Cable, settings: layout.Settings) -> Rendered:
         """The cable text: envelope, then the body cut into pages with markers.
