@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,7 +275,7 @@ def test_saving_the_edition_a_template_or_tipdraft_toml_renders_again(tmp_path: 
 def test_the_pdf_link_returns_the_pdf_tipdraft_render_writes(live: Live, tmp_path: Path) -> None:
     status, headers, body = live.get("/cable.pdf")
     assert status == 200 and headers["content-type"] == "application/pdf"
-    assert headers["content-disposition"] == 'attachment; filename="belgium.pdf"'
+    assert headers["content-disposition"] == "attachment; filename=\"belgium.pdf\"; filename*=UTF-8''belgium.pdf"
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages)
     assert "INVESTIGATION AND PROSECUTION OF TRAFFICKERS" in text
     written = api.render_file(live.path, tmp_path / "out", api.Options(formats=("pdf",)))
@@ -437,3 +438,13 @@ def test_a_save_just_after_the_address_is_printed_is_shown(tmp_path: Path) -> No
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=15)
+
+
+@pytest.mark.parametrize("name", ['a"b.pdf', "x\r\nSet-Cookie: y=1.pdf", "caf\u00e9 \u200b.pdf", "back\\slash.pdf"])
+def test_a_file_name_cannot_break_out_of_the_download_header(name: str) -> None:
+    header = preview_http.attachment(name)
+    assert header.isascii() and header.isprintable()  # no CR, LF or other control to end the header
+    plain = header.split('filename="', 1)[1].split('"; filename*=', 1)[0]
+    assert '"' not in plain and "\\" not in plain  # the quoted name ends where it should
+    encoded = header.rsplit("filename*=UTF-8''", 1)[1]
+    assert urllib.parse.unquote(encoded) == name  # and the exact name is kept

@@ -12,6 +12,7 @@ import re
 import secrets
 import sys
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -115,7 +116,7 @@ class Handler(BaseHTTPRequestHandler):
         data, name, notes = made
         for note in notes:
             Console().problem(f"preview: {note}", "warning")
-        self._send(HTTPStatus.OK, data, "application/pdf", {"Content-Disposition": f'attachment; filename="{name}"'})
+        self._send(HTTPStatus.OK, data, "application/pdf", {"Content-Disposition": attachment(name)})
 
     def _events(self) -> None:
         """Server-sent events: the current state at once, then each new one; a comment when idle."""
@@ -154,6 +155,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal is the user's, not a request log."""
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition header naming ``name`` (RFC 6266): a plain ASCII name for every
+    browser and the exact one percent-encoded (RFC 8187); a quote, CR or LF in a file's name
+    can neither end the value nor start a header of its own."""
+    plain = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
 
 
 def _snapshots(preview: Preview, seen: int) -> Iterator[Snapshot | None]:
