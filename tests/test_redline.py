@@ -147,6 +147,14 @@ def test_the_banner_is_the_higher_of_the_two_files_never_lower(project: Path) ->
     data["answers"][27]["mark"] = "S"  # a portion above the file's own classification: the redline goes by it
     edited(data, new)
     assert redline.build(*sides(old, new)).banner == "SECRET"
+    for unreadable in ("TS", "(S)", "s", "S//NF"):  # a mark it cannot rank: refused, never marked lower
+        data["answers"][27]["mark"] = unreadable
+        edited(data, new)
+        with pytest.raises(InvalidCountryFile, match="the redline could not be marked") as refused:
+            redline.build(*sides(old, new))
+        (problem,) = refused.value.diagnostics
+        assert problem.where == "para 27" and problem.message == f"portion mark {unreadable!r} is not one of U, SBU, C, S"
+    data["answers"][27]["mark"] = "S"
     del data["cable"]["classification"]
     edited(data, new)
     with pytest.raises(InvalidCountryFile, match=r"belgium-2010\.yaml: no known cable\.classification"):

@@ -292,31 +292,30 @@ class PortionMark(NamedTuple):
 
     position: tuple[int, int]
     where: str
-    mark: str
+    mark: str  # as given (``TS``, ``(S)``: not known marks, which the format's checks report)
     default: bool  # the file gives none: the edition's default for a framing paragraph
+
+    @property
+    def known(self) -> bool:
+        """Whether the mark is one of U, SBU, C, S."""
+        return self.mark in MARKS
 
 
 def portion_marks(data: Any, edition: Edition) -> list[PortionMark]:
     """Every portion mark of a country file: each framing paragraph's (the edition's default
-    where the paragraph gives none) and each questionnaire paragraph's. A mark that is not one
-    of U, SBU, C, S is not listed (the format's checks report it)."""
+    where the paragraph gives none) and each questionnaire paragraph's, known or not."""
     found = []
     for frame in edition.framing:
         value = data.get(frame.id)
         if isinstance(value, dict) and "mark" not in value:
             found.append(PortionMark(key_position(data, frame.id), frame.id, frame.mark, True))
-        elif _marked(value):
-            found.append(PortionMark(value_position(value, "mark"), frame.id, value["mark"], False))
+        elif isinstance(value, dict):
+            found.append(PortionMark(value_position(value, "mark"), frame.id, str(value["mark"]), False))
     answers = data.get("answers")
     for key, para in answers.items() if isinstance(answers, dict) else ():
-        if _marked(para):
-            found.append(PortionMark(value_position(para, "mark"), f"para {key}", para["mark"], False))
+        if isinstance(para, dict) and "mark" in para:
+            found.append(PortionMark(value_position(para, "mark"), f"para {key}", str(para["mark"]), False))
     return found
-
-
-def _marked(value: Any) -> bool:
-    """Whether ``value`` is a mapping with a valid portion mark."""
-    return isinstance(value, dict) and isinstance(value.get("mark"), str) and value["mark"] in MARKS
 
 
 def paragraph_number(key: object) -> int | None:

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from . import classification, write
+from .classification import MARKS
 from .compare import ItemChange, diff
 from .country_format import portion_marks
 from .dtg import DateTimeGroup
 from .edition import Edition, Item, Paragraph, report_year
-from .errors import InvalidCountryFile, OutputError, UsageError
+from .errors import ERROR, Diagnostic, InvalidCountryFile, OutputError, UsageError
 from .pdfmaker import PdfJob, make
 from .render import bundled_templates, renderer_for
 
@@ -227,12 +228,29 @@ def _split_runs(ops: Sequence[Run], new_text: str) -> tuple[MarkedParagraph, ...
 
 def banner(sides: Sequence[Side]) -> str:
     """The redline's classification: the highest of the files' classifications and of every
-    portion mark in them, so it is never lower than either file."""
+    portion mark in them, so it is never lower than either file. A mark or classification it
+    cannot read stops it: the redline could be marked below what it shows."""
     levels = []
     for side in sides:
+        marks = portion_marks(side.data, side.edition)
+        unknown = [m for m in marks if not m.known]
+        if unknown:
+            diagnostics = [
+                Diagnostic(
+                    str(side.path),
+                    *m.position,
+                    ERROR,
+                    m.where,
+                    f"portion mark {m.mark!r} is not one of {', '.join(MARKS)}",
+                    "enum",
+                )
+                for m in unknown
+            ]
+            raise InvalidCountryFile(
+                f"{side.path}: the redline could not be marked: a portion mark it cannot read", diagnostics=diagnostics
+            )
         cable = side.data.get("cable") if isinstance(side.data, dict) else None
-        marks = (found.mark for found in portion_marks(side.data, side.edition))
-        level = classification.needed(cable.get("classification") if isinstance(cable, dict) else None, marks)
+        level = classification.needed(cable.get("classification") if isinstance(cable, dict) else None, (m.mark for m in marks))
         if level is None:
             raise InvalidCountryFile(f"{side.path}: no known cable.classification: the redline could not be marked")
         levels.append(level)

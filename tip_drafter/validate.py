@@ -108,7 +108,7 @@ def _edition(c: Checker, data: Any, search: Sequence[Path]) -> Edition | None:
 def _marks(c: Checker, data: Any, edition: Edition) -> None:
     """Collect every portion mark for the classification rules; a framing paragraph without
     one prints the edition's default, with a warning."""
-    for found in portion_marks(data, edition):
+    for found in (m for m in portion_marks(data, edition) if m.known):  # the format reports the others
         if found.default:
             message = f"no portion mark: printed as ({found.mark}), the questionnaire's default (add mark: U, SBU, C or S)"
             c.warn(found.position, found.where, message, code="mark")
