@@ -119,3 +119,22 @@ def test_an_output_is_never_written_over_a_link_a_fifo_or_a_device(project: Path
     assert "output/belgium.txt: is " in result.stderr and "not replaced" in result.stderr
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
     assert tree(project) == before and (target.is_symlink() or kind == "fifo")
+
+
+@pytest.mark.parametrize(
+    ("command", "status", "message"),
+    [
+        (["diff", "d.yaml", "countries/belgium.yaml"], 1, "d.yaml: error: is a folder, not a country file"),
+        (["review", "d.yaml", "--all"], 1, "d.yaml: error: is a folder, not a country file"),
+        (["new", "--from", "d.yaml", "--year", "2010"], 1, "d.yaml: error: is a folder, not a country file"),
+        (["import", "d.yaml"], 2, "tipdraft: error: d.yaml: no cable files (*.txt, *.text, *.cable) in this folder"),
+    ],
+)
+def test_a_folder_named_like_a_file_is_one_line_that_says_so(
+    project: Path, command: list[str], status: int, message: str
+) -> None:
+    (project / "d.yaml").mkdir()
+    before = tree(project)
+    result = runner.invoke(app, command)
+    assert (result.exit_code, result.stderr.strip()) == (status, message), result.output
+    assert tree(project) == before

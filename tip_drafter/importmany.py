@@ -37,7 +37,10 @@ def cable_files(inputs: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
     for path in inputs:
         if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CABLE_SUFFIXES)
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CABLE_SUFFIXES)
+            if not found:  # as render says of a folder without country files
+                raise UsageError(f"{path}: no cable files ({', '.join('*' + s for s in CABLE_SUFFIXES)}) in this folder")
+            out += found
         else:
             out.append(path)
     return out

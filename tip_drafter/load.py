@@ -93,12 +93,13 @@ def read_capped(path: Path, shown: str, cap: int, what: str) -> bytes:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise _unreadable(shown, exc) from None
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
+    mode = os.fstat(fd).st_mode  # before fdopen, which refuses a folder with an OSError of its own
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
             raise UnreadableFile.whole(shown, f"is a folder, not {what}")
-        if not stat.S_ISREG(mode):
-            raise _fatal(shown, 1, 1, f"not a regular file (a pipe, socket or device): cannot be {what}")
+        raise _fatal(shown, 1, 1, f"not a regular file (a pipe, socket or device): cannot be {what}")
+    with os.fdopen(fd, "rb") as handle:
         try:
             raw = handle.read(cap + 1)
         except OSError as exc:
