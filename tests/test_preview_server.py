@@ -21,6 +21,7 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -448,3 +449,24 @@ def test_a_file_name_cannot_break_out_of_the_download_header(name: str) -> None:
     assert '"' not in plain and "\\" not in plain  # the quoted name ends where it should
     encoded = header.rsplit("filename*=UTF-8''", 1)[1]
     assert urllib.parse.unquote(encoded) == name  # and the exact name is kept
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (os.mkfifo, "f.yaml:1:1: error: not a regular file (a pipe, socket or device): cannot be a country file"),
+        (os.mkdir, "f.yaml: error: is a folder, not a country file"),
+        (lambda path: None, "f.yaml: error: no such file"),
+    ],
+)
+def test_a_file_that_cannot_be_a_country_file_is_said_at_once_as_validate_says_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: Any, message: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from tip_drafter.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    make("f.yaml")
+    result = CliRunner().invoke(app, ["preview", "f.yaml", "--no-open"])
+    assert (result.exit_code, result.stderr.strip(), result.stdout) == (1, message, "")

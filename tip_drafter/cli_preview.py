@@ -11,7 +11,7 @@ import typer
 
 from . import importing, layout
 from .cli import Draft, Editions, Paper, Strict, TemplateDirs, app, complete_country_files, console
-from .errors import ExitStatus, UnreadableFile
+from .errors import ExitStatus
 from .options import Options, resolve
 
 
@@ -45,14 +45,15 @@ def preview(
     Example: tipdraft preview countries/belgium.yaml
     """
     with importing():
+        from . import load
         from . import preview as live
     from .preview_http import serve
 
     settings = layout.Settings(width, lines_per_page)
     options = Options(settings, editions or (), template_dir or (), strict=strict, draft=draft, paper=paper.value)
     path = resolve(file)
-    if not path.is_file():  # a mistyped name: said at once, not served as a page of one error
-        raise UnreadableFile.whole(str(path), "is a folder, not a country file" if path.is_dir() else "no such file")
+    # a mistyped name, a folder, a FIFO: said at once as validate says it, not served as a page of one error
+    load.read_capped(path, str(path), load.MAX_BYTES, "a country file")
     page = live.Preview(path, options)
 
     def ready(url: str) -> None:
