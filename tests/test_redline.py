@@ -157,8 +157,10 @@ def test_the_banner_is_the_higher_of_the_two_files_never_lower(project: Path) ->
     data["answers"][27]["mark"] = "S"
     del data["cable"]["classification"]
     edited(data, new)
-    with pytest.raises(InvalidCountryFile, match=r"belgium-2010\.yaml: no known cable\.classification"):
+    with pytest.raises(InvalidCountryFile, match=r"belgium-2010\.yaml: no known classification") as refused:
         redline.build(*sides(old, new))
+    (problem,) = refused.value.diagnostics
+    assert (problem.where, problem.line) == ("cable.classification", 1)  # located, at the file when the key is gone
 
 
 def test_a_change_bar_stands_beside_the_paragraphs_that_changed_only(project: Path) -> None:
@@ -275,6 +277,13 @@ def test_the_command_writes_the_redline_all_or_nothing_and_says_where(project: P
         if status == 1:  # one line, as every command says a path it cannot write
             assert len(failed.stderr.splitlines()) == 1 and failed.stderr.startswith("tipdraft: error: "), failed.stderr
         assert tree() == before  # nothing written, nothing replaced, no temporary file left
+    data = CountryYAML().load((project / "countries" / "belgium.yaml").read_text())
+    for value, message in (("1999", "edition: no questionnaire edition '1999'"), ([2009], "edition: expected an edition's name")):
+        data["edition"] = value
+        edited(data, project / "countries" / "other.yaml")
+        for command in (["diff", "countries/other.yaml", "belgium-2010"], ["review", "countries/other.yaml", "--all"]):
+            wrong = runner.invoke(app, command)  # a problem in the file: located, exit 1, as validate says it
+            assert wrong.exit_code == 1 and re.match(r"countries/other\.yaml:\d+:\d+: error: " + re.escape(message), wrong.stderr)
     missing = runner.invoke(app, ["diff", "countries/belgium.yaml", "countries/nowhere.yaml", "--format", "pdf"])
     assert missing.exit_code == 1 and missing.stderr.strip() == "countries/nowhere.yaml: error: no such file"
     assert (project / "output" / "belgium-2010.redline.html").read_bytes() == first

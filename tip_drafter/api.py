@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from . import rules, write
-from .edition import Edition, load_edition
+from .edition import Edition
 from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, OutputError, TemplateProblem, UnreadableFile, has_errors
 from .load import Document, load
 from .model import Cable, build
 from .options import FORMATS, PAPERS, Options, expand, resolve
 from .pdfmaker import PdfJob, PdfMade, make
 from .render import Rendered, bundled_templates, renderer_for
-from .validate import Validation, validate
+from .validate import Validation, edition_of, validate
 
 DRAFT_LINE = "DRAFT -- NOT FOR TRANSMISSION -- DRAFT"  # first and last line of a draft's text
 __all__ = ["FORMATS", "PAPERS", "Options", "expand", "resolve"]  # re-exported: they live in options.py
@@ -51,10 +51,7 @@ class Result:
 def loaded(path: Path, editions: Sequence[Path] = ()) -> tuple[Any, Edition]:
     """A file's data and its edition, for comparing; its other problems are not checked here."""
     document = load(path)
-    edition = document.data.get("edition")
-    if edition is None:
-        raise InvalidCountryFile(f"{path}: no 'edition' key: which questionnaire does it answer?")
-    return document.data, load_edition(str(edition), editions)
+    return document.data, edition_of(document, editions)
 
 
 def check(path: Path, options: Options | None = None) -> Checked:

@@ -20,6 +20,7 @@ from .errors import TipDraftError, UsageError
 from .framing import KINDS
 from .load import flow_list, load
 from .model import answers_by_item
+from .validate import edition_of
 from .write import refuse_overwrite
 
 PLACEHOLDER = "TBD"
@@ -46,8 +47,8 @@ def new_draft(
     refuse_overwrite(output, force)
     doc = load(source, keep_comments=True)
     data = doc.data
-    old = load_edition(str(data.get("edition")), editions) if "edition" in data else None
-    if old is None or not isinstance(data.get("answers"), dict):
+    old = edition_of(doc, editions)
+    if not isinstance(data.get("answers"), dict):
         raise TipDraftError(f"{source}: not a country file with an edition and answers: run tipdraft validate on it")
     new = load_edition(edition, editions) if edition else old
     report = Draft(output)

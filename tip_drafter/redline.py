@@ -11,10 +11,11 @@ from typing import Any
 from . import classification, write
 from .classification import MARKS
 from .compare import ItemChange, diff
-from .country_format import portion_marks
+from .country_format import PortionMark, portion_marks
 from .dtg import DateTimeGroup
 from .edition import Edition, Item, Paragraph, report_year
 from .errors import ERROR, Diagnostic, InvalidCountryFile, OutputError, UsageError
+from .load import value_position
 from .pdfmaker import PdfJob, make
 from .render import bundled_templates, renderer_for
 
@@ -230,31 +231,36 @@ def banner(sides: Sequence[Side]) -> str:
     """The redline's classification: the highest of the files' classifications and of every
     portion mark in them, so it is never lower than either file. A mark or classification it
     cannot read stops it: the redline could be marked below what it shows."""
-    levels = []
-    for side in sides:
-        marks = portion_marks(side.data, side.edition)
-        unknown = [m for m in marks if not m.known]
-        if unknown:
-            diagnostics = [
-                Diagnostic(
-                    str(side.path),
-                    *m.position,
-                    ERROR,
-                    m.where,
-                    f"portion mark {m.mark!r} is not one of {', '.join(MARKS)}",
-                    "enum",
-                )
-                for m in unknown
-            ]
-            raise InvalidCountryFile(
-                f"{side.path}: the redline could not be marked: a portion mark it cannot read", diagnostics=diagnostics
+    return max((_level(side) for side in sides), key=lambda level: level.rank).word
+
+
+def _level(side: Side) -> classification.Classification:
+    """What one file calls for: its classification raised to its highest portion mark."""
+    marks = portion_marks(side.data, side.edition)
+    _refuse_unknown(side, [m for m in marks if not m.known])
+    cable = side.data.get("cable") if isinstance(side.data, dict) else None
+    named = cable.get("classification") if isinstance(cable, dict) else None
+    level = classification.needed(named, (m.mark for m in marks))
+    if level is None:
+        where = value_position(cable, "classification") if isinstance(cable, dict) and "classification" in cable else (1, 1)
+        message = f"no known classification ({', '.join(classification.WORDS)}): the redline could not be marked"
+        problem = Diagnostic(str(side.path), *where, ERROR, "cable.classification", message, "classification")
+        raise InvalidCountryFile(f"{side.path}: {message}", diagnostics=[problem])
+    return level
+
+
+def _refuse_unknown(side: Side, unknown: list[PortionMark]) -> None:
+    """Stop at the portion marks the redline cannot rank, each located."""
+    if unknown:
+        problems = [
+            Diagnostic(
+                str(side.path), *m.position, ERROR, m.where, f"portion mark {m.mark!r} is not one of {', '.join(MARKS)}", "enum"
             )
-        cable = side.data.get("cable") if isinstance(side.data, dict) else None
-        level = classification.needed(cable.get("classification") if isinstance(cable, dict) else None, (m.mark for m in marks))
-        if level is None:
-            raise InvalidCountryFile(f"{side.path}: no known cable.classification: the redline could not be marked")
-        levels.append(level)
-    return max(levels, key=lambda level: level.rank).word
+            for m in unknown
+        ]
+        raise InvalidCountryFile(
+            f"{side.path}: the redline could not be marked: a portion mark it cannot read", diagnostics=problems
+        )
 
 
 def html(redline: Redline) -> str:

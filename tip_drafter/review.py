@@ -17,9 +17,10 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from .compare import answer_text
 from .country_format import letters_of, paragraph_number
 from .edition import Edition, Paragraph, load_edition
-from .errors import InvalidCountryFile, TipDraftError, UsageError
+from .errors import TipDraftError, UsageError
 from .load import CountryYAML, Document, load
 from .model import answers_by_item
+from .validate import edition_of
 from .write import atomic_write
 
 
@@ -110,10 +111,7 @@ def open_session(path: Path, editions: Sequence[Path] = ()) -> Session:
     """Load a country file for review, with last year's answers when the file names the file
     it was started from (``previous``, written by ``tipdraft new``)."""
     document = load(path, keep_comments=True)
-    name = document.data.get("edition")
-    if not isinstance(name, (str, int)) or isinstance(name, bool):
-        raise InvalidCountryFile(f"{path}: no 'edition': run tipdraft validate on it")
-    session = Session(path, document, load_edition(str(name), editions))
+    session = Session(path, document, edition_of(document, editions))
     source = document.data.get("previous")
     if isinstance(source, str) and source.strip():
         session.previous = _answers_of(path.parent / source, editions)

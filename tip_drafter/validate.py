@@ -12,9 +12,9 @@ from . import countries, rules
 from .country_format import TOP_LEVEL, country_file, letters_of, paragraph_number, portion_marks
 from .dtg import DateTimeGroup
 from .edition import Edition, load_edition, report_year
-from .errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError
+from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, TipDraftError
 from .fields import Place, Records
-from .load import Document, item_position, key_position, value_position
+from .load import Document, describe, item_position, key_position, value_position
 from .rules import Checker
 
 
@@ -92,6 +92,26 @@ def _country(c: Checker, cable: Any) -> None:
             f"{message} (the country table, tip_drafter/data/countries.yaml)",
             code="country",
         )
+
+
+def edition_of(doc: Document, search: Sequence[Path] = ()) -> Edition:
+    """The edition ``doc`` answers, for a command that needs only that (diff, review); what
+    stops it is raised located, as validate reports it."""
+    c = Checker(doc)
+    edition = _edition(c, doc.data, search)
+    if edition is not None:
+        return edition
+    if not c.found and "edition" not in doc.data:
+        c.error((1, 1), "edition", "no 'edition' key: which questionnaire does it answer?", code="required")
+    elif not c.found:
+        found = describe(doc.data["edition"])
+        c.error(
+            value_position(doc.data, "edition"),
+            "edition",
+            f"expected an edition's name, such as 2009; found {found}",
+            code="type",
+        )
+    raise InvalidCountryFile(f"{doc.path}: {c.found[0].message}", diagnostics=c.found)
 
 
 def _edition(c: Checker, data: Any, search: Sequence[Path]) -> Edition | None:
