@@ -257,3 +257,29 @@ def test_the_command_run_alone_behaves_as_in_the_whole_group() -> None:
         assert only(app, args) is app
     checked = runner.invoke(only(app, ["validate", str(BELGIUM)]), ["validate", str(BELGIUM)])
     assert checked.exit_code == 0 and "0 error(s)" in checked.output
+
+
+def test_a_mistyped_editions_folder_is_a_usage_error(project: Path) -> None:
+    for folder, problem in (("nowhere", "no such folder"), ("countries/belgium.yaml", "is a file, not a folder")):
+        for command in (["validate", "belgium"], ["diff", "belgium", "belgium"]):
+            result = invoke(*command, "--editions", folder)
+            assert (result.exit_code, result.stderr) == (2, f"tipdraft: error: edition folder {folder}: {problem}\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("", "expected a mapping of keys (edition, report_year, paragraphs, ...), found nothing"),
+        ('edition: "2010"\nparagraphs: [\n', "2010.yaml:3:1: not a valid questionnaire edition: YAML syntax error"),
+        ('edition: "2010"\nparagraphs:\n  - number: 23\n', "no 'report_year' key where one is needed"),
+    ],
+)
+def test_a_broken_edition_file_is_said_in_words(project: Path, text: str, said: str) -> None:
+    (project / "eds").mkdir()
+    (project / "eds" / "2010.yaml").write_text(text)
+    (project / "countries" / "x.yaml").write_text(
+        (project / "countries" / "belgium.yaml").read_text().replace('edition: "2009"', 'edition: "2010"')
+    )
+    result = invoke("validate", "x", "--editions", "eds")
+    assert result.exit_code == 1 and said in result.stderr, result.stderr
+    assert "NoneType" not in result.stderr and "<unicode string>" not in result.stderr and "\n  in" not in result.stderr

@@ -22,7 +22,7 @@ from . import __version__, config, importing, layout
 from .console import Console
 from .edition import default_edition
 from .errors import ExitStatus, FileProblem, TipDraftError, has_errors, to_json
-from .options import Options, expand
+from .options import Options, expand, folder
 
 if TYPE_CHECKING:
     pass
@@ -105,8 +105,18 @@ Files = Annotated[
         autocompletion=complete_country_files,
     ),
 ]
+
+
+def _edition_folders(value: list[Path] | None) -> list[Path] | None:
+    """Each --editions folder, if it is one (a mistyped one is said, not searched in vain)."""
+    return [folder(path, "edition folder") for path in value] if value else value
+
+
 Editions = Annotated[
-    list[Path] | None, typer.Option("--editions", help="Folder of questionnaire editions, searched before the bundled ones.")
+    list[Path] | None,
+    typer.Option(
+        "--editions", help="Folder of questionnaire editions, searched before the bundled ones.", callback=_edition_folders
+    ),
 ]
 TemplateDirs = Annotated[
     list[Path] | None, typer.Option("--template-dir", help="Folder of templates searched before the bundled ones.")

@@ -128,15 +128,27 @@ def forget_editions() -> None:
 @functools.lru_cache(maxsize=16)
 def _load(path: Path) -> Edition:
     """One read per edition file and process (a batch renders many files of one edition)."""
-    from ruamel.yaml.error import YAMLError  # here: the CLI imports this module for its defaults only
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError  # here: the CLI imports this module for its defaults only
 
-    from .load import read_data
+    from .load import describe, read_data
 
     try:
         data = read_data(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise TypeError(f"expected a mapping of keys (edition, report_year, paragraphs, ...), found {describe(data)}")
         return _build(data, path)
-    except (YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise TipDraftError(f"{path}: not a valid questionnaire edition: {exc}") from exc
+    except OSError as exc:
+        raise TipDraftError(f"{path}: cannot read the edition: {exc.strerror or exc}") from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise TipDraftError(
+            f"{where}: not a valid questionnaire edition: YAML syntax error: {exc.problem or exc.context}"
+        ) from None
+    except KeyError as exc:
+        raise TipDraftError(f"{path}: not a valid questionnaire edition: no {exc.args[0]!r} key where one is needed") from None
+    except (YAMLError, TypeError, ValueError, AttributeError, UnicodeDecodeError) as exc:
+        raise TipDraftError(f"{path}: not a valid questionnaire edition: {exc}") from None
 
 
 def _names(search: Sequence[Path]) -> str:

@@ -46,10 +46,16 @@ class Options:
 
 def template_folder(path: Path) -> Path:
     """``path`` as an absolute path, if it is a folder (a mistyped one is an error)."""
+    return folder(path, "template folder").resolve()
+
+
+def folder(path: Path, what: str) -> Path:
+    """``path``, if it is a folder; a mistyped one is a usage error (``what``: the option's name
+    for it), never silently searched and found empty."""
     if not path.is_dir():
         problem = "is a file, not a folder" if path.exists() else "no such folder"
-        raise UsageError(f"template folder {path}: {problem}")
-    return path.resolve()
+        raise UsageError(f"{what} {path}: {problem}")
+    return path
 
 
 def resolve(name: str | Path) -> Path:
