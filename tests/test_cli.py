@@ -202,7 +202,7 @@ def test_validate_takes_the_layout_settings_of_render(project: Path) -> None:
     narrow = invoke("validate", "belgium", "--width", "20", "--lines-per-page", "10")
     rendered = invoke("render", "belgium", "--width", "20", "--lines-per-page", "10", "--format", "txt")
     message = (
-        "countries/belgium.yaml:62:32: error: 'Office:33-2-508-2483.'... is 21 characters, "
+        "countries/belgium.yaml:62:32: error: contact.text: 'Office:33-2-508-2483.'... is 21 characters, "
         "wider than the cable's width 20: break it or raise --width"
     )
     assert (narrow.exit_code, rendered.exit_code) == (1, 1)

@@ -178,3 +178,35 @@ def test_the_cache_keeps_only_its_newest_entries(tmp_path: Path, monkeypatch: py
     assert len(entries) == cache.KEEP
     newest = [marshal.loads(p.read_bytes()) for p in entries]
     assert {"saved": cache.KEEP + 5} in newest
+
+
+LONG = "https://www.example.org/a/very/long/path/that/never/ends/and/goes/on/forever.html"
+
+
+@settings(max_examples=examples(0.5), deadline=None)
+@given(data=st.data())
+def test_a_problem_is_placed_in_its_own_value_whatever_else_the_file_holds(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """A word too wide and an escaped control character are placed inside the value they are
+    in, and named by its item: the same place with a copy of them in a comment above, or a tab
+    in a comment below (which sends the file to the other parser)."""
+    from tip_drafter import api
+
+    text = BELGIUM.read_text()
+    lines = text.splitlines(keepends=True)
+    prose = [i for i, line in enumerate(lines) if line.startswith("      ") and len(line.split()) > 3]
+    index = data.draw(st.sampled_from(prose))
+    words = lines[index].split(" ")
+    at = data.draw(st.integers(7, len(words) - 1))
+    lines[index] = " ".join([*words[:at], LONG, *words[at:]])
+    plain = "".join(lines)
+    folder = tmp_path_factory.mktemp("place")
+    found = []
+    for name, variant, shift in (("a", plain, 0), ("b", f"# {LONG}\n" + plain, 1), ("c", plain + "# a\tb\n", 0)):
+        path = folder / f"{name}.yaml"
+        path.write_text(variant)
+        (problem,) = [d for d in api.check(path).diagnostics if d.code == "width"]
+        found.append((problem.line - shift, problem.column, problem.where))
+    assert found[0] == found[1] == found[2]
+    assert found[0][:2] == (index + 1, lines[index].index(LONG) + 1) and found[0][2].startswith("para ")

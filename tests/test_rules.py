@@ -183,7 +183,7 @@ def test_a_word_wider_than_the_cable_is_a_located_error(write_country: Write) ->
     path = write_country(edited("through www.ecops.be.", f"through {url}."))
     line, col = position(path, url)
     assert formatted(path) == [
-        f"{path}:{line}:{col}: error: '{url[:40]}'... is {len(url) + 1} characters, wider than the cable's width 62: break it or raise --width"
+        f"{path}:{line}:{col}: error: para 25.K: '{url[:40]}'... is {len(url) + 1} characters, wider than the cable's width 62: break it or raise --width"
     ]
 
 

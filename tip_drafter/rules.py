@@ -181,11 +181,16 @@ def place(path: tuple[Any, ...]) -> str:
 
 
 def locate(doc: Document, start: Position, needle: str, nth: int) -> Position:
-    """Where the ``nth`` ``needle`` after ``start`` stands in the file (``start`` if not found,
-    as for a character written as an escape in a quoted string)."""
+    """Where the ``nth`` ``needle`` stands in the value that starts at ``start`` (``start`` if
+    it is not there as written, as for a character written as an escape in a quoted string).
+
+    The value is its first line and the lines below indented deeper than that line (a block
+    scalar's text, a quoted or plain value's continuation): never a later key or a comment."""
     lines = doc.text.split("\n")
-    line, col = start[0] - 1, start[1] - 1
-    while line < len(lines):
+    first, col = start[0] - 1, start[1] - 1
+    indent = _indent(lines[first]) if 0 <= first < len(lines) else 0
+    line = first
+    while line < len(lines) and (line == first or not lines[line].strip() or _indent(lines[line]) > indent):
         index = lines[line].find(needle, col)
         while index >= 0:
             nth -= 1
@@ -194,6 +199,10 @@ def locate(doc: Document, start: Position, needle: str, nth: int) -> Position:
             index = lines[line].find(needle, index + len(needle))
         line, col = line + 1, 0
     return start
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def lint(c: Checker, data: Any, edition: Edition, lines: Sequence[Line], width: int) -> None:
@@ -205,7 +214,7 @@ def lint(c: Checker, data: Any, edition: Edition, lines: Sequence[Line], width: 
         if line.kind is Kind.CLASSIFICATION:
             _lint_classification(c, data["cable"], line.text, width)
         elif line.kind is not Kind.ENVELOPE:  # the envelope is not wrapped
-            _lint_width(c, line.text, width)
+            _lint_width(c, data, line.text, width)
         if line.kind is Kind.PARAGRAPH:
             _lint_paragraph(c, line, number, where_is)
             number, letter = line.number, ""
@@ -227,12 +236,14 @@ def _lint_classification(c: Checker, cable: Any, text: str, width: int) -> None:
         )
 
 
-def _lint_width(c: Checker, text: str, width: int) -> None:
-    """A line is wider than the cable only where one word is: words are never split."""
+def _lint_width(c: Checker, data: Any, text: str, width: int) -> None:
+    """A line is wider than the cable only where one word is: words are never split. It is
+    placed in the value it comes from (the first that holds it as written)."""
     for word in (w for w in text.split() if len(w) > width):
+        source = next(((where, pos) for where, pos, value in strings(data) if word in value), ("", (1, 1)))
         c.error(
-            locate(c.doc, (1, 1), word, 1),
-            "",
+            locate(c.doc, source[1], word, 1),
+            source[0],
             f"{word[:40]!r}... is {len(word)} characters, wider than the cable's width {width}: break it or raise --width",
             code="width",
         )
