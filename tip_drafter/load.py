@@ -231,6 +231,10 @@ def describe(value: object) -> str:
         return f"a number ({value})"
     if isinstance(value, str):
         return "text"
+    tag = getattr(value, "tag", None)
+    if tag is not None:  # ruamel's TaggedScalar: ``!!str 12``, ``!local x``
+        name = str(getattr(tag, "value", tag)).replace("tag:yaml.org,2002:", "!!")
+        return f"a value with the tag {name} (write it without the tag)"
     return f"a {type(value).__name__} value"
 
 
