@@ -67,12 +67,13 @@ class Laid:
     pages: int
 
 
-def wrap(lines: Iterable[Line], width: int) -> list[Line]:
+def wrap(lines: Iterable[Line], width: int, memo: dict[str, list[str]] | None = None) -> list[Line]:
     """Wrap each logical line at ``width``; at most one blank line in a row, none at the ends.
 
     Words are never split, not even at hyphens: a word longer than the width stands alone.
     Envelope and classification lines are never wrapped. A wrapped line's first part keeps
-    its kind; the rest are text.
+    its kind; the rest are text. ``memo`` keeps the texts already wrapped at this width (a
+    second pass over the same body wraps only what changed).
     """
     out: list[Line] = []
     for line in lines:
@@ -83,12 +84,19 @@ def wrap(lines: Iterable[Line], width: int) -> list[Line]:
         elif line.kind in UNWRAPPED:
             out.append(replace(line, text=text))
         else:
-            parts = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+            parts = _parts(text, width, {} if memo is None else memo)
             out.append(replace(line, text=parts[0]))
             out.extend(Line(Kind.TEXT, part) for part in parts[1:])
     while out and out[-1].kind is Kind.BLANK:
         out.pop()
     return out
+
+
+def _parts(text: str, width: int, memo: dict[str, list[str]]) -> list[str]:
+    """``text`` wrapped at ``width`` (from ``memo`` when it was wrapped before)."""
+    if text not in memo:
+        memo[text] = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return memo[text]
 
 
 def paginate(lines: Sequence[Line], settings: Settings, marker: str) -> Laid:

@@ -165,11 +165,11 @@ class Renderer:
         the classification line is never wrapped).
         """
         marker = layout.marker_format(cable.post, cable.serial)
-        total, laid = 1, None
+        total, laid, wrapped = 1, None, dict[str, list[str]]()
         for _ in range(4):
             kinds = LineKinds()
             body = self._render(self.text_env, TEXT_BODY, cable=cable, sections_total=total, kind=kinds)
-            laid = layout.paginate(layout.wrap(kinds.read(body), settings.width), settings, marker)
+            laid = layout.paginate(layout.wrap(kinds.read(body), settings.width, wrapped), settings, marker)
             if laid.pages == total:
                 break
             total = laid.pages
