@@ -232,11 +232,11 @@ def test_the_ref_line_names_the_questionnaire_answered(tmp_path: Path) -> None:
     cable = tmp_path / "cable.txt"
     # The subject names no year: the REF line alone says the 2009 questionnaire is answered.
     cable.write_text(text.replace("2009 TIP REPORT", "TIP REPORT"), encoding="utf-8")
-    _, result = importer.import_file(cable, tmp_path / "a.yaml", None, (DATA / "editions",))
+    result = importer.read_file(cable, tmp_path / "a.yaml", None, (DATA / "editions",)).result
     assert result.data["edition"] == "2009"
     # A REF naming the 2010 instruction cable: the 2010 questionnaire, whatever the subject says.
     cable.write_text(text.replace("REF: 2008 SECSTATE 132759", "REF: 10 STATE 2094"), encoding="utf-8")
-    _, result = importer.import_file(cable, tmp_path / "b.yaml", None, (DATA / "editions",))
+    result = importer.read_file(cable, tmp_path / "b.yaml", None, (DATA / "editions",)).result
     assert result.data["edition"] == "2010"
 
 
@@ -245,7 +245,7 @@ def test_a_ref_naming_no_known_questionnaire_is_one_warning(tmp_path: Path) -> N
     cable.write_text(
         EXAMPLE.read_text(encoding="utf-8").replace("REF: 2008 SECSTATE 132759", "REF: 04 STATE 2743"), encoding="utf-8"
     )
-    _, result = importer.import_file(cable, tmp_path / "a.yaml", None)
+    result = importer.read_file(cable, tmp_path / "a.yaml", None).result
     assert [w for w in result.warnings if w.startswith("REF")] == [
         "REF '04 STATE 2743' names no questionnaire tipdraft knows (2009); read as 2009's"
     ]

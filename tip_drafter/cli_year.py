@@ -141,12 +141,13 @@ def import_command(
         return ExitStatus.FAILED if any(r.error for r in rows) else ExitStatus.OK
     cable = cables[0]
     with _new_schemas_said():
-        target, result = importer.import_file(cable, output, edition, editions or (), force)
-    for note in result.notes:
+        read = importer.read_file(cable, output, edition, editions or (), force)
+        read.write(force)
+    for note in read.result.notes:
         console.detail(f"{cable}: {note}")
-    for warning in result.warnings:
+    for warning in read.result.warnings:
         console.problem(f"{cable}: {warning}", "warning")
-    console.info(f"wrote {target} ({len(result.warnings)} warning(s)); check it with: tipdraft validate {target}")
+    console.info(f"wrote {read.output} ({len(read.result.warnings)} warning(s)); check it with: tipdraft validate {read.output}")
     return ExitStatus.OK
 
 

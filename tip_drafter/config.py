@@ -67,7 +67,7 @@ def _known(path: Path, text: str, table: dict[str, object], names: tuple[str, ..
 
     for key in table:
         if key not in names:
-            known = "[render] with template_dir = ..." if not where else ", ".join(names)
+            known = ", ".join(names) if where else "; ".join(f"[{t}] with {', '.join(ks)}" for t, ks in KNOWN.items())
             message = f"{where}unknown setting {key!r}{suggest(key, names)}; tipdraft.toml knows {known}"
             raise _error(path, text, re.escape(key), message)
 

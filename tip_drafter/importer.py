@@ -348,6 +348,11 @@ class Read:
     result: Imported
     edition: Edition
 
+    def write(self, force: bool = False) -> None:
+        """Write the country file (never over a file unless ``force``)."""
+        refuse_overwrite(self.output, force)
+        write.write_country(self.result.data, self.output, self.edition)
+
 
 def read_file(
     cable: Path,
@@ -357,7 +362,8 @@ def read_file(
     force: bool = False,
     folder: Path = Path("countries"),
 ) -> Read:
-    """Import the cable at ``cable`` in memory (``force``: even one that is no TIP report).
+    """Import the cable at ``cable`` in memory (``force``: even one that is no TIP report);
+    :meth:`Read.write` writes it.
 
     Without ``edition``: the edition whose instruction cable the REF line names, else the
     year in the cable's subject, if there is such an edition; else the newest one. Without
@@ -377,26 +383,6 @@ def read_file(
         name = "" if country == "tbd" else "-".join(re.findall(r"[a-z0-9]+", country))
         output = folder / f"{name or cable.stem.lower()}.yaml"
     return Read(output, result, chosen)
-
-
-def write_read(read: Read, force: bool = False) -> None:
-    """Write a cable read by :func:`read_file` (never over a file unless ``force``)."""
-    refuse_overwrite(read.output, force)
-    write.write_country(read.result.data, read.output, read.edition)
-
-
-def import_file(
-    cable: Path,
-    output: Path | None,
-    edition: str | None,
-    editions: Sequence[Path] = (),
-    force: bool = False,
-    folder: Path = Path("countries"),
-) -> tuple[Path, Imported]:
-    """Import the cable at ``cable`` and write the country file (see :func:`read_file`)."""
-    read = read_file(cable, output, edition, editions, force, folder)
-    write_read(read, force)
-    return read.output, read.result
 
 
 def _edition_for(text: str, editions: Sequence[Path]) -> tuple[str, str]:

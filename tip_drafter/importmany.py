@@ -68,7 +68,7 @@ def import_all(
                 raise OutputError(
                     f"{read.output}: also the name of {shared[row.cable]} (the same country): import each alone, with -o"
                 )
-            importer.write_read(read, force)
+            read.write(force)
         except TipDraftError as exc:
             row.error = _first_line(exc, row.cable)
             continue

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import itertools
 import os
 import stat
 import warnings
@@ -75,6 +77,34 @@ class Document:
     path: str
     data: CommentedMap
     text: str
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The text's lines."""
+        return self.text.split("\n")
+
+    @functools.cached_property
+    def offsets(self) -> list[int]:
+        """Where each line of the text starts (0-based offsets)."""
+        return [0, *itertools.accumulate(len(line) + 1 for line in self.lines[:-1])]
+
+    def value_end(self, line: int) -> int:
+        """Where the value that starts on 0-based ``line`` ends: its line, and the lines below
+        that are blank or indented deeper (a block scalar's text, a quoted or plain value's
+        continuation), never a later key or a comment. Worked out once per line."""
+        ends = self.__dict__.setdefault("_value_ends", {})
+        if line not in ends:
+            lines = self.lines
+            indent = _indent(lines[line])
+            last = line + 1
+            while last < len(lines) and (not lines[last].strip() or _indent(lines[last]) > indent):
+                last += 1
+            ends[line] = self.offsets[last] - 1 if last < len(lines) else len(self.text)
+        return int(ends[line])
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def read_text(path: Path, shown: str) -> str:

@@ -124,10 +124,9 @@ class Sandbox(SandboxedEnvironment):
 def _too_big(operator: str, left: Any, right: Any) -> bool:
     """Whether ``left ** right`` or ``left * right`` would exceed ``MAX_BITS`` or ``MAX_OUTPUT``."""
     if isinstance(left, int) and isinstance(right, int):
-        bits = abs(left).bit_length() * right if operator == "**" and abs(left) > 1 else 0
-        if operator == "*":
-            bits = abs(left).bit_length() + abs(right).bit_length()
-        return bits > MAX_BITS
+        if operator == "**":
+            return abs(left) > 1 and abs(left).bit_length() * right > MAX_BITS
+        return abs(left).bit_length() + abs(right).bit_length() > MAX_BITS
     return operator == "*" and any(_repeats(seq, times) > MAX_OUTPUT for seq, times in ((left, right), (right, left)))
 
 

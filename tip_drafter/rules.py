@@ -3,6 +3,8 @@ the laid-out lines. Each rule only says what is wrong; the ``Checker`` knows the
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -182,39 +184,31 @@ def place(path: tuple[Any, ...]) -> str:
 
 def locate(doc: Document, start: Position, needle: str, nth: int) -> Position:
     """Where the ``nth`` ``needle`` stands in the value that starts at ``start`` (``start`` if
-    it is not there as written, as for a character written as an escape in a quoted string).
-
-    The value is its first line and the lines below indented deeper than that line (a block
-    scalar's text, a quoted or plain value's continuation): never a later key or a comment."""
-    lines = doc.text.split("\n")
-    first, col = start[0] - 1, start[1] - 1
-    indent = _indent(lines[first]) if 0 <= first < len(lines) else 0
-    line = first
-    while line < len(lines) and (line == first or not lines[line].strip() or _indent(lines[line]) > indent):
-        index = lines[line].find(needle, col)
-        while index >= 0:
-            nth -= 1
-            if nth == 0:
-                return line + 1, index + 1
-            index = lines[line].find(needle, index + len(needle))
-        line, col = line + 1, 0
-    return start
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
+    it is not there as written, as for a character written as an escape in a quoted string);
+    never in a later key or a comment (see :meth:`Document.value_end`)."""
+    first = start[0] - 1
+    if not 0 <= first < len(doc.offsets):
+        return start
+    at, end = doc.offsets[first] + start[1] - 1 - len(needle), doc.value_end(first)
+    for _ in range(nth):
+        at = doc.text.find(needle, at + len(needle), end)
+        if at < 0:
+            return start
+    line = bisect.bisect_right(doc.offsets, at) - 1
+    return line + 1, at - doc.offsets[line] + 1
 
 
 def lint(c: Checker, data: Any, edition: Edition, lines: Sequence[Line], width: int) -> None:
     """Check the laid-out cable by its lines' kinds: widths, empty numbered paragraphs, the
     order of paragraph numbers and of letters. Problems are located at their source in the file."""
     where_is = _paragraph_places(data, edition)
+    texts = functools.cache(lambda: list(strings(data)))  # the file's texts, walked once if a line is too wide
     number, letter = 0, ""
     for line in lines:
         if line.kind is Kind.CLASSIFICATION:
             _lint_classification(c, data["cable"], line.text, width)
         elif line.kind is not Kind.ENVELOPE:  # the envelope is not wrapped
-            _lint_width(c, data, line.text, width)
+            _lint_width(c, texts, line.text, width)
         if line.kind is Kind.PARAGRAPH:
             _lint_paragraph(c, line, number, where_is)
             number, letter = line.number, ""
@@ -236,11 +230,11 @@ def _lint_classification(c: Checker, cable: Any, text: str, width: int) -> None:
         )
 
 
-def _lint_width(c: Checker, data: Any, text: str, width: int) -> None:
+def _lint_width(c: Checker, texts: Callable[[], list[tuple[str, Position, str]]], text: str, width: int) -> None:
     """A line is wider than the cable only where one word is: words are never split. It is
-    placed in the value it comes from (the first that holds it as written)."""
+    placed in the value it comes from (the first of the file's ``texts`` that holds it as written)."""
     for word in (w for w in text.split() if len(w) > width):
-        source = next(((where, pos) for where, pos, value in strings(data) if word in value), ("", (1, 1)))
+        source = next(((where, pos) for where, pos, value in texts() if word in value), ("", (1, 1)))
         c.error(
             locate(c.doc, source[1], word, 1),
             source[0],
