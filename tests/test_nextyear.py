@@ -201,7 +201,7 @@ def test_diff_golden(project: Path) -> None:
     as_json = invoke("diff", "countries/belgium.yaml", "countries/belgium-2010.yaml", "--format", "json")
     import json
 
-    changes = json.loads(as_json.stdout)
+    changes = json.loads(as_json.stdout)["answers"]
     assert next(c for c in changes if c["status"] == "changed")["diff"][-1] == [
         "+",
         "country, but some Belgian minors were exploited at home.",
@@ -214,12 +214,12 @@ def test_diff_across_editions(project: Path) -> None:
     path.write_text(path.read_text().replace("  26:\n", "    F: Labor trafficking in the construction sector grew.\n  26:\n"))
     result = invoke("diff", "countries/belgium.yaml", "countries/be10.yaml", "--editions", str(EDITIONS))
     lines = result.stdout.splitlines()
-    assert "25.A   unchanged situation.information (was 23.A)  identical to last year's answer: stale?" in lines
+    assert "25.A   unchanged situation.information (was 23.A)  identical to last year's answer, not reviewed: stale?" in lines
     assert "25.F   new       situation.new-trends  no answer last year" in lines
-    assert "27.B   unchanged prosecution.penalties (was 25.B, 25.C)  identical to last year's answer: stale?" in lines
-    assert "28.D   unchanged protection.medical-aid (was 26.C)  identical to last year's answer: stale?" in lines
+    assert "27.B   unchanged prosecution.penalties (was 25.B, 25.C)  identical to last year's answer, not reviewed: stale?" in lines
+    assert "28.D   unchanged protection.medical-aid (was 26.C)  identical to last year's answer, not reviewed: stale?" in lines
     assert "25.L   removed   prosecution.peacekeepers  no answer this year" in lines
-    assert lines[-1] == "0 changed, 41 unchanged, 1 new, 1 removed"
+    assert "Answers: 0 changed, 1 new, 1 removed, 41 unchanged (41 not reviewed)" in lines
 
 
 def test_status_golden(project: Path) -> None:

@@ -25,7 +25,7 @@ from conftest import BELGIUM, DATA
 runner = CliRunner()
 EDITIONS = DATA / "editions"
 FOUO = "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
-STALE = "[unchanged since last year: possibly stale]"
+STALE = "[unchanged since last year, not reviewed: possibly stale]"
 CHANGED_23D = "Belgium is not a source country, but some Belgian minors were exploited at home."
 HOSTILE = '<script>alert(1)</script> {{ 7*7 }} {% include "redline.css" %} <img src="https://198.51.100.7/x.png"> https://198.51.100.7/y'
 
@@ -114,10 +114,12 @@ def test_the_pdf_shows_a_changed_a_stale_a_new_and_a_removed_answer_in_black_and
         " {+The Belgian authorities acknowledge that trafficking is a problem.+}" in text
     )
     assert "25.G international cooperation in investigations [answer removed: none this year] [-Belgium" in text
-    assert text.count(STALE) == 39  # every answer carried over as it was
+    answers = text.rsplit("Paragraph marks and headings", 1)[1].rsplit("Kept in the file, not printed", 1)[0]
+    assert answers.count(STALE) == 39  # every answer carried over as it was
     assert "QUESTION" not in text.split("Summary", 1)[1]  # one edition: no question moved, new or dropped
     summary = text.split("Summary", 1)[1].split("23. ")[0]
-    assert "answers changed 1" in summary and "answers new 1" in summary and "answers removed 1" in summary
+    assert "Answers 1 1 1 39" in summary  # changed, new, removed, the same
+    assert "answers unchanged, not reviewed 39" in summary
     assert "23.D 23.D changed whether the country is a source country" in summary
     assert "24.A 24.A new whether the government acknowledges" in summary
 
@@ -231,8 +233,9 @@ def test_an_edition_that_moves_merges_splits_adds_and_drops_questions(project: P
     assert notes["was 25.L"] == ("dropped", "removed")
     assert built.parts[-1].heading == "Dropped from the questionnaire in edition 2010"
     counts = dict(built.counts)  # a dropped question's answer counts with the question, not as an answer removed
-    assert (counts["answers removed"], counts["questions dropped"], counts["questions new in 2010"]) == (1, 1, 1)
-    assert sum(n for label, n in built.counts if not label.startswith("questions")) == len(built.entries) - 1
+    answers = next(row for row in built.table if row[0] == "Answers")
+    assert (answers[3], counts["questions dropped"], counts["questions new in 2010"]) == (1, 1, 1)
+    assert sum(answers[1:]) + counts["items unanswered"] == len(built.entries) - 1
     page = redline.html(built)
     assert article(page, "25.B").startswith(
         f"25.B origin, transit or destination; who the victims are, from where, for what purpose QUESTION MOVED FROM 23.B {STALE}"

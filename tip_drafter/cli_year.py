@@ -160,7 +160,7 @@ class DiffFormat(StrEnum):
     pdf = "pdf"
 
 
-@app.command("diff", short_help="Compare two years' files item by item.")
+@app.command("diff", short_help="Compare two years' files: header, framing, answers.")
 def diff_command(
     old: Annotated[str, typer.Argument(help="Last year's country file.")],
     new: Annotated[str, typer.Argument(help="This year's.")],
@@ -178,32 +178,36 @@ def diff_command(
         ),
     ] = None,
 ) -> None:
-    """Compare two country files item by item: new, removed, unchanged (stale?) or changed.
+    """Compare two country files whole: header, framing paragraphs, paragraph marks, answers.
 
+    Each field and answer is new, removed, unchanged or changed (word by word); an unchanged
+    answer says whether review kept it on purpose or it is still to review (stale?).
     --format html or pdf (or -o FILE.pdf) writes a redline for reviewers: a summary table, then
-    every item with deletions struck through [-like this-] and insertions underlined {+like this+}.
+    every change with deletions struck through [-like this-] and insertions underlined {+like this+}.
 
     Example: tipdraft diff countries/belgium.yaml countries/belgium-2010.yaml --format pdf
     """
     import json
 
     with importing():
-        from . import api, compare
+        from . import api, wholediff
 
     fmt = _redline_format(output_format, output)
     paths = [api.resolve(name) for name in (old, new)]
+    pair = [api.loaded(path, editions or ()) for path in paths]
+    swapped = wholediff.order_warning((paths[0], *pair[0]), (paths[1], *pair[1]))
+    console.diagnostics([swapped] if swapped else [])
     if fmt is not None:
         from . import redline
 
         target = redline.write_redline(paths[0], paths[1], fmt, output, editions or ())
         console.info(f"wrote {target}")
         return
-    pair = [api.loaded(path, editions or ()) for path in paths]
-    changes = compare.diff(pair[0], pair[1])
+    comparison = wholediff.compare(pair[0], pair[1])
     console.result(
-        json.dumps(compare.changes_json(changes), indent=2)
+        json.dumps(wholediff.to_json(comparison), indent=2)
         if output_format is DiffFormat.json
-        else compare.format_diff(changes).rstrip("\n")
+        else wholediff.format_text(comparison).rstrip("\n")
     )
 
 

@@ -1,10 +1,10 @@
-"""Compare two years' country files item by item (``diff``), and sum up many (``status``)."""
+"""Compare two years' answers item by item (``diff``; ``wholediff`` adds the rest of the file), and sum up many files (``status``)."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,9 @@ class ItemChange:
     old_text: str = field(default="", repr=False)
     new_text: str = field(default="", repr=False)
     question: str = ""
+    # An unchanged answer: True if review kept it on purpose (no ``carried_over`` left in a file
+    # that ``new`` started), False if still marked ``carried_over``, None if the file cannot say.
+    reviewed: bool | None = None
 
 
 def answers_by_id(data: Any, edition: Edition) -> dict[str, tuple[str, str]]:
@@ -45,6 +48,21 @@ def answer_text(value: Any) -> str:
     return "\n\n".join(prose(value)) if isinstance(value, str) else ""
 
 
+def carried_over(data: Any, edition: Edition) -> set[str]:
+    """The items whose answer ``new`` carried over and ``review`` has not yet cleared."""
+    answers = data.get("answers") if isinstance(data, dict) else None
+    found = answers_by_item(answers, edition)
+    return {i for i, (_, value, _) in found.items() if isinstance(value, dict) and "carried_over" in value}
+
+
+def reviewed_state(data: Any, item_id: str, carried: set[str]) -> bool | None:
+    """Whether an unchanged answer was reviewed: a file ``new`` started (it names its
+    ``previous``) records review by taking ``carried_over`` off; another file cannot say."""
+    if item_id in carried:
+        return False
+    return True if isinstance(data, dict) and data.get("previous") else None
+
+
 def diff(old: tuple[Any, Edition], new: tuple[Any, Edition], unanswered: bool = False) -> list[ItemChange]:
     """Per item of the new edition (then the old items it no longer carries): new, removed,
     unchanged or changed, with a word-level diff of changed answers; with ``unanswered``, the
@@ -57,10 +75,13 @@ def diff(old: tuple[Any, Edition], new: tuple[Any, Edition], unanswered: bool = 
     places = {i.id: f"{p.number}.{i.letter}" for p, i in old_edition.items()}
     changes: list[ItemChange] = []
     carried: set[str] = set()
+    not_reviewed = carried_over(new_data, new_edition)
     for para, item in new_edition.items():
         sources = new_edition.sources(item) if renumbered else (item.id,)
         carried.update(sources)
         change = _item_change(item.id, f"{para.number}.{item.letter}", sources, places, before, after)
+        if change.status == "unchanged":
+            change.reviewed = reviewed_state(new_data, item.id, not_reviewed)
         if unanswered or change.status != "unanswered":
             changes.append(change)
     changes += [
@@ -91,14 +112,21 @@ def _item_change(
 
 
 def _change(item_id: str, place: str, was: str, old: str, new: str) -> ItemChange:
+    status, ops = word_diff(old, new)
+    return ItemChange(item_id, place, was, status, ops)
+
+
+def word_diff(old: str, new: str) -> tuple[str, list[tuple[str, str]]]:
+    """What happened between two texts (unanswered, new, removed, unchanged or changed: the
+    words compared, not the spaces between them) and, if changed, the word-level diff."""
     if not old and not new:
-        return ItemChange(item_id, place, was, "unanswered")
+        return "unanswered", []
     if not old:
-        return ItemChange(item_id, place, was, "new")
+        return "new", []
     if not new:
-        return ItemChange(item_id, place, was, "removed")
+        return "removed", []
     if old.split() == new.split():
-        return ItemChange(item_id, place, was, "unchanged")
+        return "unchanged", []
     a, b = old.split(), new.split()
     ops: list[tuple[str, str]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -109,31 +137,12 @@ def _change(item_id: str, place: str, was: str, old: str, new: str) -> ItemChang
             ops.append(("-", " ".join(a[i1:i2])))
         if j2 > j1:
             ops.append(("+", " ".join(b[j1:j2])))
-    return ItemChange(item_id, place, was, "changed", ops)
+    return "changed", ops
 
 
-def format_diff(changes: Sequence[ItemChange], context: int = 6) -> str:
-    """The diff for a terminal: one line per item, changed answers shown word by word."""
-    lines = []
-    notes = {
-        "unchanged": "identical to last year's answer: stale?",
-        "new": "no answer last year",
-        "removed": "no answer this year",
-    }
-    for change in changes:
-        moved = f" (was {change.was})" if change.was and change.was != change.place else ""
-        lines.append(
-            f"{change.place:6} {change.status:9} {change.id}{moved}"
-            + (f"  {notes[change.status]}" if change.status in notes else "")
-        )
-        if change.diff:
-            lines.append("    " + _inline(change.diff, context))
-    counts = {s: sum(c.status == s for c in changes) for s in ("changed", "unchanged", "new", "removed")}
-    lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
-    return "\n".join(lines) + "\n"
-
-
-def _inline(ops: list[tuple[str, str]], context: int) -> str:
+def inline(ops: Sequence[tuple[str, str]], context: int = 6) -> str:
+    """A word diff on one line, ``[-deleted-] {+inserted+}``, long runs of kept words cut to
+    ``context`` words either side of a change."""
     out = []
     for index, (op, words) in enumerate(ops):
         if op == "-":
@@ -149,14 +158,6 @@ def _inline(ops: list[tuple[str, str]], context: int) -> str:
                 w = [*head, "...", *tail]
             out.append(" ".join(w))
     return " ".join(out)
-
-
-JSON_FIELDS = ("id", "place", "was", "status", "diff")
-
-
-def changes_json(changes: Sequence[ItemChange]) -> list[dict[str, Any]]:
-    """The diff as JSON-ready data."""
-    return [{key: value for key, value in asdict(c).items() if key in JSON_FIELDS} for c in changes]
 
 
 @dataclass

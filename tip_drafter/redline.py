@@ -10,29 +10,35 @@ from typing import Any
 
 from . import classification, write
 from .classification import MARKS
-from .compare import ItemChange, diff
+from .compare import ItemChange
 from .country_format import PortionMark, portion_marks
 from .dtg import DateTimeGroup
 from .edition import Edition, Item, Paragraph, report_year
 from .errors import ERROR, Diagnostic, InvalidCountryFile, OutputError, UsageError
 from .load import value_position
 from .pdfmaker import PdfJob, make
+from .redline_parts import FieldPart, MarkedParagraph, Row, field_parts, field_row, marked
 from .render import bundled_templates, renderer_for
+from .wholediff import Section, compare
 
 PAGE = "redline.html.j2"
 FORMATS = ("html", "pdf")  # what write_redline writes
-Run = tuple[str, str]  # (op, words): op is = (kept), - (deleted) or + (inserted)
 ANSWER_NOTES = {
     "changed": "changed since last year",
-    "unchanged": "unchanged since last year: possibly stale",
     "new": "new answer: none last year",
     "removed": "answer removed: none this year",
     "unanswered": "not answered, this year or last",
 }
+# An unchanged answer, by what review did with it (compare.reviewed_state).
+UNCHANGED_NOTES = {
+    False: "unchanged since last year, not reviewed: possibly stale",
+    True: "unchanged since last year, reviewed: kept on purpose",
+    None: "unchanged since last year: possibly stale",
+}
+UNCHANGED_SHORT = {False: "unchanged, not reviewed", True: "unchanged, reviewed", None: "unchanged: stale?"}
 DROPPED_NOTE = "last year's answer: no longer asked"
 SHORT_NOTES = {
     "changed": "changed",
-    "unchanged": "unchanged: stale?",
     "new": "new",
     "removed": "removed",
     "unanswered": "unanswered",
@@ -54,19 +60,6 @@ class Side:
 
 
 @dataclass(frozen=True)
-class MarkedParagraph:
-    """One paragraph of an answer as the redline prints it: its runs of kept, deleted and
-    inserted words, and whether it changed (a change bar in the margin)."""
-
-    runs: tuple[Run, ...]
-
-    @property
-    def changed(self) -> bool:
-        """Whether any word of it was deleted or inserted."""
-        return any(op != "=" for op, _ in self.runs)
-
-
-@dataclass(frozen=True)
 class Entry:
     """One questionnaire item of the redline."""
 
@@ -80,13 +73,21 @@ class Entry:
 
     @property
     def answer(self) -> str:
-        """What happened to the answer."""
-        return DROPPED_NOTE if self.change.question == "dropped" else ANSWER_NOTES[self.change.status]
+        """What happened to the answer (an unchanged one: whether review kept it on purpose)."""
+        if self.change.question == "dropped":
+            return DROPPED_NOTE
+        if self.change.status == "unchanged":
+            return UNCHANGED_NOTES[self.change.reviewed]
+        return ANSWER_NOTES[self.change.status]
 
     @property
     def answer_short(self) -> str:
         """The same, for the summary table."""
-        return "not asked" if self.change.question == "dropped" else SHORT_NOTES[self.change.status]
+        if self.change.question == "dropped":
+            return "not asked"
+        if self.change.status == "unchanged":
+            return UNCHANGED_SHORT[self.change.reviewed]
+        return SHORT_NOTES[self.change.status]
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,9 @@ class Redline:
     date: str  # W3C date stamped in the PDF: the new year's first day, so the bytes stay the same
     parts: tuple[Part, ...]
     counts: tuple[tuple[str, int], ...]
+    table: tuple[Row, ...] = ()  # per section of the file: changed, new, removed, same
+    before: tuple[FieldPart, ...] = ()  # the sections the cable prints before the answers
+    after: tuple[FieldPart, ...] = ()  # what the files keep, not printed
 
     @property
     def entries(self) -> list[Entry]:
@@ -121,8 +125,11 @@ class Redline:
 
 
 def build(old: Side, new: Side) -> Redline:
-    """The redline of ``new`` against ``old``, item by item in ``new``'s edition's order."""
-    changes = diff((old.data, old.edition), (new.data, new.edition), unanswered=True)
+    """The redline of ``new`` against ``old``, in the order the cable prints it: the header
+    and framing fields, the paragraph marks, every item in ``new``'s edition's order, then
+    what the files keep unprinted."""
+    comparison = compare((old.data, old.edition), (new.data, new.edition), unanswered=True)
+    changes = comparison.answers
     questions = _question_notes(changes, old.edition, new.edition)
     now, before = _items(new.edition), _items(old.edition)
     parts: dict[str, list[Entry]] = {}
@@ -130,8 +137,10 @@ def build(old: Side, new: Side) -> Redline:
         dropped = change.question == "dropped"
         para, item = before[change.id] if dropped else now[change.id]
         heading = f"Dropped from the questionnaire in edition {new.edition.name}" if dropped else f"{para.number}. {para.title}"
-        entry = Entry(number, change, "" if dropped else change.place, item.topic, _marked(change), *notes)
+        entry = Entry(number, change, "" if dropped else change.place, item.topic, marked(change), *notes)
         parts.setdefault(heading, []).append(entry)
+    entries = [entry for listed in parts.values() for entry in listed]
+    fields = field_parts([*comparison.before, *comparison.after])
     return Redline(
         old,
         new,
@@ -139,7 +148,10 @@ def build(old: Side, new: Side) -> Redline:
         banner=banner([old, new]),
         date=_new_year(new).iso,
         parts=tuple(Part(h, tuple(e)) for h, e in parts.items()),
-        counts=_counts([entry for entries in parts.values() for entry in entries]),
+        counts=_counts(entries),
+        table=_table(entries, comparison.before, comparison.after),
+        before=fields[: len(comparison.before)],
+        after=fields[len(comparison.before) :],
     )
 
 
@@ -187,44 +199,22 @@ def _question_note(change: ItemChange, edition: str, split: bool) -> tuple[str, 
 
 
 def _counts(entries: Sequence[Entry]) -> tuple[tuple[str, int], ...]:
-    """How many items of each kind: answers by what happened to them (a dropped question's
-    answer counts with its question), then the questions that are new, moved or dropped."""
+    """Of the answers, beyond the table: the unchanged ones by what review did with them, the
+    items neither file answers, and the questions that are new, moved or dropped."""
     answers = Counter(entry.answer_short for entry in entries)
     questions = Counter(entry.question_short for entry in entries if entry.question_short)
-    counted = [(f"{'items' if short == 'unanswered' else 'answers'} {short}", answers[short]) for short in SHORT_NOTES.values()]
-    return (*counted, *((f"questions {kind}", n) for kind, n in questions.items()))
+    kept = [(f"answers {short}", answers[short]) for short in UNCHANGED_SHORT.values() if answers[short]]
+    return (*kept, ("items unanswered", answers["unanswered"]), *((f"questions {kind}", n) for kind, n in questions.items()))
 
 
-def _marked(change: ItemChange) -> tuple[MarkedParagraph, ...]:
-    """The answer's paragraphs as the redline prints them: this year's text with last year's
-    deletions and this year's insertions marked (a removed answer: last year's, all deleted)."""
-    if change.status == "changed":
-        return _split_runs(change.diff, change.new_text)
-    op = {"unchanged": "=", "new": "+", "removed": "-", "unanswered": ""}[change.status]
-    text = change.old_text if change.status == "removed" else change.new_text
-    return tuple(MarkedParagraph(((op, paragraph),)) for paragraph in text.split("\n\n") if paragraph)
-
-
-def _split_runs(ops: Sequence[Run], new_text: str) -> tuple[MarkedParagraph, ...]:
-    """The word diff cut back into this year's paragraphs (the diff runs over the words of the
-    whole answer; a deletion stays in the paragraph where it falls)."""
-    sizes = [len(p.split()) for p in new_text.split("\n\n")]
-    paragraphs: list[list[Run]] = [[]]
-    left = sizes[0]
-    for op, words in ops:
-        pending = words.split()
-        if op == "-":
-            paragraphs[-1].append((op, words))
-            continue
-        while pending:
-            if left == 0 and len(paragraphs) < len(sizes):
-                paragraphs.append([])
-                left = sizes[len(paragraphs) - 1]
-            last = len(paragraphs) == len(sizes)
-            taken = pending if last else pending[:left]
-            paragraphs[-1].append((op, " ".join(taken)))
-            pending, left = pending[len(taken) :], left - len(taken)
-    return tuple(MarkedParagraph(tuple(runs)) for runs in paragraphs if runs)
+def _table(entries: Sequence[Entry], before: Sequence[Section], after: Sequence[Section]) -> tuple[Row, ...]:
+    """One row per section of the file, in the cable's order: how many of its fields (of the
+    answers: how many answers; a dropped question's counts with its question) changed, are
+    new, were removed, and are the same as last year."""
+    answers = Counter(entry.answer_short for entry in entries)
+    same = sum(answers[short] for short in UNCHANGED_SHORT.values())
+    row = ("Answers", answers["changed"], answers["new"], answers["removed"], same)
+    return (*map(field_row, before), row, *map(field_row, after))
 
 
 def banner(sides: Sequence[Side]) -> str:
