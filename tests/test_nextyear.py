@@ -216,7 +216,9 @@ def test_diff_across_editions(project: Path) -> None:
     lines = result.stdout.splitlines()
     assert "25.A   unchanged situation.information (was 23.A)  identical to last year's answer, not reviewed: stale?" in lines
     assert "25.F   new       situation.new-trends  no answer last year" in lines
-    assert "27.B   unchanged prosecution.penalties (was 25.B, 25.C)  identical to last year's answer, not reviewed: stale?" in lines
+    assert (
+        "27.B   unchanged prosecution.penalties (was 25.B, 25.C)  identical to last year's answer, not reviewed: stale?" in lines
+    )
     assert "28.D   unchanged protection.medical-aid (was 26.C)  identical to last year's answer, not reviewed: stale?" in lines
     assert "25.L   removed   prosecution.peacekeepers  no answer this year" in lines
     assert "Answers: 0 changed, 1 new, 1 removed, 41 unchanged (41 not reviewed)" in lines

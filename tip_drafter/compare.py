@@ -75,13 +75,10 @@ def diff(old: tuple[Any, Edition], new: tuple[Any, Edition], unanswered: bool = 
     places = {i.id: f"{p.number}.{i.letter}" for p, i in old_edition.items()}
     changes: list[ItemChange] = []
     carried: set[str] = set()
-    not_reviewed = carried_over(new_data, new_edition)
     for para, item in new_edition.items():
         sources = new_edition.sources(item) if renumbered else (item.id,)
         carried.update(sources)
         change = _item_change(item.id, f"{para.number}.{item.letter}", sources, places, before, after)
-        if change.status == "unchanged":
-            change.reviewed = reviewed_state(new_data, item.id, not_reviewed)
         if unanswered or change.status != "unanswered":
             changes.append(change)
     changes += [
@@ -89,7 +86,16 @@ def diff(old: tuple[Any, Edition], new: tuple[Any, Edition], unanswered: bool = 
         for old_id, (place, text) in before.items()
         if old_id not in carried
     ]
+    _mark_reviewed(changes, new_data, new_edition)
     return changes
+
+
+def _mark_reviewed(changes: list[ItemChange], data: Any, edition: Edition) -> None:
+    """Say of each unchanged answer whether review kept it (see :func:`reviewed_state`)."""
+    not_reviewed = carried_over(data, edition)
+    for change in changes:
+        if change.status == "unchanged":
+            change.reviewed = reviewed_state(data, change.id, not_reviewed)
 
 
 def _item_change(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .compare import ItemChange
-from .wholediff import FieldChange, Section
+if TYPE_CHECKING:  # wholediff prints its changes with split_runs: imported here for the types only
+    from .compare import ItemChange
+    from .wholediff import FieldChange, Section
 
 Run = tuple[str, str]  # (op, words): op is = (kept), - (deleted) or + (inserted)
 

@@ -1,4 +1,4 @@
-"""The whole country file compared, in the order the cable prints it: header, framing, paragraph marks, answers, what is kept."""
+"""The whole country file compared in the order the cable prints it: header, framing, paragraph marks, answers, what is kept."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .fields import Record, Records
 from .framing import KINDS
 from .load import value_position
 from .model import prose
+from .redline_parts import marked
 
 Run = tuple[str, str]  # (op, words): op is = (kept), - (deleted) or + (inserted)
 Pair = tuple[Any, Edition]  # a file's data and its edition
@@ -240,9 +241,14 @@ def _section_lines(section: Section, context: int) -> list[str]:
     for change in section.fields:
         note = "  not reviewed: stale?" if change.stale else f"  {NOTES[change.status]}" if change.status in NOTES else ""
         lines.append(f"{change.place:{width}} {change.status:9} {change.topic}{note}")
-        if change.diff:
-            lines.append("    " + inline(change.diff, context))
+        lines += _changed_paragraphs(change, context)
     return lines
+
+
+def _changed_paragraphs(change: ItemChange | FieldChange, context: int) -> list[str]:
+    """The paragraphs of a text (a list's elements) that changed, word by word: all of a new
+    one inserted, all of a removed one deleted."""
+    return ["    " + inline(p.runs, context) for p in marked(change) if p.changed]
 
 
 def _answer_lines(changes: Sequence[ItemChange], context: int) -> list[str]:
@@ -251,8 +257,7 @@ def _answer_lines(changes: Sequence[ItemChange], context: int) -> list[str]:
         moved = f" (was {change.was})" if change.was and change.was != change.place else ""
         note = UNCHANGED_NOTES[change.reviewed] if change.status == "unchanged" else ANSWER_NOTES.get(change.status, "")
         lines.append(f"{change.place:6} {change.status:9} {change.id}{moved}" + (f"  {note}" if note else ""))
-        if change.diff:
-            lines.append("    " + inline(change.diff, context))
+        lines += _changed_paragraphs(change, context)
     return lines
 
 
