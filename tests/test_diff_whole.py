@@ -126,19 +126,19 @@ def test_the_summary_counts_every_part_of_the_file(pair: tuple[Path, Path]) -> N
     assert order == sorted(order) and lines.index("Kept in the file, not printed") > order[-1]
 
 
-def printed_fields(data: Any) -> list[tuple[str, tuple[Any, ...]]]:
-    """Every field of a valid file that the cable prints, as (the place diff names it by, the
-    path to it in the data)."""
-    found: list[tuple[str, tuple[Any, ...]]] = []
+def printed_fields(data: Any) -> list[tuple[frozenset[str], tuple[Any, ...]]]:
+    """Every field of a valid file that the cable prints, as (the places diff names it by: one,
+    or each letter of a joint answer, "B and C"; the path to it in the data)."""
+    found: list[tuple[frozenset[str], tuple[Any, ...]]] = []
     for section in ("transmission", "cable", "contact", "hours", "begin"):
-        found += [(f"{section}.{key}", (section, key)) for key in data.get(section) or {}]
+        found += [(frozenset({f"{section}.{key}"}), (section, key)) for key in data.get(section) or {}]
     for number, para in data["answers"].items():
         for key, value in para.items():
             if key in ("mark", "heading"):
-                found.append((f"{number} {key}", ("answers", number, key)))
+                found.append((frozenset({f"{number} {key}"}), ("answers", number, key)))
             elif isinstance(value, str | dict):
-                letter = re.split(r" and |, ", key)[0]
-                found.append((f"{number}.{letter}", ("answers", number, key)))
+                letters = re.split(r" and |, ", key)
+                found.append((frozenset(f"{number}.{letter}" for letter in letters), ("answers", number, key)))
     return found
 
 
@@ -161,24 +161,33 @@ def get_at(data: Any, path: tuple[Any, ...]) -> Any:
 
 
 @settings(max_examples=examples(1), suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(field=st.sampled_from(FIELDS), new_words=st.lists(WORD, min_size=1, max_size=6), how=st.sampled_from(["replace", "add"]))
+@given(
+    field=st.sampled_from(FIELDS),
+    new_words=st.lists(WORD, min_size=1, max_size=6),
+    how=st.sampled_from(["replace", "add", "remove"]),
+)
 def test_any_change_to_any_printed_field_is_that_field_alone(
-    field: tuple[str, tuple[Any, ...]], new_words: list[str], how: str
+    field: tuple[frozenset[str], tuple[Any, ...]], new_words: list[str], how: str
 ) -> None:
-    place, path = field
+    places, path = field
     before = get_at(BELGIUM_DATA, path)
     text = " ".join(new_words)
+    if how == "remove":
+        data = copy.deepcopy(BELGIUM_DATA)
+        del get_at(data, path[:-1])[path[-1]]
+        assert changed(to_json(compare((BELGIUM_DATA, EDITION), (data, EDITION)))) == places
+        return
     if isinstance(before, list):
         value: Any = [*before, text] if how == "add" else [text]
     elif isinstance(before, dict):  # an answer with a note that data will follow
         value = {**before, "text": text if how == "replace" else f"{before.get('text', '')} {text}"}
     else:
         value = text if how == "replace" else f"{before} {text}"
+    assume(str(before).split() != str(value).split())
     data = copy.deepcopy(BELGIUM_DATA)
     set_at(data, path, value)
-    assume(str(before).split() != str(value).split())
     report = to_json(compare((BELGIUM_DATA, EDITION), (data, EDITION)))
-    assert changed(report) == {place}
+    assert changed(report) == places
 
 
 def test_unchanged_answers_say_whether_review_kept_them(pair: tuple[Path, Path]) -> None:
