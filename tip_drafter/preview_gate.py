@@ -98,9 +98,13 @@ class Gate:
         for connection, address in new:
             if len(self._waiting) >= MAX_WAITING:
                 self._forget(next(iter(self._waiting)))  # the oldest: the likeliest to be stalling
-            connection.setblocking(False)
+            try:
+                connection.setblocking(False)
+                self._selector.register(connection, selectors.EVENT_READ)
+            except (OSError, ValueError):  # closed by the system meanwhile
+                _drop(connection)
+                continue
             self._waiting[connection] = Waiting(address, time.monotonic())
-            self._selector.register(connection, selectors.EVENT_READ)
 
     def _expire(self) -> None:
         limit = time.monotonic() - HEAD_SECONDS

@@ -323,10 +323,11 @@ def _in_main(work: queue.Queue[Callable[[], object]], job: Callable[[], Made]) -
             return
         try:
             done.set_result(job())
-        except BaseException as exc:  # Ctrl-C too: the request is answered, then the main thread stops
+        except Exception as exc:
             done.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
+        except BaseException:  # Ctrl-C: the request is told so, and the main thread stops
+            done.set_exception(TipDraftError("the preview was stopped while it made the PDF"))
+            raise
 
     work.put(run)
     try:
