@@ -137,6 +137,8 @@ def test_the_browser_is_opened_with_a_one_time_code_exchanged_for_a_cookie(belgi
         assert events.status == 200
         events.close()
         assert get(server.port, target).status == 403  # once only: whoever read it in ps comes too late
+        again = get(server.port, target, jar)  # the browser that has the cookie (a restored tab)
+        assert again.status == 303 and again.getheader("Set-Cookie") is None
         assert get(server.port, "/", {"Cookie": f"{server.cookie}=not-the-token"}).status == 403
         assert get(server.port, "/", {"Cookie": "tipdraft-preview-1=" + server.token, "Host": "evil.example"}).status == 403
         assert get(server.port, f"/?token={server.token}").status == 200  # the printed address still works

@@ -16,7 +16,7 @@ HEAD_SECONDS = 5.0  # a request's line and headers arrive within this, or the co
 IO_SECONDS = 10.0  # each read or write of an answered request (a PDF to a reader that stopped reading)
 MAX_HEAD = 64 * 1024  # the most a request head may hold (http.server's own line limit)
 MAX_WAITING = 256  # connections whose head is still coming; a new one beyond closes the oldest
-MAX_ANSWERING = 64  # requests answered at once (each open page holds one, its event stream)
+MAX_ANSWERING = 128  # requests answered at once (each open page holds one, its event stream)
 BUSY = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
 Answer = Callable[[socket.socket, Any, bytes], None]  # answers one request, given its head

@@ -168,16 +168,16 @@ class Handler(BaseHTTPRequestHandler):
         return any(secrets.compare_digest(given.encode(), expected) for given in (token, kept))
 
     def _open(self, code: str) -> None:
-        """The one-time code exchanged for the token's cookie, then the page, with neither in its address."""
-        if not self.server.redeem(code):
-            self._send(
-                HTTPStatus.FORBIDDEN,
-                b"refused: this one-time address was used or is too old (open the address tipdraft printed)\n",
-                "text/plain",
-            )
-            return
-        cookie = f"{self.server.cookie}={self.server.token}; HttpOnly; SameSite=Strict; Path=/"
-        self._send(HTTPStatus.SEE_OTHER, b"", "text/plain", {"Location": "/", "Set-Cookie": cookie})
+        """The one-time code exchanged for the token's cookie, then the page, with neither in
+        its address; a browser that has the cookie already (a restored tab) goes to the page."""
+        if self.server.redeem(code):
+            cookie = f"{self.server.cookie}={self.server.token}; HttpOnly; SameSite=Strict; Path=/"
+            self._send(HTTPStatus.SEE_OTHER, b"", "text/plain", {"Location": "/", "Set-Cookie": cookie})
+        elif self._authorized(""):
+            self._send(HTTPStatus.SEE_OTHER, b"", "text/plain", {"Location": "/"})
+        else:
+            refused = b"refused: this one-time address was used or is too old (open the address tipdraft printed)\n"
+            self._send(HTTPStatus.FORBIDDEN, refused, "text/plain")
 
     def _route(self, path: str) -> None:
         preview = self.server.preview
