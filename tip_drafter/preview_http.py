@@ -293,8 +293,8 @@ def serve(preview: Preview, port: int, ready: Callable[[str, str], None]) -> Non
         preview.refresh()
         listener.start()
         watcher.start()
+        threading.Thread(target=_warm, name="tipdraft-warm", daemon=True).start()  # not in the saves' way
         ready(server.url, server.opener)
-        work.put(_warm)
         while True:
             with contextlib.suppress(queue.Empty):  # a wait in short steps: Ctrl-C is seen between them
                 work.get(timeout=0.25)()
