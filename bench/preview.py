@@ -130,7 +130,7 @@ def main() -> int:
             _thread.interrupt_main()
 
     try:  # the command's own loop, in the main thread: the saves are rendered there
-        preview_http.serve(page, 0, lambda url: threading.Thread(target=drive, args=(url,), daemon=True).start())
+        preview_http.serve(page, 0, lambda url, _opener: threading.Thread(target=drive, args=(url,), daemon=True).start())
     except KeyboardInterrupt:
         pass
     finally:

@@ -127,7 +127,7 @@ def test_the_page_follows_edits_and_shows_an_error_at_its_item(browser: object, 
     note = next(n for n in shadow.find_elements(By.CSS_SELECTOR, ".tip-diagnostic") if "25.A: answer is empty" in n.text)
     assert browser.execute_script("return arguments[0].nextElementSibling.id", note) == "item-25-A"  # at its item
     assert EDITED_WORDS in cable()  # the last good cable stays below the errors
-    assert "not rendered: 2 error(s)" in status.text and not browser.find_element(By.ID, "pdf").is_displayed()
+    assert "Not rendered: 2 error(s)" in status.text and not browser.find_element(By.ID, "pdf").is_displayed()
     listed = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#diagnostics li")]
     assert any("para 25.A: answer is empty" in text for text in listed)
 
@@ -137,3 +137,42 @@ def test_the_page_follows_edits_and_shows_an_error_at_its_item(browser: object, 
         assert status.text.startswith("Rendered at")
     except StaleElementReferenceException:
         pytest.fail("the page was reloaded: it should update itself in place")
+
+
+def test_the_opened_browser_gets_the_page_by_cookie_with_no_token_in_its_address(browser: object, tmp_path: Path) -> None:
+    """What ``tipdraft preview`` opens: the one-time address; the page then lives at ``/``,
+    its script, stylesheet and event stream let in by the cookie; errors listed first, under
+    headings that say so."""
+    import threading
+
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tip_drafter import preview, preview_http
+
+    assert isinstance(browser, WebDriver)
+    path = tmp_path / "belgium.yaml"
+    text = (ROOT / "countries" / "belgium.yaml").read_text()
+    path.write_text(text.replace(f"    A: |-\n      {FIRST_WORDS}", f"    A: ''\n    Z: |-\n      {FIRST_WORDS}", 1))
+    page = preview.Preview(path, settings=tmp_path)
+    page.refresh()
+    server = preview_http.Server(page)
+    listener = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    listener.start()
+    try:
+        browser.get(server.opener)
+        wait = WebDriverWait(browser, 30, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+        wait.until(lambda _: browser.find_elements(By.CSS_SELECTOR, "#diagnostics h2"))
+        assert browser.current_url == f"http://127.0.0.1:{server.port}/" and server.token not in browser.page_source
+        headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#diagnostics h2")]
+        assert headings[0] == "Errors (2)", headings
+        first = browser.find_element(By.CSS_SELECTOR, "#diagnostics ol li")
+        assert first.text.startswith("para 25.A: answer is empty") and "belgium.yaml:" in first.text
+        assert str(tmp_path) not in browser.find_element(By.ID, "diagnostics").text
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
+        listener.join(5)

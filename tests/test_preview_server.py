@@ -214,8 +214,8 @@ def test_an_invalid_save_shows_its_errors_at_their_items_and_keeps_the_last_good
     live.path.write_text(text.replace(f"    A: |-\n      {FIRST_WORDS}", f"    A: ''\n    Q: |-\n      {FIRST_WORDS}", 1))
     state = live.page.refresh([live.path]).as_json()
     assert not state["ok"] and state["shown_version"] == good.version and state["cable"] == good.shown.body
-    assert str(state["summary"]).startswith(f"{live.path}: not rendered: 2 error(s). Below: the last good cable, rendered at")
-    found = {(d["anchor"], str(d["text"]).split(": ", 2)[2]) for d in state["diagnostics"]}  # type: ignore[union-attr, index]
+    assert str(state["summary"]).startswith("Not rendered: 2 error(s). Below: the last good cable, rendered at")
+    found = {(d["anchor"], f"{d['place']}: {d['text']}") for d in state["diagnostics"]}  # type: ignore[union-attr, index]
     assert ("item-25-A", "para 25.A: answer is empty") in found
     assert any(a == "para-25" and "no item Q" in t for a, t in found)
     assert live.get("/cable.pdf")[0] == 409  # no PDF of a file with errors

@@ -5,6 +5,7 @@ A command of the one app in ``cli`` (which registers it by importing this module
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import typer
@@ -56,18 +57,22 @@ def preview(
     load.read_capped(path, str(path), load.MAX_BYTES, "a country file")
     page = live.Preview(path, options)
 
-    def ready(url: str) -> None:
+    def ready(url: str, opener: str) -> None:
         console.result(url)
         console.info(f"previewing {page.path}: every save is shown; Ctrl-C stops")
         if not no_open:
-            _open(url)
+            # in a thread of its own, never waited for: a $BROWSER command may run until the
+            # browser is closed, and the saves are rendered in this thread meanwhile
+            threading.Thread(target=_open, args=(opener,), name="tipdraft-browser", daemon=True).start()
 
     serve(page, port, ready)
     return ExitStatus.OK
 
 
 def _open(url: str) -> None:
-    """Open the page in the user's browser, if there is one (no browser is no failure)."""
+    """Open the page in the user's browser, if there is one (no browser is no failure).
+    ``url`` is the server's one-time address, not the token's: a command line is readable
+    by every local user."""
     import webbrowser
 
     try:

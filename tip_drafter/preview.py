@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import api, config, edition, pdfmaker, render
-from .errors import ERROR, Diagnostic, FileProblem, InvalidCountryFile, TipDraftError
+from .errors import ERROR, Diagnostic, FileProblem, InvalidCountryFile, TipDraftError, has_errors
 from .options import Options
 
 OUTPUT = Path("output")  # where render would write: only the PDF's file name is taken from it
@@ -19,6 +20,7 @@ CATCH_UP_MS = 1000  # the watcher's idle wake-up, at which it refreshes once aft
 PLACE = re.compile(r"para (\d+)(?:\.([A-Z]))?")
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
+COMMAND = re.compile(r"(?::\s*|^)(tipdraft \S.*)$")  # a command a message ends with: machine detail on the page
 
 
 @dataclass(frozen=True)
@@ -46,18 +48,26 @@ class Snapshot:
     problem: str = ""  # an error that is not located in the file (a broken template)
     shown: Shown | None = None
     reason: str = ""  # why the file was not rendered (render's one line: errors, or items not yet reviewed)
+    advice: str = ""  # what to do when the file renders as a draft only (a new draft, previewed without --draft)
 
     def as_json(self) -> dict[str, Any]:
-        """The page's state, as the event stream sends it."""
+        """The page's state, as the event stream sends it: the problems errors first, each in
+        the drafter's words at its place, the file's line and column apart (small on the page)."""
         shown = self.shown
+        problems = sorted(self.diagnostics, key=lambda d: d.severity != ERROR)  # stable: file order kept within each
         return {
             "version": self.version,
             "ok": self.ok,
             "summary": self.summary(),
+            "advice": self.advice,
             "cable": shown.body if shown else None,
             "shown_version": shown.version if shown else None,
-            "diagnostics": [self._entry(d) for d in self.diagnostics]
-            + ([{"severity": ERROR, "text": self.problem, "anchor": ""}] if self.problem else []),
+            "diagnostics": [self._entry(d) for d in problems]
+            + (
+                [{"severity": ERROR, "place": "", "text": self.problem, "command": "", "detail": "", "anchor": ""}]
+                if self.problem
+                else []
+            ),
         }
 
     def summary(self) -> str:
@@ -66,13 +76,24 @@ class Snapshot:
         counts = f"{errors} error(s), {len(self.diagnostics) + bool(self.problem) - errors} warning(s)"
         if self.ok:
             return f"Rendered at {self.shown.at if self.shown else '?'}: {counts}."
-        head = self.reason or f"Not rendered: {counts}"
+        head = f"Not rendered: {self.reason.split(': not rendered: ', 1)[-1]}" if self.reason else f"Not rendered: {counts}"
         if self.shown is None:
             return f"{head}. No good cable to show yet."
         return f"{head}. Below: the last good cable, rendered at {self.shown.at}."
 
     def _entry(self, d: Diagnostic) -> dict[str, str]:
-        return {"severity": d.severity, "text": d.format(), "anchor": anchor(d, self.shown) if self.shown else ""}
+        name = Path(d.path).name
+        found = COMMAND.search(d.message)
+        words = d.message[: found.start()] if found else d.message
+        command = found[1].replace(d.path, shlex.quote(d.path)) if found and d.path else (found[1] if found else "")
+        return {
+            "severity": d.severity,
+            "place": d.where,
+            "text": words.replace(d.path, name) if d.path else words,
+            "command": command,
+            "detail": d.location.replace(d.path, name, 1) if d.path else d.location,
+            "anchor": anchor(d, self.shown) if self.shown else "",
+        }
 
 
 def anchor(d: Diagnostic, shown: Shown) -> str:
@@ -118,7 +139,8 @@ class Preview:
         try:
             snapshot = self._render(version)
         except InvalidCountryFile as exc:  # what render refuses: the file's errors, items not yet reviewed
-            snapshot = Snapshot(version, False, tuple(exc.diagnostics), "", self.snapshot.shown, str(exc))
+            advice = self._draft_advice()
+            snapshot = Snapshot(version, False, tuple(exc.diagnostics), "", self.snapshot.shown, str(exc), advice)
         except TipDraftError as exc:  # a broken template or tipdraft.toml, an unknown edition
             snapshot = Snapshot(version, False, tuple(exc.diagnostics), "" if exc.diagnostics else str(exc), self.snapshot.shown)
         except OSError as exc:  # a folder the settings name, refused by the system
@@ -130,6 +152,24 @@ class Preview:
             self.snapshot = snapshot
             self._changed.notify_all()
         return snapshot
+
+    def _draft_advice(self) -> str:
+        """What to do when the file fails only on what ``--draft`` allows (answers not yet
+        reviewed, placeholders): "" when it has other errors, or is previewed as a draft."""
+        if self.options.draft:
+            return ""
+        options = replace(self.options, template_dirs=[*self._template_dirs], draft=True)
+        try:
+            as_draft = api.check(self.path, options)
+        except TipDraftError:
+            return ""
+        if as_draft.cable is None or has_errors(as_draft.diagnostics, options.strict):
+            return ""
+        file = shlex.quote(str(self.path))
+        return (
+            "This is a draft: its answers are not yet reviewed. "
+            f"Run tipdraft preview --draft {file}, or mark them reviewed with tipdraft review {file}"
+        )
 
     def _render(self, version: int) -> Snapshot:
         """Check the file as ``tipdraft render`` would (the same refusals), and render the page."""

@@ -1,17 +1,25 @@
 // tipdraft preview: follows the server's event stream; every text from the file is set as text.
 "use strict";
 (function () {
-  const token = new URLSearchParams(window.location.search).get("token") || "";
-  const query = "token=" + encodeURIComponent(token);
+  // The printed address carries the token in its query; the browser tipdraft opened has it in
+  // a cookie instead (sent by itself), and its address holds no token.
+  const token = new URLSearchParams(window.location.search).get("token");
+  const query = token ? "token=" + encodeURIComponent(token) : "";
   const host = document.getElementById("cable");
   const shadow = host.attachShadow({ mode: "open" });
   const status = document.getElementById("status");
+  const advice = document.getElementById("advice");
   const list = document.getElementById("diagnostics");
   const pdf = document.getElementById("pdf");
   const pdfNote = document.getElementById("pdf-note");
   const pdfSaid = pdfNote.textContent;
   let shownVersion = null;
-  pdf.href = "cable.pdf?" + query;
+  pdf.href = address("cable.pdf");
+
+  function address(path, more) {
+    const parts = [query, more || ""].filter((part) => part);
+    return parts.length ? path + "?" + parts.join("&") : path;
+  }
 
   function stylesheet(href) {
     const link = document.createElement("link");
@@ -29,25 +37,47 @@
     cable.className = "cable";
     cable.append(parsed.content);
     shadow.replaceChildren(
-      stylesheet("cable.css?" + query + "&v=" + state.shown_version),
-      stylesheet("preview.css?" + query),
+      stylesheet(address("cable.css", "v=" + state.shown_version)),
+      stylesheet(address("preview.css")),
       cable
     );
     shownVersion = state.shown_version;
   }
 
-  function note(d) {
+  function span(className, text) {
     const element = document.createElement("span");
+    element.className = className;
+    element.textContent = text;
+    return element;
+  }
+
+  // One problem in the drafter's words: its place (para 25.E), what is wrong, then small the
+  // command that fixes it and the file's line and column.
+  function words(d, element) {
+    if (d.place) {
+      element.append(span("place", d.place + ": "));
+    }
+    element.append(span("text", d.text));
+    if (d.command) {
+      element.append(" ", span("command", d.command));
+    }
+    if (d.detail) {
+      element.append(" ", span("detail", d.detail));
+    }
+    return element;
+  }
+
+  function note(d) {
+    const element = words(d, document.createElement("span"));
     element.className = "tip-diagnostic " + d.severity;
     element.setAttribute("role", "note");
-    element.textContent = d.text;
+    element.prepend(span("severity", d.severity === "error" ? "Error. " : "Warning. "));
     return element;
   }
 
   function listed(d, target) {
-    const item = document.createElement("li");
+    const item = words(d, document.createElement("li"));
     item.className = d.severity;
-    item.textContent = d.text;
     if (target) {
       item.tabIndex = 0;
       item.title = "Show it in the cable";
@@ -56,10 +86,28 @@
     return item;
   }
 
+  // Errors first, under a heading that says so (not colour alone), then warnings.
+  function grouped(items, diagnostics) {
+    const groups = [];
+    for (const [severity, title] of [["error", "Errors"], ["warning", "Warnings"]]) {
+      const mine = items.filter((_, i) => diagnostics[i].severity === severity);
+      if (mine.length) {
+        const heading = document.createElement("h2");
+        heading.className = severity;
+        heading.textContent = title + " (" + mine.length + ")";
+        const ol = document.createElement("ol");
+        ol.replaceChildren(...mine);
+        groups.push(heading, ol);
+      }
+    }
+    return groups;
+  }
+
   function update(state) {
     if (state.cable !== null && state.shown_version !== shownVersion) {
       showCable(state);
     }
+    host.hidden = state.cable === null; // no empty white box: the status and advice say why
     shadow.querySelectorAll(".tip-diagnostic").forEach((element) => element.remove());
     const items = state.diagnostics.map((d) => {
       const target = d.anchor ? shadow.getElementById(d.anchor) : null;
@@ -69,15 +117,17 @@
       }
       return listed(d, inline);
     });
-    list.replaceChildren(...items);
+    list.replaceChildren(...grouped(items, state.diagnostics));
     status.textContent = state.summary;
+    advice.textContent = state.advice || "";
+    advice.hidden = !state.advice;
     document.body.dataset.state = state.ok ? "ok" : "failed";
     document.body.dataset.version = String(state.version);
     pdf.hidden = !state.ok;
     pdfNote.textContent = state.ok ? pdfSaid : "No PDF while the file as saved has errors.";
   }
 
-  const events = new EventSource("events?" + query);
+  const events = new EventSource(address("events"));
   events.addEventListener("update", (event) => update(JSON.parse(event.data)));
   events.addEventListener("error", () => {
     if (events.readyState !== EventSource.OPEN) {
