@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,7 +117,8 @@ class Session:
         is now and write it back, comments and formatting kept; if the file is saved elsewhere
         between the reading and the writing, read it again and apply the change again. What
         the loader would refuse is never written. Whether anything was written."""
-        for _ in range(_TRIES):
+        deadline = time.monotonic() + _PATIENCE
+        while time.monotonic() < deadline:
             self.refresh()
             if not change():
                 return False
@@ -131,7 +133,7 @@ class Session:
         raise TipDraftError(f"{self.path}: the file keeps changing (is it being saved elsewhere?): not written; try again")
 
 
-_TRIES = 20  # an editor saving every 50 ms lets a change through at the first or second try
+_PATIENCE = 10.0  # seconds of saves made elsewhere faster than a change can be applied (~0.2 s)
 
 
 def _pending(questions: Paragraph, name: object, value: object) -> Pending | None:
