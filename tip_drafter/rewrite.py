@@ -7,11 +7,10 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
+from . import write
 from .errors import OutputError
-from .write import TMP_SUFFIX
 
 
 def create(path: Path, data: bytes) -> None:
@@ -82,17 +81,10 @@ def keep_beside(path: Path, label: str, data: bytes) -> Path:
 
 
 def _stage(path: Path, data: bytes, mode: int) -> str:
-    """``data`` in a temporary file beside ``path`` (named as write.py names its own, so a
-    crashed run's leftovers are recognized), on disk."""
+    """``data`` in a temporary file beside ``path``, on disk, with ``mode``: staged as every
+    output is (write.py: its folder made, a link or FIFO refused, a failure named)."""
+    tmp = write._stage(path, data)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.chmod(tmp, mode)
     except OSError as exc:
         with contextlib.suppress(OSError):
