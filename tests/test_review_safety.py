@@ -40,8 +40,13 @@ def draft(tmp_path: Path) -> Path:
     return target
 
 
+def cache_home() -> str:
+    """The session's own user cache (conftest), for the commands started here."""
+    return os.environ["XDG_CACHE_HOME"]
+
+
 def spawn(draft: Path, **env: str) -> pexpect.spawn:
-    base = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "TERM": "dumb", "PYTHONPATH": str(ROOT)}
+    base = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "TERM": "dumb", "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": cache_home()}
     base.update(env)
     base = {k: v for k, v in base.items() if v}
     return pexpect.spawn(sys.executable, ["-m", "tip_drafter", "review", str(draft)], env=base, encoding="utf-8", timeout=30)
@@ -236,7 +241,7 @@ def test_a_symlinked_draft_is_refused_before_the_first_item(draft: Path, tmp_pat
     child = pexpect.spawn(
         sys.executable,
         ["-m", "tip_drafter", "review", str(link)],
-        env={"PATH": "/usr/bin:/bin", "TERM": "dumb", "NO_COLOR": "1", "PYTHONPATH": str(ROOT)},
+        env={"PATH": "/usr/bin:/bin", "TERM": "dumb", "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": cache_home()},
         encoding="utf-8",
         timeout=30,
     )
