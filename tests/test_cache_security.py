@@ -208,3 +208,17 @@ class _Bomb:
 
     def __reduce__(self) -> tuple[object, tuple[str, str]]:
         return (open, (self.path, "w"))
+
+
+def test_a_compiled_template_is_read_back_from_the_users_own_cache(home: Path) -> None:
+    """The cache still does its work where it is safe: the second environment compiles nothing."""
+    compiled = []
+    for _ in range(2):
+        env = jinja2.Environment(loader=jinja2.DictLoader({"t": "hello {{ x }}"}), bytecode_cache=cache.bytecode_cache("jinja-t"))
+        compile_ = env.compile
+        env.compile = lambda *a, compile_=compile_, **k: compiled.append(1) or compile_(*a, **k)  # type: ignore[method-assign]
+        assert env.get_template("t").render(x=1) == "hello 1"
+    assert len(compiled) == 1
+    (entry,) = (home / "tipdraft" / "jinja-t").iterdir()
+    checksum, _, code = entry.read_bytes()[len(MAGIC) + 32 :].partition(b"\n")
+    assert len(checksum) == 40 and int(checksum, 16) >= 0 and code  # the template's sha1, then marshal: no pickle

@@ -10,6 +10,7 @@ import marshal
 import os
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,13 +168,17 @@ def prune(folder: int, keep: int = KEEP) -> None:
     """Remove all but the ``keep`` newest entries of a cache folder: only regular files of the
     user's own, by name in the folder (a link is never followed, nor anything else removed)."""
     entries: list[tuple[float, str]] = []
+    leftovers: list[tuple[float, str]] = []  # temporary files of runs that died while writing
     with contextlib.suppress(OSError), os.scandir(folder) as listing:
         for entry in listing:
             with contextlib.suppress(OSError):
                 info = entry.stat(follow_symlinks=False)
-                if entry.name.endswith(ENTRY_SUFFIXES) and stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
-                    entries.append((info.st_mtime, entry.name))
-    for _, name in sorted(entries, reverse=True)[keep:]:
+                if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+                    found = (info.st_mtime, entry.name)
+                    entries += [found] if entry.name.endswith(ENTRY_SUFFIXES) else []
+                    leftovers += [found] if entry.name.endswith(TMP_SUFFIX) else []
+    stale = [(when, name) for when, name in leftovers if when < time.time() - 3600]
+    for _, name in sorted(entries, reverse=True)[keep:] + stale:
         with contextlib.suppress(OSError):
             os.unlink(name, dir_fd=folder)
 
@@ -197,16 +202,19 @@ def _bytecode_cache_class() -> Callable[[str], jinja2.BytecodeCache]:
             """Load the entry, or leave the bucket empty (the template is compiled)."""
             with opened(self.name) as folder:
                 payload = None if folder is None else read_entry(folder, f"{bucket.key}.jinja")
-            if payload is not None:
-                try:
-                    bucket.bytecode_from_string(payload)
-                except Exception:  # our own entry, checked; still, any failure means compile
-                    bucket.reset()
+            checksum, _, code = (payload or b"").partition(b"\n")
+            if payload is None or checksum != bucket.checksum.encode("ascii"):
+                return  # none, or of the template before it was edited
+            try:  # marshal, not jinja's own format, which pickles the checksum
+                bucket.code = marshal.loads(code)
+            except Exception:  # our own entry, checked; still, any failure means compile
+                bucket.reset()
 
         def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
             """Store the compiled template, or not."""
             with opened(self.name) as folder:
-                if folder is not None:
-                    write_entry(folder, f"{bucket.key}.jinja", bucket.bytecode_to_string())
+                if folder is not None and bucket.code is not None:
+                    payload = bucket.checksum.encode("ascii") + b"\n" + marshal.dumps(bucket.code)
+                    write_entry(folder, f"{bucket.key}.jinja", payload)
 
     return BytecodeCache
