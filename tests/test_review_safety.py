@@ -5,9 +5,11 @@ while it worked."""
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tip_drafter import nextyear, review, review_tty, review_walk
@@ -268,3 +272,53 @@ def test_new_never_replaces_a_file_made_while_it_worked(tmp_path: Path, monkeypa
         new_draft(source, 2010, target)
     assert target.read_text() == "someone's work\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["belgium-2010.yaml", "belgium.yaml"]  # no leftovers
+
+
+@settings(max_examples=examples(0.3), deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from("rse"), st.booleans()), min_size=1, max_size=5))
+def test_whatever_the_decisions_a_save_made_elsewhere_is_never_lost(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, bool]]
+) -> None:
+    """At each prompt, and in the editor, the file may be saved elsewhere: every such save is in
+    the file at the end, with every decision the user made."""
+    folder = tmp_path_factory.mktemp("walk")
+    (folder / "belgium.yaml").write_text(BELGIUM.read_text())
+    target = folder / "belgium-2010.yaml"
+    target.write_bytes(_draft_bytes())
+    before = len(labels(target))
+    notes: list[str] = []
+
+    def save_elsewhere() -> None:
+        notes.append(f"# note {len(notes)}\n")
+        with target.open("a") as handle:
+            handle.write(notes[-1])
+
+    keys = iter(steps)
+
+    def ask(prompt: str) -> str:
+        key, save = next(keys, ("q", False))
+        if save:
+            save_elsewhere()
+        return key
+
+    def edit(text: str) -> bytes:
+        save_elsewhere()
+        return (text + " More.").encode()
+
+    reviewed, left = review_walk.walk(review.open_session(target), review_walk.Prompter(lambda text: None, ask, edit))
+    text = target.read_text()
+    assert all(note in text for note in notes)
+    assert reviewed == sum(key == "r" for key, _ in steps) and left == before - reviewed == len(labels(target))
+    assert text.count(" More.") == sum(key == "e" for key, _ in steps)
+
+
+@functools.cache
+def _draft_bytes() -> bytes:
+    """Next year's draft of Belgium, its kept fields reviewed (made once)."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "belgium.yaml"
+        source.write_text(BELGIUM.read_text())
+        target = Path(folder) / "belgium-2010.yaml"
+        new_draft(source, 2010, target)
+        review.mark(target, [p.label for p in review.open_session(target).pending() if not p.number], everything=False)
+        return target.read_bytes()
