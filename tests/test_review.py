@@ -81,7 +81,9 @@ def test_walking_marks_skips_edits_and_quits(draft: Path) -> None:
     first, second, third = session.pending()[:3]
     shown: list[str] = []
     answers = iter(["s", "e", "r", "q"])
-    io = review_walk.Prompter(shown.append, lambda prompt: next(answers), lambda text: (text + "\n\nA sentence added this year.").encode())
+    io = review_walk.Prompter(
+        shown.append, lambda prompt: next(answers), lambda text: (text + "\n\nA sentence added this year.").encode()
+    )
     reviewed, left = review_walk.walk(session, io)
     assert (reviewed, left) == (1, len(session.pending()))
     still = [p.label for p in review.open_session(draft).pending()]
