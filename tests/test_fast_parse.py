@@ -5,6 +5,7 @@ tipdraft's own data files are kept parsed in the user's cache."""
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 from pathlib import Path
 from typing import Any
@@ -157,11 +158,11 @@ def test_bundled_data_is_kept_parsed_in_the_users_cache_and_a_bad_entry_is_read_
     text = "a: [1, 2]\nb: {c: text}\n"
     assert loader.read_data(text) == {"a": [1, 2], "b": {"c": "text"}}
     (entry,) = (tmp_path / "tipdraft" / "data").iterdir()
-    entry.write_bytes(marshal.dumps({"a": "from the cache"}))
+    entry.write_bytes(_entry(marshal.dumps({"a": "from the cache"})))
     assert loader.read_data(text) == {"a": "from the cache"}  # the cache is what is read
     entry.write_bytes(b"\xff not marshal data")
     assert loader.read_data(text) == {"a": [1, 2], "b": {"c": "text"}}  # a broken entry is parsed again
-    assert marshal.loads(entry.read_bytes()) == {"a": [1, 2], "b": {"c": "text"}}  # and replaced
+    assert _payload(entry) == {"a": [1, 2], "b": {"c": "text"}}  # and replaced
     assert not [p for p in entry.parent.iterdir() if p.name.endswith(TMP_SUFFIX)]
     (tmp_path / "a-file").write_text("not a folder\n")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
@@ -176,8 +177,23 @@ def test_the_cache_keeps_only_its_newest_entries(tmp_path: Path, monkeypatch: py
         assert loader.read_data(f"saved: {number}\n") == {"saved": number}
     entries = list((tmp_path / "tipdraft" / "data").iterdir())
     assert len(entries) == cache.KEEP
-    newest = [marshal.loads(p.read_bytes()) for p in entries]
+    newest = [_payload(p) for p in entries]
     assert {"saved": cache.KEEP + 5} in newest
+
+
+def _entry(payload: bytes) -> bytes:
+    """A cache entry: its header, the payload's sha256, the payload."""
+    from tip_drafter import cache
+
+    return cache.MAGIC + hashlib.sha256(payload).digest() + payload
+
+
+def _payload(entry: Path) -> Any:
+    from tip_drafter import cache
+
+    raw = entry.read_bytes()
+    assert raw.startswith(cache.MAGIC)
+    return marshal.loads(raw[len(cache.MAGIC) + 32 :])
 
 
 LONG = "https://www.example.org/a/very/long/path/that/never/ends/and/goes/on/forever.html"

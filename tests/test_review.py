@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tip_drafter import api, review
+from tip_drafter import api, review, review_walk
 from tip_drafter.errors import UNREVIEWED, UsageError
 from tip_drafter.nextyear import new_draft
 
@@ -81,8 +81,10 @@ def test_walking_marks_skips_edits_and_quits(draft: Path) -> None:
     first, second, third = session.pending()[:3]
     shown: list[str] = []
     answers = iter(["s", "e", "r", "q"])
-    io = review.Prompter(shown.append, lambda prompt: next(answers), lambda text: text + "\n\nA sentence added this year.")
-    reviewed, left = review.walk(session, io)
+    io = review_walk.Prompter(
+        shown.append, lambda prompt: next(answers), lambda text: (text + "\n\nA sentence added this year.").encode()
+    )
+    reviewed, left = review_walk.walk(session, io)
     assert (reviewed, left) == (1, len(session.pending()))
     still = [p.label for p in review.open_session(draft).pending()]
     assert first.label in still and second.label not in still and third.label in still
@@ -93,7 +95,7 @@ def test_walking_marks_skips_edits_and_quits(draft: Path) -> None:
 
 
 def test_word_diff_marks_what_changed() -> None:
-    assert review.word_diff("the old text stays", "the new text stays here") == "the [-old-] {+new+} text stays {+here+}"
+    assert review_walk.word_diff("the old text stays", "the new text stays here") == "the [-old-] {+new+} text stays {+here+}"
 
 
 def test_new_names_last_years_file_and_says_how_to_review_keeping_the_cable_comment(draft: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,7 +36,13 @@ def test_a_terminal_session_marks_edits_skips_and_quits(draft: Path, tmp_path: P
     child = pexpect.spawn(
         sys.executable,
         ["-m", "tip_drafter", "review", str(draft)],
-        env={"EDITOR": f"{sys.executable} {editor}", "NO_COLOR": "1", "PATH": "/usr/bin:/bin", "TERM": "dumb"},
+        env={
+            "EDITOR": f"{sys.executable} {editor}",
+            "NO_COLOR": "1",
+            "PATH": "/usr/bin:/bin",
+            "TERM": "dumb",
+            "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],  # the session's own (conftest)
+        },
         encoding="utf-8",
         timeout=30,
     )

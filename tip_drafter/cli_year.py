@@ -7,7 +7,6 @@ a module of their own keeps each under the size a reader takes in at once.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ import typer
 from . import config, importing
 from .cli import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
 from .edition import default_edition
-from .errors import ExitStatus, TipDraftError, UsageError
+from .errors import ExitStatus, UsageError
 from .options import Options, expand
 
 if TYPE_CHECKING:
@@ -287,11 +286,17 @@ def review(
         marked, left = review.mark(path, items or [], everything, editions or ())
         console.info(f"{path}: {len(marked)} marked reviewed ({', '.join(p.label for p in marked) or 'none'}); {left} left")
         return ExitStatus.OK
+    session = review.open_session(path, editions or ())  # a file it cannot write back is refused first
     if not sys.stdin.isatty():
         raise UsageError("name the items to mark reviewed (25.E, 26, contact) or --all; one by one needs a terminal")
-    session = review.open_session(path, editions or ())
-    prompter = review.Prompter(typer.echo, _keystroke, _edit_in_editor)
-    reviewed, left = review.walk(session, prompter)
+    from . import review_tty, review_walk
+    from .console import colour_wanted
+
+    with review_tty.Keys(sys.stdin.fileno()) as keys:
+        prompter = review_walk.Prompter(
+            typer.echo, keys.ask, keys.editing(review_tty.edit_in_editor), colour=colour_wanted(sys.stdout)
+        )
+        reviewed, left = review_walk.walk(session, prompter)
     console.info(f"{path}: {reviewed} marked reviewed; {left} left")
     return ExitStatus.OK
 
@@ -307,28 +312,3 @@ def _new_schemas_said() -> Iterator[None]:
     yield
     for path in sorted(set(folder.glob("*.schema.json")) - before):
         console.info(f"wrote {path} (the JSON Schema the file's first line points editors at)")
-
-
-def _keystroke(prompt: str) -> str:
-    """One key, read as it is pressed (no Enter needed), echoed."""
-    typer.echo(prompt, nl=False)
-    key = typer.getchar()
-    typer.echo(key if key.isprintable() else "")
-    return key
-
-
-def _edit_in_editor(text: str) -> str:
-    """``text`` after the user's ``$VISUAL`` or ``$EDITOR`` (vi if neither is set)."""
-    import shlex  # here, as the other two: only a review at a terminal needs them
-    import subprocess
-    import tempfile
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    with tempfile.TemporaryDirectory(prefix="tipdraft-review-") as folder:
-        draft = Path(folder) / "answer.txt"
-        draft.write_text(text, encoding="utf-8")
-        try:
-            subprocess.run([*shlex.split(editor), str(draft)], check=True)
-            return draft.read_text(encoding="utf-8")
-        except (OSError, ValueError, subprocess.CalledProcessError) as exc:  # ValueError: not UTF-8, a bad $EDITOR
-            raise TipDraftError(f"the editor {editor!r} failed: {exc}") from None

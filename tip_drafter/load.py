@@ -19,7 +19,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.reader import Reader, ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
 try:
@@ -33,6 +33,7 @@ from .errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
 
 MAX_DEPTH = 100  # a country file nests 4 deep; the round-trip scanner slows quadratically with depth
 MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is not one
+_NON_PRINTABLE = Reader.NON_PRINTABLE  # the characters ruamel's reader refuses (ESC, most controls)
 MAX_NODES = 50_000  # a full submission has ~2,000; the round-trip parser takes ~0.1 ms a node
 
 
@@ -134,9 +135,24 @@ def read_capped(path: Path, shown: str, cap: int, what: str) -> bytes:
             raw = handle.read(cap + 1)
         except OSError as exc:
             raise _unreadable(shown, exc) from None
+    _refuse_size(raw, shown, cap, what)
+    return raw
+
+
+def _refuse_size(raw: bytes, shown: str, cap: int, what: str) -> None:
     if len(raw) > cap:
         raise _fatal(shown, 1, 1, f"file is larger than the {cap // 1024 // 1024} MiB limit for {what}")
-    return raw
+
+
+def check_text(raw: bytes, shown: str) -> str:
+    """``raw`` as the loader would read it from a file named ``shown``: the text, or the same
+    located diagnostic (over the size cap, NUL bytes, not UTF-8, a character YAML does not
+    allow such as ESC), so nothing is written that every command would then refuse."""
+    _refuse_size(raw, shown, MAX_BYTES, "a country file")
+    text = decode(raw, shown)
+    if (found := _NON_PRINTABLE.search(text)) is not None:
+        raise _not_printable(shown, text, found.start(), found.group())
+    return text
 
 
 def _unreadable(shown: str, exc: OSError) -> TipDraftError:
@@ -388,6 +404,11 @@ def _text_position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
+def _not_printable(shown: str, text: str, offset: int, character: str) -> UnreadableFile:
+    line, col = _text_position(text, offset)
+    return _fatal(shown, line, col, f"character {character!r} is not allowed in YAML text", code="syntax")
+
+
 def _fatal(shown: str, line: int, col: int, message: str, where: str = "", code: str = "file") -> UnreadableFile:
     diag = Diagnostic(shown, line, col, ERROR, where, " ".join(message.split()), code)
     return UnreadableFile(diag.format(), diagnostics=[diag])
@@ -455,8 +476,7 @@ def _yaml_error(exc: Exception, text: str, shown: str) -> UnreadableFile:
             message = f"YAML syntax error: {_yaml_message(exc)}" + (f": {hint}" if hint else "")
             return _fatal(shown, line, col, message, syntax.place(text, line), code="syntax")
         case ReaderError():
-            line, col = _text_position(text, exc.position)
-            return _fatal(shown, line, col, f"character {exc.character!r} is not allowed in YAML text", code="syntax")
+            return _not_printable(shown, text, exc.position, exc.character)
         case RecursionError():
             return _fatal(shown, 1, 1, "cannot read YAML: the data is nested too deeply")
     return _fatal(shown, 1, 1, f"cannot read YAML: {type(exc).__name__}: {exc}", code="syntax")

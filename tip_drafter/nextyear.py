@@ -66,7 +66,7 @@ def new_draft(
     report.carried = _mark_unreviewed(data["answers"], old_year)
     if new.name != old.name:
         data["answers"] = _map_answers(data, old, new, report)
-    write.write_country(data, output, new)
+    write.write_country(data, output, new, exclusive=not force)
     return report
 
 
@@ -103,7 +103,7 @@ def skeleton(
         for item in para.items:
             entry[item.letter] = ""
             entry.yaml_add_eol_comment(f"{item.topic}{'' if item.required else ' (optional)'}", item.letter)
-    write.write_country(data, output, edition)
+    write.write_country(data, output, edition, exclusive=not force)
     return output
 
 

@@ -315,28 +315,11 @@ def _template_frame(exc: BaseException, name: str) -> str:
     return found
 
 
-class _QuietCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept between runs (a template's source checksum is part of the
-    key); a cache that cannot be read or written is simply not used."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Load, or leave the bucket empty."""
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):  # another run writing it
-            super().load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Store, or not; the oldest entries go (an override edited in the preview adds one a save)."""
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-        cache.prune(Path(self.directory))
-
-
 @functools.cache
-def _bytecode_cache(kind: str) -> jinja2.BytecodeCache | None:
-    """The user's cache folder for compiled templates; none where it cannot be made
-    (compiling then costs ~20 ms a run)."""
-    folder = cache.folder(f"jinja-{jinja2.__version__}-{kind}")
-    return None if folder is None else _QuietCache(str(folder))
+def _bytecode_cache(kind: str) -> jinja2.BytecodeCache:
+    """The user's cache of compiled templates (see :mod:`cache`: used only where it is safe;
+    compiling instead costs ~20 ms a run)."""
+    return cache.bytecode_cache(f"jinja-{jinja2.__version__}-{kind}")
 
 
 def _collect(chunks: Iterator[str], name: str) -> str:

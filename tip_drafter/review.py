@@ -1,27 +1,26 @@
-"""Review carried-over answers: mark them reviewed by item, by paragraph or all at once, or walk
-them one by one beside last year's text. The file is rewritten with its comments kept."""
+"""Review carried-over answers: mark them reviewed by item, by paragraph or all at once (the
+walk one by one is in :mod:`review_walk`). The file is rewritten with its comments kept, and
+never over a save made meanwhile."""
 
 from __future__ import annotations
 
-import difflib
 import io
-import textwrap
+import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import LiteralScalarString
 
+from . import rewrite
 from .compare import answer_text
 from .country_format import letters_of, paragraph_number
 from .edition import Edition, Paragraph, load_edition
-from .errors import TipDraftError, UsageError
-from .load import CountryYAML, Document, load
+from .errors import OutputError, TipDraftError, UsageError
+from .load import MAX_BYTES, CountryYAML, Document, check_text, decode, load, parse, read_capped
 from .model import answers_by_item
 from .validate import edition_of
-from .write import atomic_write
 
 
 @dataclass(frozen=True)
@@ -42,9 +41,12 @@ class Pending:
 
 @dataclass
 class Session:
-    """A country file open for review: its document, edition, and what is still to review."""
+    """A country file open for review: its document as last read, its edition, and last year's
+    answers. Every change is applied to the file as it is on disk at that moment (read again
+    if it changed, say in an editor) and written only if it is still that (see ``commit``)."""
 
     path: Path
+    raw: bytes  # the file's bytes the document was read from
     document: Document
     edition: Edition
     previous: dict[str, tuple[str, str]] = field(default_factory=dict)  # item id -> (place, last year's text)
@@ -66,36 +68,72 @@ class Session:
         names = [p for p in places if isinstance(p, str)] if isinstance(places, list) else []
         return [Pending(0, name, (), (), "kept from last year") for name in names]
 
-    def answer(self, pending: Pending) -> CommentedMap:
-        """The answer mapping of ``pending`` in the document."""
-        answers = self.document.data["answers"]
-        para = next(v for k, v in answers.items() if paragraph_number(k) == pending.number)
-        value: CommentedMap = para[pending.key]
-        return value
+    def answer(self, pending: Pending) -> CommentedMap | None:
+        """The answer mapping of ``pending`` in the document (None if it is no longer there)."""
+        answers = self.document.data.get("answers")
+        para = (
+            next((v for k, v in answers.items() if paragraph_number(k) == pending.number), None)
+            if isinstance(answers, dict)
+            else None
+        )
+        value = para.get(pending.key) if isinstance(para, dict) else None
+        return value if isinstance(value, CommentedMap) else None
 
-    def mark_reviewed(self, pending: Pending) -> None:
+    def mark_reviewed(self, pending: Pending) -> bool:
         """Remove the answer's ``carried_over`` (its comments stay with the file), or the
-        field from ``unreviewed`` (the list with it, once empty)."""
+        field from ``unreviewed`` (the list with it, once empty); False if it is not pending
+        any more (reviewed or removed in the file meanwhile)."""
+        if pending not in self.pending():
+            return False
         if not pending.number:
             places = self.document.data["unreviewed"]
             places.remove(pending.key)
             if not places:
                 del self.document.data["unreviewed"]
-            return
+            return True
         value = self.answer(pending)
+        assert value is not None  # pending, so there
         value.ca.items.pop("carried_over", None)  # its own comment ("delete this line ...") goes with it
         del value["carried_over"]
+        return True
 
     def last_year(self, pending: Pending) -> str:
         """Last year's answer to the same items, as printed ("" when unknown)."""
         texts = [self.previous[i][1] for i in pending.ids if i in self.previous]
         return "\n\n".join(dict.fromkeys(texts))
 
-    def save(self) -> None:
-        """Write the file back, atomically, comments and formatting kept."""
-        buffer = io.StringIO()
-        CountryYAML().dump(self.document.data, buffer)
-        atomic_write(self.path, buffer.getvalue().encode("utf-8"))
+    def refresh(self) -> bool:
+        """Read the file again if it changed on disk since it was read; whether it had. A file
+        that can no longer be read stops the review (TipDraftError, located)."""
+        raw = read_capped(self.path, str(self.path), MAX_BYTES, "a country file")
+        if raw == self.raw:
+            return False
+        self.document = parse(decode(raw, str(self.path)), str(self.path), keep_comments=True)
+        self.raw = raw
+        return True
+
+    def commit(self, change: Callable[[], bool]) -> bool:
+        """Apply ``change`` (which edits ``document``; False: nothing to do) to the file as it
+        is now and write it back, comments and formatting kept; if the file is saved elsewhere
+        between the reading and the writing, read it again and apply the change again. What
+        the loader would refuse is never written. Whether anything was written."""
+        deadline = time.monotonic() + _PATIENCE
+        while time.monotonic() < deadline:
+            self.refresh()
+            if not change():
+                return False
+            buffer = io.StringIO()
+            CountryYAML().dump(self.document.data, buffer)
+            data = buffer.getvalue().encode("utf-8")
+            check_text(data, str(self.path))
+            if rewrite.replace_if_unchanged(self.path, data, self.raw):
+                self.raw = data
+                return True
+            self.raw = b""  # changed under us: the document holds our change; read the file again
+        raise TipDraftError(f"{self.path}: the file keeps changing (is it being saved elsewhere?): not written; try again")
+
+
+_PATIENCE = 10.0  # seconds of saves made elsewhere faster than a change can be applied (~0.2 s)
 
 
 def _pending(questions: Paragraph, name: object, value: object) -> Pending | None:
@@ -109,9 +147,16 @@ def _pending(questions: Paragraph, name: object, value: object) -> Pending | Non
 
 def open_session(path: Path, editions: Sequence[Path] = ()) -> Session:
     """Load a country file for review, with last year's answers when the file names the file
-    it was started from (``previous``, written by ``tipdraft new``)."""
-    document = load(path, keep_comments=True)
-    session = Session(path, document, edition_of(document, editions))
+    it was started from (``previous``, written by ``tipdraft new``). A file review could not
+    write back (a link, a FIFO) is refused here, before anything is asked."""
+    shown = str(path)
+    if os.path.islink(path):
+        raise OutputError(
+            f"{shown}: is a symbolic link; review writes the file back: name the file itself ({os.path.realpath(path)})"
+        )
+    raw = read_capped(path, shown, MAX_BYTES, "a country file")
+    document = parse(decode(raw, shown), shown, keep_comments=True)
+    session = Session(path, raw, document, edition_of(document, editions))
     source = document.data.get("previous")
     if isinstance(source, str) and source.strip():
         session.previous = _answers_of(path.parent / source, editions)
@@ -158,100 +203,15 @@ def _item(name: str, edition: Edition) -> tuple[int, str]:
 
 
 def mark(path: Path, wanted: Sequence[str], everything: bool, editions: Sequence[Path] = ()) -> tuple[list[Pending], int]:
-    """Mark the answers named (or all) reviewed and save; (those marked, how many are left)."""
+    """Mark the answers named (or all) reviewed and save, applied to the file as it is when
+    written; (those marked, how many are left)."""
     session = open_session(path, editions)
-    pending = session.pending()
-    chosen = list(pending) if everything else select(pending, wanted, session.edition)
-    for item in chosen:
-        session.mark_reviewed(item)
-    if chosen:
-        session.save()
-    return chosen, len(pending) - len(chosen)
+    chosen = list(session.pending()) if everything else select(session.pending(), wanted, session.edition)
+    marked: list[Pending] = []
 
+    def change() -> bool:
+        marked[:] = [item for item in (session.pending() if everything else chosen) if session.mark_reviewed(item)]
+        return bool(marked)
 
-PROMPT = "[r]eviewed, [s]kip, [e]dit, [q]uit? "
-CHOICES = ("r", "s", "e", "q")
-
-
-@dataclass
-class Prompter:
-    """How an interactive review talks to its user (a terminal, or a test)."""
-
-    show: Callable[[str], None]
-    ask: Callable[[str], str]
-    edit: Callable[[str], str]  # text -> the text after the user's editor
-
-
-def walk(session: Session, io: Prompter) -> tuple[int, int]:
-    """Show each pending answer beside last year's; the user marks it reviewed, skips it,
-    edits it or quits. Every decision is saved at once. Returns (reviewed, left)."""
-    pending = session.pending()
-    reviewed = 0
-    for index, item in enumerate(pending, start=1):
-        io.show(_page(session, item, index, len(pending)))
-        while (choice := io.ask(PROMPT).strip().lower()[:1]) not in CHOICES or choice == "e":
-            if choice == "e":
-                _edit(session, item, io)
-                io.show(_page(session, item, index, len(pending)))
-            else:
-                io.show("choose r (reviewed), s (skip), e (edit) or q (quit)")
-        if choice == "q":
-            break
-        if choice == "r":
-            session.mark_reviewed(item)
-            session.save()
-            reviewed += 1
-    return reviewed, len(pending) - reviewed
-
-
-def _edit(session: Session, item: Pending, io: Prompter) -> None:
-    if not item.number:
-        io.show(f"edit {item.label} in the file itself, then mark it reviewed")
-        return
-    value = session.answer(item)
-    before = str(value.get("text") or "")
-    after = io.edit(before)
-    if after.strip() != before.strip():
-        value["text"] = LiteralScalarString(after.strip("\n"))
-        session.save()
-
-
-def _page(session: Session, item: Pending, index: int, total: int) -> str:
-    if not item.number:
-        return f"-- {item.label} ({index} of {total}): kept from last year; is it still right?\n{_field(session, item.key)}"
-    now = answer_text(session.answer(item))
-    then = session.last_year(item)
-    head = f"-- {item.label} ({index} of {total}): {item.topic}"
-    if not then:
-        return f"{head}\n{_wrapped(now)}\n(last year's file not found: add previous: <its path> to compare)"
-    if then == now:
-        return f"{head}\nunchanged since last year:\n{_wrapped(now)}"
-    return f"{head}\nchanged since last year ([-removed-] {{+added+}}):\n{_wrapped(word_diff(then, now))}"
-
-
-def _field(session: Session, place: str) -> str:
-    """A kept field's value as the file writes it."""
-    value: Any = session.document.data
-    for part in place.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    buffer = io.StringIO()
-    CountryYAML().dump({place: value}, buffer)
-    return buffer.getvalue().rstrip("\n")
-
-
-def word_diff(old: str, new: str) -> str:
-    """``old`` to ``new`` with removed words as ``[-...-]`` and added ones as ``{+...+}``."""
-    a, b = old.split(), new.split()
-    out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op in ("replace", "delete"):
-            out.append("[-" + " ".join(a[i1:i2]) + "-]")
-        if op in ("replace", "insert"):
-            out.append("{+" + " ".join(b[j1:j2]) + "+}")
-        if op == "equal":
-            out.append(" ".join(a[i1:i2]))
-    return " ".join(out)
-
-
-def _wrapped(text: str) -> str:
-    return "\n".join(textwrap.fill(p, 78, break_long_words=False) for p in text.split("\n\n"))
+    session.commit(change)
+    return marked, len(session.pending())

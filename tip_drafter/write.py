@@ -172,9 +172,10 @@ def output_path(out_dir: Path, stem: str, suffix: str) -> Path:
     return out_dir / name
 
 
-def write_country(data: Any, output: Path, edition: Edition) -> None:
+def write_country(data: Any, output: Path, edition: Edition, exclusive: bool = False) -> None:
     """Write a country file tipdraft made: comments kept, a schema modeline first (the
-    schema written to schemas/ if it is not there yet), atomically."""
+    schema written to schemas/ if it is not there yet), atomically; ``exclusive``: only as a
+    new file, never over one made meanwhile."""
     from .load import CountryYAML
     from .schema import default_path, modeline, write_schema
 
@@ -186,4 +187,6 @@ def write_country(data: Any, output: Path, edition: Edition) -> None:
     lines = buffer.getvalue().split("\n")
     if lines and lines[0].startswith("# yaml-language-server:"):
         lines = lines[1:]
-    atomic_write(output, "\n".join([modeline(schema_path, output), *lines]).encode("utf-8"))
+    from .rewrite import create
+
+    (create if exclusive else atomic_write)(output, "\n".join([modeline(schema_path, output), *lines]).encode("utf-8"))
