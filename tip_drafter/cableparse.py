@@ -49,6 +49,8 @@ def parse(text: str) -> ParsedCable:
     lines = [(n, line.replace("\u00a0", " ").rstrip()) for n, line in enumerate(text.splitlines(), start=1)]
     cable = ParsedCable(last_line=len(lines))
     lines = _from_start(lines, cable)
+    body = next((i for i, (_, line) in enumerate(lines) if NUMBERED.match(line)), len(lines))
+    lines = _without_markers(lines[:body], cable) + lines[body:]
     classification = next((i for i, (_, line) in enumerate(lines) if read_class_line(line)), None)
     if classification is None:
         cable.warnings.append(f"no classification line ({UNCLASSIFIED.opening} ... 000123) found: header fields left to fill in")
@@ -67,6 +69,18 @@ def _from_start(lines: list[tuple[int, str]], cable: ParsedCable) -> list[tuple[
     if start:
         cable.notes.append(f"lines 1-{start}: not part of the cable (an archive's metadata), left out")
     return lines[start:]
+
+
+def _without_markers(lines: list[tuple[int, str]], cable: ParsedCable) -> list[tuple[int, str]]:
+    """The envelope and header without their page markers (a short page puts one mid-header);
+    the body's are taken out as its paragraphs are joined, see :func:`blocks`."""
+    out = []
+    for number, line in lines:
+        if layout.MARKER.match(line.strip()):
+            cable.notes.append(f"line {number}: page marker removed")
+        else:
+            out.append((number, line))
+    return out
 
 
 def _read_once(header: list[tuple[int, str]], cable: ParsedCable) -> list[tuple[int, str]]:
