@@ -54,7 +54,10 @@ def test_a_weekly_report_a_visa_cable_and_a_drug_cable_are_still_refused(tmp_pat
     out = tmp_path / "out.yaml"
     result = runner.invoke(app, ["import", str(cable), "-o", str(out)])
     assert result.exit_code == 1
-    assert "this does not look like a TIP report (looked for a subject on trafficking in persons (TIP), the KTIP tag" in result.stderr
+    assert (
+        "this does not look like a TIP report (looked for a subject on trafficking in persons (TIP), the KTIP tag"
+        in result.stderr
+    )
     assert "--force imports it" in result.stderr
     assert not out.exists()
     assert runner.invoke(app, ["import", str(cable), "-o", str(out), "--force"]).exit_code == 0

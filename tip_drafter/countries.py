@@ -207,13 +207,13 @@ def _build(data: dict[str, Any]) -> _Table:
         owners=owners,
         regional=frozenset(str(t) for t in data["regional_tags"]),
         placeholders=frozenset(str(t) for t in data["placeholders"]),
-        stations=_stations(data.get("stations") or {}, owners),
+        stations=_stations(data, owners),
     )
 
 
 def _stations(data: dict[str, Any], owners: dict[str, Country]) -> dict[str, str]:
-    """The routing stations, each checked to name a post of the table."""
-    out = {_words(str(k)): _words(str(v)) for k, v in data.items()}
+    """The routing stations (optional), each checked to name a post of the table."""
+    out = {_words(str(k)): _words(str(v)) for k, v in (data.get("stations") or {}).items()}
     unknown = sorted(f"{k}: {v}" for k, v in out.items() if v not in owners)
     if unknown:
         raise ValueError(f"stations of no post in the table: {', '.join(unknown)}")
