@@ -41,7 +41,7 @@ def test_a_folder_of_real_submissions_writes_one_file_per_cable(tmp_path: Path, 
     folder(tmp_path, [*TIP, DATA / "05MANAGUA0412.txt", EXAMPLE, *sorted((DATA / "not-tip").glob("*.txt"))])
     status, lines, written = batch(tmp_path, monkeypatch)
     assert status == 1  # the three that are no TIP report
-    assert lines[-1] == "13 cable(s): 10 written, 3 not imported"
+    assert lines[-1] == "15 cable(s): 12 written, 3 not imported"
     assert written == [
         "bahamas.yaml",
         "belgium.yaml",
@@ -51,7 +51,9 @@ def test_a_folder_of_real_submissions_writes_one_file_per_cable(tmp_path: Path, 
         "ghana-432.yaml",
         "guatemala.yaml",
         "nicaragua.yaml",
-        "panama.yaml",
+        "panama-2005.yaml",
+        "panama-2007.yaml",
+        "panama-555.yaml",
         "peru.yaml",
     ]
 

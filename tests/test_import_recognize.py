@@ -30,6 +30,8 @@ COUNTRIES = {
     "05ACCRA0432.txt": ("GHANA", "GH"),
     "05GUATEMALA0520.txt": ("GUATEMALA", "GT"),
     "05PANAMA0312.txt": ("PANAMA", "PM"),
+    "05PANAMA0555.txt": ("PANAMA", "PM"),
+    "07PANAMA0382.txt": ("PANAMA", "PM"),
     "07LIMA412.txt": ("PERU", "PE"),
     "10NASSAU148.txt": ("BAHAMAS", "BF"),
 }
@@ -148,6 +150,20 @@ def test_with_no_fm_line_and_no_known_post_the_de_line_and_the_body_name_the_cou
     assert not [w for w in result.warnings if "signs name different countries" in w]
     only_body = import_cable(text.replace("DE RUEHZP", "DE RUEHXX"), EDITION).data["cable"]
     assert only_body["country"] == "PANAMA"
+
+
+def test_an_extract_with_no_class_line_is_read_from_its_routing_lines_and_captions() -> None:
+    """Archives print some cables from the DE line on, with no class line, FM line, TAGS or subject."""
+    result = import_cable((DATA / "tip-cables" / "07PANAMA0382.txt").read_text(), EDITION)
+    cable = result.data["cable"]
+    assert (cable["country"], cable["date_time_group"], cable["reference"]) == ("PANAMA", "122030Z MAR 07", "2006 STATE 202745")
+    assert "lines 1-2: not part of the cable (an archive's metadata), left out" in result.notes
+
+
+def test_archive_words_after_the_country_code_in_tags_do_not_hide_it() -> None:
+    cable = import_cable((DATA / "tip-cables" / "05PANAMA0555.txt").read_text(), EDITION).data["cable"]
+    assert (cable["country"], cable["country_code"]) == ("PANAMA", "PM")
+    assert cable["subject"] == "PANAMA'S INPUT FOR FIFTH ANNUAL ANTI-TRAFFICKING IN PERSONS (TIP) REPORT"
 
 
 def test_signs_that_disagree_are_one_warning_naming_each() -> None:
