@@ -198,3 +198,21 @@ def test_recognition_and_no_loss_hold_however_an_archive_printed_it(cable: Path,
     text = PRINTS[printed](cable.read_text())
     result = import_cable(text.upper() if upper else text, EDITION)  # refused, or a word lost: it raises
     assert result.data["cable"]["country"] == COUNTRIES[cable.name][0]
+
+
+def test_another_questionnaires_paragraph_under_a_number_this_one_uses_is_kept_by_its_heading() -> None:
+    """Nassau answers 2010's questionnaire: its Question 25 (THE COUNTRY'S TIP SITUATION) is
+    2009's paragraph 23, not 2009's 25 (INVESTIGATION AND PROSECUTION OF TRAFFICKERS)."""
+    result = import_cable(NASSAU, EDITION)
+    assert dict(result.data["answers"]) == {}
+    headings = [str(p.get("heading", "")) for p in result.data["unplaced"]]
+    assert "2. (U) Question 25. THE COUNTRY'S TIP SITUATION:" in headings
+    peru = import_cable((DATA / "tip-cables" / "07LIMA412.txt").read_text(), EDITION)
+    assert dict(peru.data["answers"]) == {}
+    assert "4. (U) Para 23: Investigation and Prosecution" in [str(p.get("heading", "")) for p in peru.data["unplaced"]]
+
+
+def test_a_heading_in_the_posts_own_words_keeps_its_answers_in_place() -> None:
+    for heading in ("Overview", "THE COUNTRY'S TIP SITUATION", "TIP SITUATION IN NORWAY"):
+        text = NASSAU.replace("Question 25. THE COUNTRY'S TIP SITUATION:", f"Question 23. {heading}")
+        assert "A" in import_cable(text, EDITION).data["answers"][23]

@@ -19,7 +19,7 @@ from .cableparse import Passage
 from .classification import higher_mark
 from .edition import Edition, load_edition
 from .framing import KINDS
-from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify
+from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify, names_another
 from .write import refuse_overwrite
 
 SIGNATURE = re.compile(r"[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2}\s*\.?")
@@ -167,7 +167,8 @@ class _Reader:
 
     def __init__(self, edition: Edition) -> None:
         self.edition = edition
-        self.numbers = {p.number for p in edition.paragraphs}
+        self.titles = {p.number: p.title for p in edition.paragraphs}
+        self.numbers = set(self.titles)
         self.g = Gathered()
         self.question: int | None = None
         self.current: GatheredAnswer | list[str] | None = None  # where a following paragraph of text goes
@@ -235,7 +236,8 @@ class _Reader:
 
     def _question(self, block: Passage, step: QuestionStart) -> bool:
         self.question, self.current, self.piece = step.number, None, None
-        if step.number not in self.numbers:  # another questionnaire's paragraph: its text kept as it is
+        if step.number not in self.numbers or names_another(step.heading, step.number, self.titles):
+            # another questionnaire's paragraph: its text kept as it is
             self.question = None
             self.piece = Piece(block.first, block.last, [], block.text)
             self.g.unplaced.append(self.piece)
