@@ -216,3 +216,27 @@ def test_a_heading_in_the_posts_own_words_keeps_its_answers_in_place() -> None:
     for heading in ("Overview", "THE COUNTRY'S TIP SITUATION", "TIP SITUATION IN NORWAY"):
         text = NASSAU.replace("Question 25. THE COUNTRY'S TIP SITUATION:", f"Question 23. {heading}")
         assert "A" in import_cable(text, EDITION).data["answers"][23]
+
+
+OTHER_SUBJECTS = [
+    "WEEKLY ECONOMIC HIGHLIGHTS",
+    "FRAUD SUMMARY - SECOND QUARTER",
+    "NARCOTICS TRAFFICKING ROUTES",
+    "ELECTION UPDATE",
+]
+OTHER_TAGS = ["ECON", "EFIN", "PGOV", "PREL", "CVIS", "SNAR", "KCRM", "PHUM", "KFRD", "ASEC"]  # the TIP set's are weak alone
+OTHER_WORDS = ["oil", "budget", "election", "visa", "cocaine", "border", "minister", "smuggling", "police", "court"]
+
+
+@given(
+    st.sampled_from(OTHER_SUBJECTS),
+    st.lists(st.sampled_from(OTHER_TAGS), min_size=1, max_size=6, unique=True),
+    st.lists(st.lists(st.sampled_from(OTHER_WORDS), min_size=3, max_size=12), min_size=1, max_size=6),
+)
+def test_a_cable_on_something_else_is_refused_whatever_its_words(
+    subject: str, tags: list[str], paragraphs: list[list[str]]
+) -> None:
+    body = "\n\n".join(f"{n}. (U) {' '.join(words).capitalize()}." for n, words in enumerate(paragraphs, start=1))
+    text = f"UNCLAS OSLO 000200\n\nE.O. 12958: N/A\nTAGS: {' '.join(tags)} NO\nSUBJECT: NORWAY: {subject}\n\n{body}\n"
+    with pytest.raises(NotACable, match="this does not look like a TIP report"):
+        import_cable(text, EDITION)
