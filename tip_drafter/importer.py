@@ -141,7 +141,7 @@ def _parts(cable: cableparse.ParsedCable, g: Gathered, edition: Edition) -> dict
     placed = [f"para {n}" for n, answers in g.answers.items() for _ in answers]  # this edition's, however keyed
     return {
         "subject": [str(h.get("subject", ""))],
-        "tags": [*h.get("tags", []), *([h["country_code"]] if h.get("country_code") else [])],
+        "tags": list(dict.fromkeys([*h.get("tags", []), *([h["country_code"]] if h.get("country_code") else [])])),
         "pass": [*h.get("pass", []), *h.get("caveats", [])],
         "reference": [reference] if reference else [],
         "body": body,
