@@ -18,6 +18,8 @@ ADDRESSEE = re.compile(
 )
 STARTS_PARAGRAPH = re.compile(rf"^(?:--\s*[A-Z]\.\s|\d+\.\s+\((?:{MARK_PATTERN})\)\s)")
 PASS_START = re.compile(r"^(?:[A-Z]+ )?(?:PASS|FOR)\b")
+# A line of the routing envelope: channel, precedence and relays, DE, ZNR, date-time group, FM, TO, INFO, addressee
+ROUTING = re.compile(rf"^(?:VZCZC|(?:ZZ|OO|PP|RR)\b|DE \S+ #|ZN[RY] |[ZOPR] {dtg.FORM}$|FM |TO |INFO |[A-Z]{{4,8}}/)")
 ENVELOPE_START = re.compile(rf"^(?:VZCZC|(?:ZZ|OO|PP|RR) [A-Z]|DE [A-Z]{{4,}} #|[ZOPR] {dtg.FORM}$)")
 LETTER_WORD = {letter: word for word, letter in country_format.PRECEDENCE.items()}
 
@@ -49,14 +51,32 @@ def parse(text: str) -> ParsedCable:
     lines = [(n, line.replace("\u00a0", " ").rstrip()) for n, line in enumerate(text.splitlines(), start=1)]
     cable = ParsedCable(last_line=len(lines))
     lines = _from_start(lines, cable)
+    body = next((i for i, (_, line) in enumerate(lines) if NUMBERED.match(line)), len(lines))
+    lines = _without_markers(lines[:body], cable) + lines[body:]
     classification = next((i for i, (_, line) in enumerate(lines) if read_class_line(line)), None)
     if classification is None:
         cable.warnings.append(f"no classification line ({UNCLASSIFIED.opening} ... 000123) found: header fields left to fill in")
-        cable.body = blocks(lines, cable)
-        return cable
+        return _without_class_line(lines, body, cable)
     cable.envelope = _envelope(lines[:classification], cable)
     body = next((i for i in range(classification + 1, len(lines)) if NUMBERED.match(lines[i][1])), len(lines))
-    cable.header = _header(_read_once(lines[classification:body], cable), cable)
+    header = _read_once(lines[classification:body], cable)
+    cable.header = _header(header[1:], cable, read_class_line(header[0][1]))
+    cable.body = blocks(lines[body:], cable)
+    return cable
+
+
+def _without_class_line(lines: list[tuple[int, str]], body: int, cable: ParsedCable) -> ParsedCable:
+    """An archive's extract with no class line (``DE RUEHZP #0382/01 ...``, ``E.O. 12958: N/A``,
+    ``REF: ...``, then the numbered paragraphs): its routing lines and captions still read. With
+    no caption (E.O., TAGS, SUBJECT, REF) before its first numbered paragraph there is no
+    header; with no numbered paragraph at all, everything is body, as it comes."""
+    routing = next((i for i, (_, line) in enumerate(lines[:body]) if line and not ROUTING.match(line)), body)
+    if body == len(lines):
+        routing = body = 0  # prose: nothing read as a cable's
+    elif not any(CAPTION.match(line) for _, line in lines[routing:body]):
+        body = routing  # no header: what follows the routing lines is body
+    cable.envelope = _envelope(lines[:routing], cable)
+    cable.header = _header(lines[routing:body], cable, None)
     cable.body = blocks(lines[body:], cable)
     return cable
 
@@ -67,6 +87,18 @@ def _from_start(lines: list[tuple[int, str]], cable: ParsedCable) -> list[tuple[
     if start:
         cable.notes.append(f"lines 1-{start}: not part of the cable (an archive's metadata), left out")
     return lines[start:]
+
+
+def _without_markers(lines: list[tuple[int, str]], cable: ParsedCable) -> list[tuple[int, str]]:
+    """The envelope and header without their page markers (a short page puts one mid-header);
+    the body's are taken out as its paragraphs are joined, see :func:`blocks`."""
+    out = []
+    for number, line in lines:
+        if layout.MARKER.match(line.strip()):
+            cable.notes.append(f"line {number}: page marker removed")
+        else:
+            out.append((number, line))
+    return out
 
 
 def _read_once(header: list[tuple[int, str]], cable: ParsedCable) -> list[tuple[int, str]]:
@@ -170,13 +202,13 @@ CAPTIONS = {"E.O.": "eo", "TAGS:": "tags", "SUBJECT:": "subject", "REF:": "refer
 WRAPPED = ("tags", "subject", "reference", "classified_by")  # captions whose text may go on
 
 
-def _header(lines: list[tuple[int, str]], cable: ParsedCable) -> dict[str, Any]:
-    first = read_class_line(lines[0][1])
-    assert first is not None
-    h: dict[str, Any] = {"post": first.post, "serial": first.serial, "caveats": [], "pass": []}
+def _header(lines: list[tuple[int, str]], cable: ParsedCable, first: ClassLine | None) -> dict[str, Any]:
+    """The header's fields from the lines after the class line ``first`` (None: there is none)."""
+    h: dict[str, Any] = {"post": first.post, "serial": first.serial} if first else {}
+    h |= {"caveats": [], "pass": []}
     caption = ""
     note: list[str] = []
-    for number, line in lines[1:]:
+    for number, line in lines:
         found = _header_line(h, caption, line, note)
         if found is None:
             cable.warnings.append(f"line {number}: not understood in the header: kept under 'unplaced'")
@@ -218,13 +250,14 @@ def _add_pass(entries: list[str], line: str) -> None:
         entries[-1] = f"{entries[-1]} {line}"
 
 
-def _header_fields(h: dict[str, Any], first: ClassLine, cable: ParsedCable) -> dict[str, Any]:
+def _header_fields(h: dict[str, Any], first: ClassLine | None, cable: ParsedCable) -> dict[str, Any]:
     _eo_fields(h)
     tags = [t.strip(",") for t in h.pop("tags", "").split()]
     if tags and re.fullmatch(r"[A-Z]{2}", tags[-1]):
         h["country_code"] = tags.pop()
     h["tags"] = tags
-    h["classification"] = first.classification(h["caveats"]).word
+    if first is not None:
+        h["classification"] = first.classification(h["caveats"]).word
     _envelope_fields(h, cable.envelope, cable)
     for key in ("subject", "reference", "classified_by"):
         if key in h:
@@ -258,7 +291,7 @@ def _check_de_line(h: dict[str, Any], env: dict[str, Any], cable: ParsedCable) -
         cable.warnings.append(
             f"line {env['de_line']}: the DE line's day and time {env['julian']} do not match the date-time group {env['date_time_group']}"
         )
-    if int(env["de_serial"]) != h["serial"] % 10000:
+    if "serial" in h and int(env["de_serial"]) != h["serial"] % 10000:
         cable.warnings.append(
             f"line {env['de_line']}: the DE line's serial #{env['de_serial']} is not the cable's serial {h['serial']}"
         )

@@ -49,6 +49,7 @@ class _Table:
     owners: dict[str, Country]  # post -> the country it is the embassy of
     regional: frozenset[str]
     placeholders: frozenset[str]
+    stations: dict[str, str]  # routing station (RUEHZP) -> the post that sends from it
 
     @functools.cached_property
     def named(self) -> re.Pattern[str]:
@@ -91,6 +92,25 @@ def by_post(post: str) -> Country | None:
     return _table().owners.get(known) if known else None
 
 
+def by_station(station: str) -> Country | None:
+    """The country whose embassy sends from this routing station (``RUEHZP``: Panama), from
+    the DE line ``DE RUEHZP #0123/01 ...``; None for a station the table does not list."""
+    post = _table().stations.get(_words(station))
+    return _table().owners.get(post) if post else None
+
+
+def embassy_in(text: str) -> Country | None:
+    """The country whose embassy a text names as a post does (``Embassy Panama's response``)."""
+    found = _table().embassy.search(_words(text))
+    return _table().owners[found.group("post")] if found else None
+
+
+def reports(country: Country, post: str) -> bool:
+    """Whether ``post`` (written any way :func:`by_post` reads) sends ``country``'s cables."""
+    known = _post(post)
+    return known is not None and _reports(country, known)
+
+
 def find(text: str) -> Country | None:
     """The country a subject line names (``BELGIUM: 2009 TIP REPORT``, ``TIP REPORT FOR
     NICARAGUA``): the first name or alias in it as whole words, the longest where several
@@ -100,8 +120,7 @@ def find(text: str) -> Country | None:
     found = table.named.search(words)
     if found:
         return table.names[found.group()]
-    found = table.embassy.search(words)
-    return table.owners[found.group("post")] if found else None
+    return embassy_in(words)
 
 
 def is_regional(code: str) -> bool:
@@ -188,7 +207,17 @@ def _build(data: dict[str, Any]) -> _Table:
         owners=owners,
         regional=frozenset(str(t) for t in data["regional_tags"]),
         placeholders=frozenset(str(t) for t in data["placeholders"]),
+        stations=_stations(data, owners),
     )
+
+
+def _stations(data: dict[str, Any], owners: dict[str, Country]) -> dict[str, str]:
+    """The routing stations (optional), each checked to name a post of the table."""
+    out = {_words(str(k)): _words(str(v)) for k, v in (data.get("stations") or {}).items()}
+    unknown = sorted(f"{k}: {v}" for k, v in out.items() if v not in owners)
+    if unknown:
+        raise ValueError(f"stations of no post in the table: {', '.join(unknown)}")
+    return out
 
 
 def _country(entry: dict[str, Any]) -> Country:

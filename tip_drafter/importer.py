@@ -13,13 +13,13 @@ from typing import Any, assert_never
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from . import cableinput, cableparse, importheader, kept, write
+from . import cableinput, cableparse, importheader, kept, recognize, write
 from .cableinput import NotACable
 from .cableparse import Passage
 from .classification import higher_mark
-from .edition import Edition, available_editions, load_edition
+from .edition import Edition, load_edition
 from .framing import KINDS
-from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify
+from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify, names_another
 from .write import refuse_overwrite
 
 SIGNATURE = re.compile(r"[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2}\s*\.?")
@@ -87,8 +87,9 @@ def import_cable(text: str, edition: Edition, force: bool = False) -> Imported:
         raise NotACable("no classification line and no numbered paragraphs: this is not a cable")
     gathered = _gather(cable.body, edition)
     gathered.unplaced[:0] = [Piece(b.first, b.last, [b.text], "header") for b in cable.leftovers]
-    if not force and not _looks_like_tip(cable, gathered):
-        raise NotACable("this does not look like a TIP report (no KTIP tag, no questionnaire paragraphs); --force imports it")
+    verdict = recognize.judge(_parts(cable, gathered, edition))
+    if not force and not verdict.is_tip:
+        raise NotACable(verdict.refusal())
     data = _build(cable, gathered, edition)
     lost = kept.losses([*cable.leftovers, *cable.body], data, edition)
     if lost:
@@ -132,9 +133,21 @@ def _warnings(cable: cableparse.ParsedCable, gathered: Gathered, edition: Editio
     return warnings
 
 
-def _looks_like_tip(cable: cableparse.ParsedCable, g: Gathered) -> bool:
-    """A KTIP tag, or answers to the questionnaire's paragraphs (this edition's or another's)."""
-    return "KTIP" in cable.header.get("tags", []) or bool(g.answers or g.foreign)
+def _parts(cable: cableparse.ParsedCable, g: Gathered, edition: Edition) -> dict[str, list[str]]:
+    """The parts of the cable the signs of a TIP report are looked for in (see :mod:`recognize`)."""
+    h = cable.header
+    reference = " ".join(str(h.get(k, "")) for k in ("reference", "reference_note")).strip()
+    body = [b.text for b in cable.body]
+    placed = [f"para {n}" for n, answers in g.answers.items() for _ in answers]  # this edition's, however keyed
+    return {
+        "subject": [str(h.get("subject", ""))],
+        "tags": list(dict.fromkeys([*h.get("tags", []), *([h["country_code"]] if h.get("country_code") else [])])),
+        "pass": [*h.get("pass", []), *h.get("caveats", [])],
+        "reference": [reference] if reference else [],
+        "body": body,
+        "keyed": [*placed, *g.foreign] if len(placed) + len(g.foreign) >= 3 else recognize.keyed(body),
+        "instruction": [reference] if recognize.names_instruction(reference, edition.instruction) else [],
+    }
 
 
 def _unplaced(piece: Piece) -> CommentedMap:
@@ -154,7 +167,8 @@ class _Reader:
 
     def __init__(self, edition: Edition) -> None:
         self.edition = edition
-        self.numbers = {p.number for p in edition.paragraphs}
+        self.titles = {p.number: p.title for p in edition.paragraphs}
+        self.numbers = set(self.titles)
         self.g = Gathered()
         self.question: int | None = None
         self.current: GatheredAnswer | list[str] | None = None  # where a following paragraph of text goes
@@ -222,7 +236,8 @@ class _Reader:
 
     def _question(self, block: Passage, step: QuestionStart) -> bool:
         self.question, self.current, self.piece = step.number, None, None
-        if step.number not in self.numbers:  # another questionnaire's paragraph: its text kept as it is
+        if step.number not in self.numbers or names_another(step.heading, step.number, self.titles):
+            # another questionnaire's paragraph: its text kept as it is
             self.question = None
             self.piece = Piece(block.first, block.last, [], block.text)
             self.g.unplaced.append(self.piece)
@@ -371,7 +386,7 @@ def read_file(
     when no country was found).
     """
     read = cableinput.read_cable(cable)
-    found, note = (edition, "") if edition else _edition_for(read.text, editions)
+    found, note = (edition, "") if edition else recognize.edition_for(read.text, editions)
     chosen = load_edition(found, editions)
     try:
         result = import_cable(read.text, chosen, force)
@@ -383,28 +398,3 @@ def read_file(
         name = "" if country == "tbd" else "-".join(re.findall(r"[a-z0-9]+", country))
         output = folder / f"{name or cable.stem.lower()}.yaml"
     return Read(output, result, chosen)
-
-
-def _edition_for(text: str, editions: Sequence[Path]) -> tuple[str, str]:
-    """The edition a cable answers, and a warning when its REF line names none tipdraft knows."""
-    known = available_editions(editions)
-    if answered := _answered_instruction(text, known, editions):
-        return answered, ""
-    year = re.search(r"SUBJECT:.*?\b(20\d\d)\b", text)
-    chosen = year[1] if year and year[1] in known else known[-1]  # never empty: the bundled ones
-    ref = re.search(r"^REF:\s*(.+)$", text, re.MULTILINE)
-    note = f"REF {ref[1].strip()!r} names no questionnaire tipdraft knows ({', '.join(known)}); read as {chosen}'s" if ref else ""
-    return chosen, note
-
-
-def _answered_instruction(text: str, known: Sequence[str], editions: Sequence[Path]) -> str:
-    """The edition whose instruction cable (``2008 STATE 132759``) the REF line names, in any
-    of the ways cables write it (``08 STATE 132759``, ``2008 SECSTATE 132759``, ``STATE 132759``)."""
-    ref = re.search(r"^REF:\s*(.+)$", text, re.MULTILINE)
-    if ref is None:
-        return ""
-    for name in known:
-        serial = re.search(r"\b(\d{4,6})\s*$", load_edition(name, editions).instruction)
-        if serial and re.search(rf"\b(?:SEC)?STATE\s+{serial[1]}\b", ref[1].upper()):
-            return name
-    return ""

@@ -7,7 +7,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import cableparse, countries
+from . import cableparse, countries, importcountry
 from .classification import UNCLASSIFIED
 from .load import flow_list
 
@@ -17,7 +17,7 @@ def cable_fields(cable: cableparse.ParsedCable, signature: str, warnings: list[s
     h = cable.header
     out = CommentedMap()
     out["post"] = h.get("post", "TBD")
-    country = _country(h, warnings)
+    country = _country(cable, warnings)
     out["country"] = country.name if country else "TBD"
     out["country_code"] = h.get("country_code") or (country.code if country else "TBD")
     for key in ("serial", "date_time_group", "precedence"):
@@ -38,27 +38,22 @@ def cable_fields(cable: cableparse.ParsedCable, signature: str, warnings: list[s
     return out
 
 
-def _country(h: dict[str, Any], warnings: list[str]) -> countries.Country | None:
-    """The country from the TAGS code (a regional tag or TBD skipped), else the post, else the
-    subject; None (with a warning) when none of them names one."""
-    found = _by_tags(h)
-    found = found or countries.by_post(h.get("post", "")) or countries.find(h.get("subject", ""))
+def _country(cable: cableparse.ParsedCable, warnings: list[str]) -> countries.Country | None:
+    """The country the cable reports on (see :mod:`importcountry`), its code taken out of TAGS
+    into ``country_code``; signs that disagree are one warning, none at all a warning and TBD."""
+    h = cable.header
+    signs = importcountry.signs(cable)
+    found = importcountry.choose(signs, h.get("post") or cable.envelope.get("sender", ""))
+    tags = [*h.get("tags", []), *filter(None, [h.pop("country_code", "")])]
+    code = importcountry.code_in(tags, found)
+    h["tags"] = [t for t in tags if t != code]
     if found is None:
         warnings.append("no country found in TAGS, the post or the subject: country and country_code left TBD")
+        return None
+    h["country_code"] = code or found.code
+    if disagreement := importcountry.disagreement(signs, found, bool(code)):
+        warnings.append(disagreement)
     return found
-
-
-def _by_tags(h: dict[str, Any]) -> countries.Country | None:
-    """The country whose code is the last tag or, when that one is a region's, another tag."""
-    code = h.pop("country_code", "")
-    tags = [*h.get("tags", []), *([code] if code else [])]
-    for tag in reversed(tags):
-        found = None if countries.is_regional(tag) else countries.by_code(tag)
-        if found is not None:
-            h["tags"], h["country_code"] = [t for t in tags if t != tag], tag
-            return found
-    h["tags"] = tags  # no country's code among them: the one from the post or subject is added
-    return None
 
 
 def _copy(h: dict[str, Any], out: CommentedMap, keys: tuple[str, ...]) -> None:

@@ -131,8 +131,10 @@ def paginate(lines: Sequence[Line], settings: Settings, marker: str) -> Laid:
 
 # Any post's page marker, as this layout writes it and as archives print it
 # ("BRUSSELS 00000244 002 OF 009", "PORT AU PR 00000199 001.2 OF 010"): the importer reads
-# archived cables with it; this package's own stages know a marker by its kind.
-MARKER = re.compile(r"^\S.{0,9} +\d{8} +\d{3,4}(?:\.\d+)? OF \d{3,4}$")
+# archived cables with it; this package's own stages know a marker by its kind. The numbers
+# have at least the digits marker_format pads them to, and as many more as they need
+# ("003 OF 1153", "10000 OF 12000", a serial past 99999999).
+MARKER = re.compile(r"^\S.{0,9} +\d{8,} +\d{3,}(?:\.\d+)? OF \d{3,}$")
 
 
 def marker_format(post: str, serial: int) -> str:

@@ -4,6 +4,7 @@ a lettered answer, another numbered paragraph, prose going on, or the closing li
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .cableparse import NUMBERED, Passage
@@ -91,3 +92,19 @@ def _question_or_item(rest: str, mark: str, numbers: set[int]) -> QuestionStart 
 def _is_heading(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def names_another(heading: str, number: int, titles: Mapping[int, str]) -> bool:
+    """Whether paragraph ``number``'s heading in the cable is another paragraph's title, sharing
+    no word with its own: the cable keys another questionnaire's answers to numbers this one
+    uses too (2010's ``Question 25. THE COUNTRY'S TIP SITUATION`` is 2009's paragraph 23). A
+    heading of the post's own words (``Para 23 -- Overview``) names no other."""
+    mine = _title_words(heading)
+    if not mine or mine & _title_words(titles.get(number, "")):
+        return False
+    return any(mine & _title_words(title) for other, title in titles.items() if other != number)
+
+
+def _title_words(text: str) -> set[str]:
+    """The words that tell one title from another: four letters or more (not THE, AND, TIP)."""
+    return set(re.findall(r"[A-Z]{4,}", text.upper()))
