@@ -30,7 +30,11 @@ def make_posts(folder: Path, count: int = 190, seed: int = 2009) -> list[Path]:
     for country in [c for c in countries() if c.posts or c.reported_by][:count]:
         data = copy.deepcopy(original)
         cable = data["cable"]
-        cable["post"], cable["country"], cable["country_code"] = (country.posts or country.reported_by)[0], country.name, country.code
+        cable["post"], cable["country"], cable["country_code"] = (
+            (country.posts or country.reported_by)[0],
+            country.name,
+            country.code,
+        )
         cable["subject"] = f"{country.name}: 2009 TIP REPORT SUBMISSION"
         _vary(data["answers"], rng)
         path = folder / f"{'-'.join(country.name.lower().replace(chr(39), '').split())}.yaml"

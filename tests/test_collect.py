@@ -6,11 +6,13 @@ import asyncio
 import csv
 import io
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-
 from posts import make_posts
+
 from tip_drafter import api
 from tip_drafter.collect.gather import ANSWER_COLUMNS, NOT_REVIEWED, TO_FOLLOW, Collection, collect, withhold
 from tip_drafter.collect.outputs import writer_for
@@ -131,7 +133,7 @@ def test_a_file_that_is_no_database_is_left_as_it_was(tmp_path: Path, found: Col
     target.write_bytes(b"my notes, not a database" * 100)
     from tip_drafter.errors import OutputError
 
-    with pytest.raises(OutputError, match="notes.sqlite: cannot write the database"):
+    with pytest.raises(OutputError, match=r"notes\.sqlite: cannot write the database"):
         write_sqlite(found, target)
     assert target.read_bytes() == b"my notes, not a database" * 100
 
@@ -172,3 +174,38 @@ def test_items_line_up_by_id_across_editions(tmp_path: Path) -> None:
     assert places == {("2009", 25, "E"), ("2010", 27, "D")}
     merged = [row for row in found.answers if row.item == "prosecution.penalties"]
     assert [(r.edition, r.status) for r in merged] == [("2010", NOT_REVIEWED)]
+
+
+def _tipdraft(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tip_drafter", *args], capture_output=True, text=True, timeout=120, cwd=cwd, check=False
+    )
+
+
+def test_collect_command_lists_a_bad_file_and_collects_the_others(tmp_path: Path, posts: list[Path]) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("cable:\n  post: [\n", encoding="utf-8")
+    out = tmp_path / "all.csv"
+    done = _tipdraft("collect", str(posts[0]), str(bad), str(posts[1]), "-o", str(out))
+    assert done.returncode == 1
+    assert f"{bad}:3:1: error:" in done.stderr and "Traceback" not in done.stderr
+    assert "wrote" in done.stdout and "2 submission(s)" in done.stdout and "1 file(s) not collected" in done.stdout
+    assert len(list(csv.DictReader(out.open(encoding="utf-8", newline="")))) == 2 * 42
+
+
+def test_collect_command_refuses_an_output_it_cannot_name_the_format_of(tmp_path: Path) -> None:
+    done = _tipdraft("collect", str(BELGIUM), "-o", str(tmp_path / "all.txt"))
+    assert done.returncode == 2
+    assert "say the format by the output's name" in done.stderr and not (tmp_path / "all.txt").exists()
+    done = _tipdraft("collect", str(BELGIUM), "-o", str(tmp_path / "all.csv"), "--up-to", "TS")
+    assert done.returncode == 2 and "--up-to 'TS'" in done.stderr
+
+
+def test_collect_cables_imports_them_on_the_fly(tmp_path: Path) -> None:
+    out = tmp_path / "cables.sqlite"
+    done = _tipdraft("collect", "--cables", str(DATA / "09BRUSSELS244.txt"), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    db = sqlite3.connect(out)
+    assert db.execute("SELECT post, country, year, answered, required FROM submissions").fetchall() == [
+        ("BRUSSELS", "BELGIUM", 2009, 42, 42)
+    ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import api, classification
-from ..compare import answers_by_id, answer_text
+from ..compare import answer_text, answers_by_id
 from ..edition import Edition, report_year
 from ..errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError
 from ..model import answers_by_item, prose
@@ -59,6 +60,7 @@ class AnswerRow:
     mark: str
     status: str
     text: str
+    source: str = ""  # the file it came from (not a column: two files of one post and year keep one)
 
     def values(self) -> tuple[Any, ...]:
         """The row's values in :data:`ANSWER_COLUMNS` order."""
@@ -67,10 +69,10 @@ class AnswerRow:
 
 @dataclass(frozen=True)
 class Failure:
-    """A file that could not be collected, and why (each problem one located line)."""
+    """A file that could not be collected, and why (its problems, located)."""
 
     source: str
-    problems: tuple[str, ...]
+    problems: tuple[Diagnostic, ...]
 
 
 @dataclass
@@ -80,6 +82,7 @@ class Collection:
     submissions: list[Submission] = field(default_factory=list)
     answers: list[AnswerRow] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings about the collection itself (two files of one post and year)
 
     def marking(self) -> str:
         """The highest portion mark of any answer collected (``U`` when there is none)."""
@@ -97,29 +100,52 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def collect(
-    paths: Sequence[Path], options: api.Options, cables: bool = False, step: Callable[[Path], None] | None = None
-) -> Collection:
+def collect(paths: Sequence[Path], options: api.Options, cables: bool = False) -> Collection:
     """Read every file (country files; with ``cables``, sent cables imported on the fly) into
     one :class:`Collection`; a file that cannot be read is listed under ``failures`` and the
-    others are still collected. Submissions come in country order, then year."""
+    others are still collected."""
     found = Collection()
     for path in paths:
-        try:
-            loaded = load_cable(path, options) if cables else load_country_file(path, options)
-        except TipDraftError as exc:
-            found.failures.append(Failure(str(path), tuple(str(exc).splitlines() or [str(exc)])))
-        else:
-            if isinstance(loaded, Failure):
-                found.failures.append(loaded)
-            else:
-                add(found, loaded)
-        if step is not None:
-            step(path)
+        gather(found, path, options, cables)
+    return finish(found)
+
+
+def gather(found: Collection, path: Path, options: api.Options, cables: bool = False) -> None:
+    """Add one file's submission and answers to ``found`` (or its failure)."""
+    try:
+        loaded = load_cable(path, options) if cables else load_country_file(path, options)
+    except TipDraftError as exc:
+        loaded = Failure(str(path), tuple(exc.diagnostics) or (Diagnostic(str(path), 0, 0, ERROR, "", str(exc), "file"),))
+    if isinstance(loaded, Failure):
+        found.failures.append(loaded)
+    else:
+        add(found, loaded)
+
+
+def finish(found: Collection) -> Collection:
+    """The submissions in country order (then post and year), their answers in the same order,
+    each post's in questionnaire order; of two files of one post, country and year, the one
+    named last is kept, with a note."""
+    _keep_last(found)
     found.submissions.sort(key=lambda s: (s.country, s.post, s.year or 0))
     order = {(s.post, s.country, s.year): n for n, s in enumerate(found.submissions)}
     found.answers.sort(key=lambda a: order.get((a.post, a.country, a.year), 0))  # stable: questionnaire order within a post
     return found
+
+
+def _keep_last(found: Collection) -> None:
+    latest: dict[tuple[str, str, int | None], Submission] = {}
+    for s in found.submissions:
+        key = (s.post, s.country, s.year)
+        if key in latest:
+            found.notes.append(
+                f"{latest[key].source} and {s.source} are both {s.post}'s {s.year} submission for {s.country}: {s.source} is kept"
+            )
+        latest[key] = s
+    kept = {id(s) for s in latest.values()}
+    sources = {s.source for s in latest.values()}
+    found.submissions[:] = [s for s in found.submissions if id(s) in kept]
+    found.answers[:] = [a for a in found.answers if a.source in sources]
 
 
 def load_country_file(path: Path, options: api.Options) -> Loaded | Failure:
@@ -127,7 +153,7 @@ def load_country_file(path: Path, options: api.Options) -> Loaded | Failure:
     checked = api.check(path, options)
     edition = checked.report.edition
     if checked.document is None or edition is None:
-        return Failure(str(path), tuple(d.format() for d in checked.diagnostics if d.severity == ERROR))
+        return Failure(str(path), tuple(d for d in checked.diagnostics if d.severity == ERROR))
     return Loaded(str(path), checked.document.data, edition, tuple(checked.diagnostics))
 
 
@@ -231,21 +257,20 @@ def _records(data: Any, key: str) -> Iterable[dict[str, Any]]:
     return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
-def _row(s: Submission, paragraph: int | None, letter: str, item: str, topic: str, mark: str, status: str, text: str) -> AnswerRow:
-    return AnswerRow(s.post, s.country, s.code, s.year, s.edition, paragraph, letter, item, topic, mark, status, text)
+def _row(
+    s: Submission, paragraph: int | None, letter: str, item: str, topic: str, mark: str, status: str, text: str
+) -> AnswerRow:
+    return AnswerRow(s.post, s.country, s.code, s.year, s.edition, paragraph, letter, item, topic, mark, status, text, s.source)
 
 
 def withhold(found: Collection, limit: str) -> Collection:
     """The collection with every answer marked above ``limit`` (a portion mark) withheld: its
     text replaced by a note, so a copy marked ``limit`` never shows more."""
     rank = classification.PORTION_RANK[limit]
-    rows = [
-        row if classification.PORTION_RANK.get(row.mark, 0) <= rank else _withheld(row, limit)
-        for row in found.answers
-    ]
+    rows = [row if classification.PORTION_RANK.get(row.mark, 0) <= rank else _withheld(row, limit) for row in found.answers]
     return Collection(found.submissions, rows, found.failures)
 
 
 def _withheld(row: AnswerRow, limit: str) -> AnswerRow:
     note = f"[withheld: a ({row.mark}) portion, above this copy's marking ({limit})]"
-    return AnswerRow(*row.values()[:-1], note)  # type: ignore[arg-type]
+    return dataclasses.replace(row, text=note)
