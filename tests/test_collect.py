@@ -161,13 +161,14 @@ def test_the_output_name_says_the_format(tmp_path: Path) -> None:
         writer_for(tmp_path / "out.txt")
 
 
-def test_items_line_up_by_id_across_editions(tmp_path: Path) -> None:
+def test_items_line_up_by_id_across_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Belgium's 2009 file and its 2010 draft in the fixture edition (new numbers, merged
     items): the rows of one item carry one id, whatever its paragraph and letter there."""
     from tip_drafter import nextyear
 
     editions = DATA / "editions"
     draft = tmp_path / "belgium-2010.yaml"
+    monkeypatch.chdir(tmp_path)  # new_draft writes the edition's schema beside the drafts, not into the project
     nextyear.new_draft(BELGIUM, 2010, draft, "2010", [editions])
     found = collect([BELGIUM, draft], api.Options(editions=[editions]))
     places = {(row.edition, row.paragraph, row.letter) for row in found.answers if row.item == "prosecution.statistics"}

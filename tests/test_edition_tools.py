@@ -87,7 +87,7 @@ def test_edition_new_starts_from_every_item_continuing_itself(tmp_path: Path) ->
         assert f"#   {word}" in text
 
 
-def test_an_edited_edition_moves_belgium_s_answers_as_edition_diff_says(tmp_path: Path) -> None:
+def test_an_edited_edition_moves_belgium_s_answers_as_edition_diff_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _edited(tmp_path)
     assert _tipdraft("edition", "check", str(path), cwd=tmp_path).returncode == 0
     old, new = load_edition("2009"), load_edition("2010", [path.parent])
@@ -96,6 +96,7 @@ def test_an_edited_edition_moves_belgium_s_answers_as_edition_diff_says(tmp_path
     shown = _tipdraft("edition", "diff", "2009", "2010", "--editions", str(path.parent), cwd=tmp_path)
     assert shown.returncode == 0 and "25.B, 25.C are merged into 27.B" in shown.stdout and "dropped" in shown.stdout
     draft = tmp_path / "belgium-2010.yaml"
+    monkeypatch.chdir(tmp_path)  # new_draft writes the edition's schema beside the drafts, not into the project
     nextyear.new_draft(BELGIUM, 2010, draft, "2010", [path.parent])
     before = _answers(BELGIUM, old)
     after_data = YAML(typ="safe").load(draft.read_text(encoding="utf-8"))
