@@ -81,7 +81,7 @@ def test_no_text_forges_another_workflow_command(path: str, message: str, where:
     """Whatever a file's name, an answer or a key holds, each problem is one line and one command."""
     lines = to_github([Diagnostic(path, 3, 4, "error", where, message)]).split("\n")
     assert len(lines) == 1
-    head, _, rest = lines[0][2:].partition("::")
+    head = lines[0][2:].partition("::")[0]
     assert "\r" not in lines[0] and "::" not in head
     assert head.startswith("error file=") and head.count(",") == 3  # file, line, col, title: no more properties
 
