@@ -156,7 +156,7 @@ def _child_indent(lines: list[str], start: int, end: int, indent: int) -> int | 
 def _flow(lines: list[str], mapping: CommentedMap, key: Key) -> bool:
     """Whether the value stands in flow style (``[A, B]``) on its key's line."""
     line, col = mapping.lc.value(key)
-    return lines[line][col:].lstrip().startswith(("[", "{"))
+    return bool(lines[line][col:].lstrip().startswith(("[", "{")))
 
 
 def _insertion(document: Document, parent: CommentedMap, key: Key, order: tuple[Key, ...], path: Pointer) -> tuple[int, int]:
@@ -184,16 +184,22 @@ def _entry_lines(key_text: str, value: Any, indent: int, style: _Style) -> list[
     pad = " " * indent
     inner = " " * (style.child if style.child is not None else indent + 2)
     if isinstance(value, str) and "\n" in value and _literal_ok(value):
-        body = value.rstrip("\n").split("\n")
-        trailing = len(value) - len(value.rstrip("\n"))
-        chomp = "-" if not trailing else "" if trailing == 1 else "+"  # strip, clip or keep the final line breaks
-        head = f"|{len(inner) - indent}{chomp}" if body[0].startswith(" ") else f"|{chomp}"
-        lines = [f"{inner}{line}" if line else "" for line in body]
-        return [f"{pad}{key_text}: {head}", *lines, *([""] * (trailing - 1 if chomp == "+" else 0))]
+        return [f"{pad}{key_text}: {_literal(value, inner, indent)[0]}", *_literal(value, inner, indent)[1:]]
     if isinstance(value, (dict, list)) and not (style.flow and isinstance(value, list)):
         nested = _dump(value).rstrip("\n").split("\n")
         return [f"{pad}{key_text}:", *(f"{inner}{line}" for line in nested)]
     return [f"{pad}{key_text}: {_inline(value, style.quote)}"]
+
+
+def _literal(value: str, inner: str, indent: int) -> list[str]:
+    """A literal block: its header (``|-``; an indentation indicator when the text starts with a
+    space; clip or keep when it ends with line breaks) and its lines at ``inner``."""
+    body = value.rstrip("\n").split("\n")
+    trailing = len(value) - len(value.rstrip("\n"))
+    chomp = "-" if not trailing else "" if trailing == 1 else "+"  # strip, clip or keep the final line breaks
+    head = f"|{len(inner) - indent}{chomp}" if body[0].startswith(" ") else f"|{chomp}"
+    kept = [""] * (trailing - 1 if chomp == "+" else 0)
+    return [head, *(f"{inner}{line}" if line else "" for line in body), *kept]
 
 
 def _literal_ok(value: str) -> bool:
