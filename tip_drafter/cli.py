@@ -67,6 +67,15 @@ class PrintFormat(StrEnum):
     json = "json"
 
 
+class CheckFormat(StrEnum):
+    """How validate prints its problems: for a person, for a program, or for where teams work."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"  # SARIF 2.1.0, as code-scanning tools read it
+    github = "github"  # GitHub Actions workflow annotations, one per problem
+
+
 class Format(StrEnum):
     """What render writes."""
 
@@ -169,7 +178,7 @@ def validate(
     lines_per_page: LinesPerPage = layout.Settings.lines_per_page,
     strict: Strict = False,
     draft: Draft = False,
-    output_format: PrintFormatOption = PrintFormat.text,
+    output_format: Annotated[CheckFormat, typer.Option("--format", help="text, json, sarif or github")] = CheckFormat.text,
 ) -> ExitStatus:
     """Check country files against their questionnaire edition; print every problem, located.
 
@@ -183,8 +192,12 @@ def validate(
         from . import api
 
     found = [d for path in paths for d in api.check(path, options).diagnostics]
-    if output_format is PrintFormat.json:
+    if output_format is CheckFormat.json:
         console.result(to_json(found, len(paths), strict))
+    elif output_format in (CheckFormat.sarif, CheckFormat.github):
+        from .annotations import to_github, to_sarif
+
+        console.result(to_sarif(found, paths) if output_format is CheckFormat.sarif else to_github(found))
     else:
         console.diagnostics(found)
         errors = sum(d.severity == "error" for d in found)
@@ -276,7 +289,8 @@ def only(group: typer.Typer, args: list[str]) -> typer.Typer:
     return narrowed
 
 
-from . import (  # noqa: E402  (registers the drafting year's commands and the live preview on the app)
+from . import (  # noqa: E402  (registers the drafting year's commands, the live preview and G/TIP's commands on the app)
+    cli_gtip,  # noqa: F401
     cli_preview,  # noqa: F401
     cli_year,  # noqa: F401
 )

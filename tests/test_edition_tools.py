@@ -1,0 +1,190 @@
+"""G/TIP's questionnaire year: edition new, check, diff and schema, and new --edition moving a post's answers as diff says."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from ruamel.yaml import YAML
+
+from tip_drafter import nextyear
+from tip_drafter.compare import answer_text
+from tip_drafter.edition import BUNDLED_EDITIONS, load_edition
+from tip_drafter.edition_format import check_edition, json_schema
+from tip_drafter.edition_tools import moves, new_edition_text
+from tip_drafter.model import answers_by_item
+
+from conftest import BELGIUM, DATA
+
+FIXTURE = DATA / "editions" / "2010.yaml"
+
+
+def _tipdraft(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tip_drafter", *args], capture_output=True, text=True, timeout=120, cwd=cwd, check=False
+    )
+
+
+@pytest.mark.parametrize("path", [*sorted(BUNDLED_EDITIONS.glob("*.yaml")), FIXTURE], ids=lambda p: p.name)
+def test_every_shipped_edition_is_clean_and_fits_the_schema(path: Path) -> None:
+    """(Four topics of 2009 held a comma inside a flow mapping and were cut there, silently.)"""
+    assert check_edition(path, [BUNDLED_EDITIONS]) == []
+    jsonschema.validate(YAML(typ="safe").load(path.read_text(encoding="utf-8")), json_schema())
+
+
+def _edited(tmp_path: Path) -> Path:
+    """`edition new 2010 --from 2009`, then edited as G/TIP would: paragraphs renumbered from 25,
+    25.B and 25.C merged, 26.C split in two, 25.L dropped, a new item added to 23."""
+    folder = tmp_path / "editions"
+    done = _tipdraft("edition", "new", "2010", "--from", "2009", "-o", str(folder / "2010.yaml"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    path = folder / "2010.yaml"
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    paras = {p["id"]: p for p in data["paragraphs"]}
+    for para in data["paragraphs"]:
+        para["number"] += 2
+    items = paras["prosecution"]["items"]
+    sex = next(i for i in items if i["id"] == "prosecution.penalties-sex")
+    sex["id"], sex["continues"] = "prosecution.penalties", ["prosecution.penalties-sex", "prosecution.penalties-labor"]
+    items[:] = [i for i in items if i["id"] not in ("prosecution.penalties-labor", "prosecution.peacekeepers")]
+    for letter, item in zip("ABCDEFGHIJKLMNOP", items, strict=False):
+        item["letter"] = letter
+    protection = paras["protection"]["items"]
+    at = next(n for n, i in enumerate(protection) if i["id"] == "protection.services")
+    medical = dict(protection[at])
+    protection[at]["id"], medical["id"] = "protection.legal-aid", "protection.medical-aid"
+    protection.insert(at + 1, medical)
+    for letter, item in zip("ABCDEFGHIJKLMNOP", protection, strict=False):
+        item["letter"] = letter
+    paras["situation"]["items"].append(
+        {"letter": "F", "id": "situation.new-trends", "kind": "prose", "required": True, "topic": "new trends"}
+    )
+    with path.open("w", encoding="utf-8") as out:
+        yaml.dump(data, out)
+    return path
+
+
+def test_edition_new_starts_from_every_item_continuing_itself(tmp_path: Path) -> None:
+    previous = load_edition("2009")
+    path = tmp_path / "2010.yaml"
+    path.write_text(new_edition_text("2010", previous, path), encoding="utf-8")
+    assert check_edition(path) == []
+    made = load_edition("2010", [tmp_path])
+    assert [(p.number, i.letter, i.id, i.topic) for p, i in made.items()] == [
+        (p.number, i.letter, i.id, i.topic) for p, i in previous.items()
+    ]
+    assert all(i.continues == (i.id,) for _, i in made.items())
+    assert (made.previous, made.report_year) == ("2009", 2010)
+    text = path.read_text(encoding="utf-8")
+    for word in ("renumber", "add", "merge", "split", "drop"):
+        assert f"#   {word}" in text
+
+
+def test_an_edited_edition_moves_belgium_s_answers_as_edition_diff_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _edited(tmp_path)
+    assert _tipdraft("edition", "check", str(path), cwd=tmp_path).returncode == 0
+    old, new = load_edition("2009"), load_edition("2010", [path.parent])
+    said = moves(old, new)
+    assert {m.change for m in said} == {"moved", "merged", "split", "new", "dropped"}
+    shown = _tipdraft("edition", "diff", "2009", "2010", "--editions", str(path.parent), cwd=tmp_path)
+    assert shown.returncode == 0 and "25.B, 25.C are merged into 27.B" in shown.stdout and "dropped" in shown.stdout
+    draft = tmp_path / "belgium-2010.yaml"
+    monkeypatch.chdir(tmp_path)  # new_draft writes the edition's schema beside the drafts, not into the project
+    nextyear.new_draft(BELGIUM, 2010, draft, "2010", [path.parent])
+    before = _answers(BELGIUM, old)
+    after_data = YAML(typ="safe").load(draft.read_text(encoding="utf-8"))
+    after = {i: answer_text(v) for i, (_, v, _) in answers_by_item(after_data["answers"], new).items()}
+    dropped = {d["id"]: answer_text(d["answer"]) for d in after_data.get("dropped", [])}
+    for move in said:
+        if move.change in ("moved", "split"):
+            assert after[move.id] == before[move.sources[0]], move
+        elif move.change == "merged":
+            assert all(before[s] in after[move.id] for s in move.sources), move
+        elif move.change == "new":
+            assert move.id not in after
+        else:
+            assert dropped[move.id] == before[move.id]
+
+
+def _answers(path: Path, edition: Any) -> dict[str, str]:
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return {i: answer_text(v) for i, (_, v, _) in answers_by_item(data["answers"], edition).items()}
+
+
+BROKEN = [
+    ('    id: "scene"', '    id: "situation"', "id 'situation' is used twice"),
+    (
+        'continues: ["situation.flows"]',
+        'continues: ["situation.flow"]',
+        "continues 'situation.flow', which edition 2009 does not have (did you mean 'situation.flows'?)",
+    ),
+    ('{letter: B, id: "situation.flows"', '{letter: A, id: "situation.flows"', "letter A is used twice"),
+    ("  - number: 24", "  - number: 23", "paragraph 23 is used twice (first at line"),
+    (
+        '    - {id: "hours"',
+        '    - {id: "time"',
+        "the framing paragraph 'hours' (hours spent preparing the report, by employee) of edition 2009 is missing",
+    ),
+    ('topic: "the anti-trafficking laws"', "topic: the laws, old and new", "unknown key 'old and new'"),
+    (
+        'kind: prose, required: true,\n         topic: "the anti',
+        'kind: poem, required: true,\n         topic: "the anti',
+        "'poem' is not one of prose, statistics",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), BROKEN, ids=[m.split(" ")[0] + str(n) for n, (_, _, m) in enumerate(BROKEN)])
+def test_edition_check_locates_every_problem(tmp_path: Path, old: str, new: str, message: str) -> None:
+    path = tmp_path / "2010.yaml"
+    text = new_edition_text("2010", load_edition("2009"), path)
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    done = _tipdraft("edition", "check", str(path), cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    found = [row for row in done.stderr.splitlines() if message in row]
+    assert found, done.stderr
+    assert found[0].startswith(f"{path}:{line}:") or message.startswith("the framing"), found[0]
+
+
+def test_the_schema_of_editions_is_written_and_agrees_with_check(tmp_path: Path) -> None:
+    done = _tipdraft("edition", "schema", "-o", str(tmp_path / "edition.schema.json"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    schema = json.loads((tmp_path / "edition.schema.json").read_text(encoding="utf-8"))
+    path = tmp_path / "2010.yaml"
+    text = new_edition_text("2010", load_edition("2009"), path).replace(
+        'topic: "the anti-trafficking laws"', "topic: the laws, old and new"
+    )
+    path.write_text(text, encoding="utf-8")
+    assert check_edition(path)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(YAML(typ="safe").load(text), schema)
+
+
+def test_edition_diff_writes_a_pdf_page(tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    target = tmp_path / "moves.pdf"
+    done = _tipdraft(
+        "edition",
+        "diff",
+        "2009",
+        "2010",
+        "--editions",
+        str(DATA / "editions"),
+        "--format",
+        "pdf",
+        "-o",
+        str(target),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(target).pages)
+    assert "Questionnaire 2009 to 2010" in text and "merged" in text and "dropped" in text

@@ -1,0 +1,276 @@
+"""Gather country files (and sent cables) into rows: one per answer, one per submission."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import api, classification
+from ..compare import answer_text, answers_by_id
+from ..edition import Edition, report_year
+from ..errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError
+from ..model import answers_by_item, prose
+
+ANSWERED, EMPTY, TO_FOLLOW, NOT_REVIEWED, DROPPED, UNPLACED = (
+    "answered",
+    "empty",
+    "to follow",
+    "carried over, not reviewed",
+    "dropped",
+    "unplaced",
+)
+STATUSES = (ANSWERED, EMPTY, TO_FOLLOW, NOT_REVIEWED, DROPPED, UNPLACED)
+ANSWER_COLUMNS = ("post", "country", "code", "year", "edition", "paragraph", "letter", "item", "topic", "mark", "status", "text")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One post's file: who sent it, for which year and questionnaire, and how complete it is."""
+
+    source: str
+    post: str
+    country: str
+    code: str
+    year: int | None
+    edition: str
+    classification: str
+    answered: int
+    required: int
+    unreviewed: int
+    errors: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer of one post's submission, in the long form an analyst filters and pivots."""
+
+    post: str
+    country: str
+    code: str
+    year: int | None
+    edition: str
+    paragraph: int | None
+    letter: str
+    item: str
+    topic: str
+    mark: str
+    status: str
+    text: str
+    source: str = ""  # the file it came from (not a column: two files of one post and year keep one)
+
+    def values(self) -> tuple[Any, ...]:
+        """The row's values in :data:`ANSWER_COLUMNS` order."""
+        return tuple(getattr(self, name) for name in ANSWER_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that could not be collected, and why (its problems, located)."""
+
+    source: str
+    problems: tuple[Diagnostic, ...]
+
+
+@dataclass
+class Collection:
+    """Everything collected: the submissions, their answers, and the files that failed."""
+
+    submissions: list[Submission] = field(default_factory=list)
+    answers: list[AnswerRow] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings about the collection itself (two files of one post and year)
+
+    def marking(self) -> str:
+        """The highest portion mark of any answer collected (``U`` when there is none)."""
+        marks = [row.mark for row in self.answers if row.mark in classification.PORTION_RANK]
+        return classification.highest_mark(marks) if marks else "U"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One source's data, its edition and what checking it said."""
+
+    source: str
+    data: Any
+    edition: Edition
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def collect(paths: Sequence[Path], options: api.Options, cables: bool = False) -> Collection:
+    """Read every file (country files; with ``cables``, sent cables imported on the fly) into
+    one :class:`Collection`; a file that cannot be read is listed under ``failures`` and the
+    others are still collected."""
+    found = Collection()
+    for path in paths:
+        gather(found, path, options, cables)
+    return finish(found)
+
+
+def gather(found: Collection, path: Path, options: api.Options, cables: bool = False) -> None:
+    """Add one file's submission and answers to ``found`` (or its failure)."""
+    try:
+        loaded = load_cable(path, options) if cables else load_country_file(path, options)
+    except TipDraftError as exc:
+        loaded = Failure(str(path), tuple(exc.diagnostics) or (Diagnostic(str(path), 0, 0, ERROR, "", str(exc), "file"),))
+    if isinstance(loaded, Failure):
+        found.failures.append(loaded)
+    else:
+        add(found, loaded)
+
+
+def finish(found: Collection) -> Collection:
+    """The submissions in country order (then post and year), their answers in the same order,
+    each post's in questionnaire order; of two files of one post, country and year, the one
+    named last is kept, with a note."""
+    _keep_last(found)
+    found.submissions.sort(key=lambda s: (s.country, s.post, s.year or 0))
+    order = {(s.post, s.country, s.year): n for n, s in enumerate(found.submissions)}
+    found.answers.sort(key=lambda a: order.get((a.post, a.country, a.year), 0))  # stable: questionnaire order within a post
+    return found
+
+
+def _keep_last(found: Collection) -> None:
+    latest: dict[tuple[str, str, int | None], Submission] = {}
+    for s in found.submissions:
+        key = (s.post, s.country, s.year)
+        if key in latest:
+            found.notes.append(
+                f"{latest[key].source} and {s.source} are both {s.post}'s {s.year} submission for {s.country}: {s.source} is kept"
+            )
+        latest[key] = s
+    kept = {id(s) for s in latest.values()}
+    sources = {s.source for s in latest.values()}
+    found.submissions[:] = [s for s in found.submissions if id(s) in kept]
+    found.answers[:] = [a for a in found.answers if a.source in sources]
+
+
+def load_country_file(path: Path, options: api.Options) -> Loaded | Failure:
+    """A country file checked as ``validate`` checks it."""
+    checked = api.check(path, options)
+    edition = checked.report.edition
+    if checked.document is None or edition is None:
+        return Failure(str(path), tuple(d for d in checked.diagnostics if d.severity == ERROR))
+    return Loaded(str(path), checked.document.data, edition, tuple(checked.diagnostics))
+
+
+def load_cable(path: Path, options: api.Options) -> Loaded:
+    """A sent cable, imported in memory as ``tipdraft import`` reads it."""
+    from ..importer import read_file  # here: importing cables is only needed with --cables
+
+    read = read_file(path, None, None, options.editions)
+    warnings = tuple(Diagnostic(str(path), 0, 0, "warning", "", w, "import") for w in read.result.warnings)
+    return Loaded(str(path), read.result.data, read.edition, warnings)
+
+
+def add(found: Collection, loaded: Loaded) -> None:
+    """One source's submission and answer rows."""
+    data, edition = loaded.data, loaded.edition
+    cable = data.get("cable") if isinstance(data, dict) else None
+    cable = cable if isinstance(cable, dict) else {}
+    submission = _submission(loaded, cable)
+    found.submissions.append(submission)
+    found.answers.extend(answer_rows(data, edition, submission))
+
+
+def _submission(loaded: Loaded, cable: dict[str, Any]) -> Submission:
+    data, edition = loaded.data, loaded.edition
+    required = [i for _, i in edition.items() if i.required]
+    answered = answers_by_id(data, edition)
+    return Submission(
+        source=loaded.source,
+        post=_word(cable.get("post")),
+        country=_word(cable.get("country")),
+        code=_word(cable.get("country_code")),
+        year=report_year(data, edition),
+        edition=edition.name,
+        classification=_word(cable.get("classification")),
+        answered=sum(i.id in answered for i in required),
+        required=len(required),
+        unreviewed=sum(d.code == UNREVIEWED for d in loaded.diagnostics),
+        errors=sum(d.severity == ERROR for d in loaded.diagnostics),
+        warnings=sum(d.severity != ERROR for d in loaded.diagnostics),
+    )
+
+
+def _word(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def answer_rows(data: Any, edition: Edition, submission: Submission) -> list[AnswerRow]:
+    """Every item of the edition (answered or not), then what was dropped or left unplaced."""
+    answers = data.get("answers") if isinstance(data, dict) else None
+    found = answers_by_item(answers, edition)
+    marks = _paragraph_marks(answers)
+    rows = []
+    for para, item in edition.items():
+        place = found.get(item.id)
+        value = place[1] if place else None
+        mark = place[2] if place else marks.get(para.number, "")
+        rows.append(_row(submission, para.number, item.letter, item.id, item.topic, mark, status_of(value), answer_text(value)))
+    rows += _kept_rows(data, submission)
+    return rows
+
+
+def status_of(value: object) -> str:
+    """What an answer is: answered, empty, to follow (a note, no text yet), or carried over
+    from last year and not yet reviewed."""
+    if isinstance(value, dict):
+        if value.get("carried_over") is not None:
+            return NOT_REVIEWED
+        if prose(value.get("text")):
+            return ANSWERED
+        return TO_FOLLOW if str(value.get("to_follow") or "").strip() else EMPTY
+    return ANSWERED if isinstance(value, str) and prose(value) else EMPTY
+
+
+def _paragraph_marks(answers: Any) -> dict[int, str]:
+    if not isinstance(answers, dict):
+        return {}
+    marks = {}
+    for key, entry in answers.items():
+        if isinstance(entry, dict) and str(key).isdigit():
+            marks[int(str(key))] = _word(entry.get("mark"))
+    return marks
+
+
+def _kept_rows(data: Any, submission: Submission) -> list[AnswerRow]:
+    """``dropped`` (answers a new edition no longer asks for) and ``unplaced`` (text an import
+    could not place): kept in the file, so kept in the collection too."""
+    rows = []
+    for entry in _records(data, "dropped"):
+        paragraph, _, letter = _word(entry.get("was")).partition(".")
+        number = int(paragraph) if paragraph.isdigit() else None
+        text = answer_text(entry.get("answer"))
+        rows.append(_row(submission, number, letter, _word(entry.get("id")), "", "", DROPPED, text))
+    for entry in _records(data, "unplaced"):
+        text = "\n\n".join(prose(entry.get("text")))
+        rows.append(_row(submission, None, "", "", _word(entry.get("heading")), "", UNPLACED, text))
+    return rows
+
+
+def _records(data: Any, key: str) -> Iterable[dict[str, Any]]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def _row(
+    s: Submission, paragraph: int | None, letter: str, item: str, topic: str, mark: str, status: str, text: str
+) -> AnswerRow:
+    return AnswerRow(s.post, s.country, s.code, s.year, s.edition, paragraph, letter, item, topic, mark, status, text, s.source)
+
+
+def withhold(found: Collection, limit: str) -> Collection:
+    """The collection with every answer marked above ``limit`` (a portion mark) withheld: its
+    text replaced by a note, so a copy marked ``limit`` never shows more."""
+    rank = classification.PORTION_RANK[limit]
+    rows = [row if classification.PORTION_RANK.get(row.mark, 0) <= rank else _withheld(row, limit) for row in found.answers]
+    return Collection(found.submissions, rows, found.failures)
+
+
+def _withheld(row: AnswerRow, limit: str) -> AnswerRow:
+    note = f"[withheld: a ({row.mark}) portion, above this copy's marking ({limit})]"
+    return dataclasses.replace(row, text=note)
