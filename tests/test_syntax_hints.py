@@ -106,9 +106,9 @@ def test_a_line_dedented_inside_a_block_answer_is_reported_at_that_line(tmp_path
     index = TEXT.split("\n").index("        drug trade. On July 1, 2008, the labor court magistrate's office conducted a")
     problem = first_problem(tmp_path, _dedent(TEXT, index, 0))
     assert problem == (
-        f":{index + 1}:1: error: para 25.E: YAML syntax error: this line is indented less than the text above it"
-        " (8 spaces), so the answer opened on line 235 ends here and this line cannot be read:"
-        " indent it by 8 spaces like the lines above"
+        f":{index + 1}:1: error: para 25.E: YAML syntax error: this line is indented less than the lines of text"
+        " above it (8 spaces), so it ends the text that starts on line 236 and cannot be read itself:"
+        " indent it by 8 spaces like them"
     )
 
 
@@ -126,4 +126,4 @@ def test_whichever_line_of_a_block_answer_is_dedented_the_first_problem_is_at_th
     path.write_text(_dedent(TEXT, index, spaces), encoding="utf-8")
     first = api.check(path).diagnostics[0]
     assert (first.line, first.column) == (index + 1, spaces + 1), first.format()
-    assert "is indented less than the text above it" in first.message or "unknown key" in first.message
+    assert "is indented less than the lines of text above it" in first.message or "unknown key" in first.message

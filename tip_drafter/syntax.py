@@ -124,13 +124,14 @@ class Dedent:
     column: int  # 1-based, its first character
     header: int  # 1-based, the line of the key that opens the block (``E: |-``)
     indent: int  # the spaces the block's text is indented by
+    start: int  # 1-based, the block's first line of text
 
     def message(self) -> str:
         """What happened, in the drafter's words."""
         return (
-            f"this line is indented less than the text above it ({self.indent} spaces), so the answer"
-            f" opened on line {self.header} ends here and this line cannot be read:"
-            f" indent it by {self.indent} spaces like the lines above"
+            f"this line is indented less than the lines of text above it ({self.indent} spaces), so it ends"
+            f" the text that starts on line {self.start} and cannot be read itself:"
+            f" indent it by {self.indent} spaces like them"
         )
 
 
@@ -157,7 +158,7 @@ def _ends_of_blocks(lines: list[str], until: int) -> Iterator[Dedent]:
             continue
         end = next((j for j in range(first, len(lines)) if lines[j].strip() and _indent(lines[j]) < indent), len(lines))
         if end < until:
-            yield Dedent(end + 1, _indent(lines[end]) + 1, i + 1, indent)
+            yield Dedent(end + 1, _indent(lines[end]) + 1, i + 1, indent, first + 1)
         i = end
 
 
