@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import rules, write
 from .edition import Edition
-from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, OutputError, TemplateProblem, UnreadableFile, has_errors
+from .errors import (
+    ERROR,
+    UNREVIEWED,
+    Diagnostic,
+    InvalidCountryFile,
+    OutputError,
+    TemplateProblem,
+    UnreadableFile,
+    command,
+    has_errors,
+)
 from .load import Document, load
 from .model import Cable, build
 from .options import FORMATS, PAPERS, Options, expand, resolve
@@ -110,7 +120,10 @@ def prepare_checked(path: Path, checked: Checked, out_dir: Path, options: Option
     outputs: dict[str, bytes] = {"txt": text.encode("ascii")}
     job = None
     if "pdf" in options.formats or "html" in options.formats:
-        html = renderer_for(tuple(options.template_dirs)).html(cable, rendered, banner(cable, options), options.paper)
+        draft_line = DRAFT_LINE if options.draft else ""
+        html = renderer_for(tuple(options.template_dirs)).html(
+            cable, rendered, banner(cable, options), options.paper, draft_line=draft_line
+        )
         outputs["html"] = html.encode("utf-8")
         if "pdf" in options.formats:
             assets = (*options.template_dirs, bundled_templates().resolve())
@@ -134,14 +147,24 @@ def _renderable(path: Path, checked: Checked, options: Options) -> tuple[Cable, 
     """The cable and its text, if the file may be rendered; otherwise why not, in one line."""
     found = checked.diagnostics
     if checked.cable is None or checked.rendered is None or has_errors(found, options.strict):
-        raise InvalidCountryFile(f"{path}: not rendered: {_why(found)}", diagnostics=found)
+        raise InvalidCountryFile(f"{path}: not rendered: {_why(path, found)}", diagnostics=found)
     return checked.cable, checked.rendered
 
 
-def _why(found: list[Diagnostic]) -> str:
+def draft_would_render(path: Path, options: Options) -> bool:
+    """Whether ``--draft`` would render a file that a final render refused: every error it has
+    is one a draft allows (an unreviewed answer, a placeholder, an empty answer). The file is
+    checked again as a draft, so the answer is the draft render's own."""
+    if options.draft:
+        return False
+    checked = check(path, replace(options, draft=True))
+    return checked.cable is not None and not has_errors(checked.diagnostics, options.strict)
+
+
+def _why(path: Path, found: list[Diagnostic]) -> str:
     errors = [d for d in found if d.severity == ERROR]
     if errors and all(d.code == UNREVIEWED for d in errors):  # a final render waits for the review
-        return f"{len(errors)} item(s) kept from last year and not yet reviewed (tipdraft review; or --draft for a draft)"
+        return f"{len(errors)} item(s) kept from last year and not yet reviewed ({command('review', path)})"
     return f"{len(errors)} error(s)" if errors else f"{len(found)} warning(s) treated as errors (--strict)"
 
 

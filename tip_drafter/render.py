@@ -184,9 +184,12 @@ class Renderer:
         text = self._render(self.text_env, TEXT_ENVELOPE, cable=cable)
         return layout.wrap((Line(Kind.ENVELOPE, raw) for raw in text.splitlines()), sys.maxsize)
 
-    def html(self, cable: Cable, rendered: Rendered, banner: str, paper: str = "Letter", anchors: bool = False) -> str:
+    def html(
+        self, cable: Cable, rendered: Rendered, banner: str, paper: str = "Letter", anchors: bool = False, draft_line: str = ""
+    ) -> str:
         """The printable HTML page: the laid-out cable, one line per line box, with a
-        bookmark on the first line and on the first line of every numbered paragraph.
+        bookmark on the first line and on the first line of every numbered paragraph;
+        a draft's (``draft_line``) opens and closes with that line, as its text does.
 
         ``anchors`` (the live preview's page, never a PDF: an id would be a PDF destination)
         gives the header, each numbered paragraph and each lettered item an id to point at."""
@@ -197,6 +200,7 @@ class Renderer:
             rendered=rendered,
             banner=banner,
             paper=paper,
+            draft_line=draft_line,
             blocks=_blocks(cable, rendered.lines, anchors),
             assets=bundled_templates().as_uri(),
         )
