@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,17 @@ def finish(prepared: Prepared, pdf: PdfMade | None) -> Result:
     return Result(prepared.path, list(prepared.targets.values()), prepared.checked.diagnostics, pages, notes)
 
 
+def made_pdf(prepared: Prepared, making: Callable[[], PdfMade]) -> PdfMade:
+    """The PDF ``making`` returns (in this process or from a worker); a system error on the way
+    (a full disk: WeasyPrint finds no temporary folder) is the PDF output's, said with its cause,
+    and nothing is written."""
+    try:
+        return making()
+    except OSError as exc:
+        target = prepared.targets.get("pdf") or next(iter(prepared.targets.values()))
+        raise OutputError(f"{target}: cannot write: {write.cause(exc, target.parent)}; {write.KEPT}") from None
+
+
 def refused_notes(urls: list[str]) -> list[str]:
     """What is said of the resources a PDF was refused (its template asked for them)."""
     return [f"PDF: refused to fetch {url} (only the bundled assets may be read)" for url in urls]
@@ -167,4 +178,5 @@ def render_file(path: Path, out_dir: Path, options: Options) -> Result:
     """Check ``path`` and, if it has no errors, write each requested format to ``out_dir``,
     all in this process."""
     prepared = prepare(path, out_dir, options)
-    return finish(prepared, make(prepared.pdf_job) if prepared.pdf_job else None)
+    job = prepared.pdf_job
+    return finish(prepared, made_pdf(prepared, lambda: make(job)) if job else None)

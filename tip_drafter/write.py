@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import re
@@ -15,6 +16,12 @@ from typing import TYPE_CHECKING, Any
 from .errors import OutputError
 
 TMP_SUFFIX = ".tipdraft-tmp"
+FULL = {  # the system's reasons that mean: no room to write (said as the cause, "disk full")
+    errno.ENOSPC: "disk full",
+    errno.EDQUOT: "disk full: over the disk quota",
+    errno.EFBIG: "disk full: the file size limit (ulimit -f) is reached",
+}
+KEPT = "the previous outputs are kept"
 
 if TYPE_CHECKING:
     from .edition import Edition
@@ -68,7 +75,7 @@ def _stage(path: Path, data: bytes) -> str:
 
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {_why_not(path, exc)}") from None
+        raise OutputError(f"{path}: cannot write: {_why_not(path, exc)}; {KEPT}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -79,9 +86,47 @@ def _stage(path: Path, data: bytes) -> str:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            raise OutputError(f"{path}: cannot write: {reason(exc)}; {KEPT}") from None
         raise
     return tmp
+
+
+def reason(exc: OSError) -> str:
+    """The system's reason, and "disk full" said where that is the cause (ENOSPC, a quota, the
+    file size limit), so a political officer knows what to free."""
+    said = str(exc.strerror or exc)
+    return f"{said} ({FULL[exc.errno]})" if exc.errno in FULL else said
+
+
+def cause(exc: OSError, folder: Path) -> str:
+    """Why an output for ``folder`` could not be made, when ``exc`` came from a step that hides
+    the system's reason (WeasyPrint's temporary folder: "No usable temporary directory found"):
+    a small probe file written in ``folder`` tells a full disk."""
+    if exc.errno not in FULL:
+        probed = _probe(folder)
+        if probed is not None and probed.errno in FULL:
+            return f"{exc.strerror or exc} ({FULL[probed.errno]})"
+    return reason(exc)
+
+
+def _probe(folder: Path) -> OSError | None:
+    """What the system says now to a small file written in ``folder`` (None: it could be);
+    named as a temporary file of this process, so a crash leaves nothing that is not cleaned."""
+    name = folder / f".tipdraft-probe.{os.getpid()}.x{TMP_SUFFIX}"
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        return exc
+    try:
+        os.write(fd, b"\0" * 4096)
+        os.fsync(fd)
+        return None
+    except OSError as exc:
+        return exc
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def _why_not(path: Path, exc: OSError) -> str:
@@ -102,7 +147,7 @@ def _replace(tmp: str, path: Path) -> None:
     try:
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
 
 
 @contextlib.contextmanager
