@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import rules, write
+from . import manifest, rules, write
 from .edition import Edition
 from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, OutputError, TemplateProblem, UnreadableFile, has_errors
 from .load import Document, load
@@ -89,6 +89,7 @@ class Prepared:
     outputs: dict[str, bytes]
     targets: dict[str, Path]
     pdf_job: PdfJob | None
+    repaired: list[Path] = field(default_factory=list)  # a pair left mixed, replaced whole
 
 
 def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
@@ -104,6 +105,11 @@ def prepare_checked(path: Path, checked: Checked, out_dir: Path, options: Option
     checks at each save and renders the PDF only when asked)."""
     cable, rendered = _renderable(path, checked, options)
     targets = output_targets(path, out_dir, options)
+    repaired = manifest.mixed(manifest.recorded(next(iter(targets.values()))))
+    if repaired:  # a render stopped between its renames: this one replaces the whole pair
+        formats = dict.fromkeys([*options.formats, *(t.suffix.lstrip(".") for t in repaired)])
+        options = replace(options, formats=tuple(formats))
+        targets = output_targets(path, out_dir, options)
     if any(t.resolve() == path.resolve() for t in targets.values()):
         raise OutputError(f"{path}: refusing to write the output over the country file itself")
     text = f"{DRAFT_LINE}\n\n{rendered.text}\n{DRAFT_LINE}\n" if options.draft else rendered.text
@@ -115,7 +121,7 @@ def prepare_checked(path: Path, checked: Checked, out_dir: Path, options: Option
         if "pdf" in options.formats:
             assets = (*options.template_dirs, bundled_templates().resolve())
             job = PdfJob(html, assets, options.strict, cable.sent_epoch, options.tagged)
-    return Prepared(path, checked, outputs, targets, job)
+    return Prepared(path, checked, outputs, targets, job, repaired)
 
 
 def banner(cable: Cable, options: Options) -> str:
@@ -152,7 +158,12 @@ def finish(prepared: Prepared, pdf: PdfMade | None) -> Result:
     if pdf is not None:
         outputs["pdf"] = pdf[0]
         notes = refused_notes(pdf[1])
-    write.replace_all({target: outputs[fmt] for fmt, target in prepared.targets.items()})
+    if prepared.repaired:
+        notes.append(manifest.said(prepared.repaired, "all replaced by this render"))
+    files = {target: outputs[fmt] for fmt, target in prepared.targets.items()}
+    document = prepared.checked.document
+    source = document.text.encode("utf-8") if document is not None else None
+    write.replace_all(files, manifest.made(prepared.path, source, files))
     rendered = prepared.checked.rendered
     pages = rendered.pages if rendered is not None else 0
     return Result(prepared.path, list(prepared.targets.values()), prepared.checked.diagnostics, pages, notes)

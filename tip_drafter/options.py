@@ -14,6 +14,7 @@ from . import layout
 from .errors import UsageError
 
 COUNTRIES = Path("countries")
+OUTPUT = Path("output")  # where render writes unless told (-o), and where status looks
 FORMATS = ("txt", "pdf", "html")
 PAPERS = ("Letter", "A4")
 

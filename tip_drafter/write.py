@@ -32,19 +32,26 @@ def atomic_write(path: Path, data: bytes) -> None:
     replace_all({path: data})
 
 
-def replace_all(outputs: Mapping[Path, bytes]) -> None:
+def replace_all(outputs: Mapping[Path, bytes], record: tuple[Path, bytes] | None = None) -> None:
     """Write every output, all or nothing: each to a temporary file beside it first (a full
     disk or a bad path stops here, with nothing replaced), then every rename at once, with
     SIGINT, SIGTERM and SIGHUP held until the last is done, so an interrupted render leaves
-    all the old files or all the new ones. Temporary files never outlive a failure."""
+    all the old files or all the new ones. Temporary files never outlive a failure.
+
+    ``record`` (a manifest of the outputs, see :mod:`manifest`) is staged after them and
+    renamed before them: whatever stops the renames (SIGKILL, a power cut), the manifest on
+    disk knows both the old outputs and the new."""
     staged: dict[Path, str] = {}
     try:
         for path, data in outputs.items():
             staged[path] = _stage(path, data)
+        named = next(iter(outputs), None)  # the manifest's troubles are said as the first output's
+        if record is not None:
+            staged = {record[0]: _stage(*record, named=named), **staged}
         with _signals_held():
-            for path, tmp in staged.items():
-                _replace(tmp, path)
-            staged.clear()
+            for path, tmp in list(staged.items()):
+                _replace(tmp, path, named if record is not None and path == record[0] else None)
+                del staged[path]
     finally:
         for tmp in staged.values():
             with contextlib.suppress(OSError):
@@ -63,9 +70,11 @@ def _refuse_special(path: Path) -> None:
         raise OutputError(f"{path}: is {kind}; not replaced (name a regular file or a new one)")
 
 
-def _stage(path: Path, data: bytes) -> str:
+def _stage(path: Path, data: bytes, named: Path | None = None) -> str:
     """``data`` in a temporary file in ``path``'s folder (named for this process, so a later
-    run can tell a crashed one's leftovers from a running one's)."""
+    run can tell a crashed one's leftovers from a running one's); a problem is said as
+    ``named``'s (the output a manifest goes with)."""
+    shown = named or path
     try:
         if path.is_dir():
             raise OutputError(f"{path}: is a folder; cannot write the output there")
@@ -75,7 +84,7 @@ def _stage(path: Path, data: bytes) -> str:
 
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {_why_not(path, exc)}; {KEPT}") from None
+        raise OutputError(f"{shown}: cannot write: {_why_not(path, exc)}; {KEPT}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -86,7 +95,7 @@ def _stage(path: Path, data: bytes) -> str:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise OutputError(f"{path}: cannot write: {reason(exc)}; {KEPT}") from None
+            raise OutputError(f"{shown}: cannot write: {reason(exc)}; {KEPT}") from None
         raise
     return tmp
 
@@ -143,11 +152,11 @@ def _why_not(path: Path, exc: OSError) -> str:
     return str(exc.strerror or exc)
 
 
-def _replace(tmp: str, path: Path) -> None:
+def _replace(tmp: str, path: Path, named: Path | None = None) -> None:
     try:
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+        raise OutputError(f"{named or path}: cannot write: {reason(exc)}") from None
 
 
 @contextlib.contextmanager
