@@ -60,20 +60,15 @@ class SensitiveCaveat:
     def json(self) -> Json:
         """``if`` FOR OFFICIAL USE ONLY ``then`` caveats contain SENSITIVE; ``if`` another
         known classification ``then`` they do not."""
-        others = [word for word in WORDS if word != FOUO.word]
         sensitive = {"contains": {"const": SENSITIVE}}
-        return {
-            "allOf": [
-                {
-                    "if": {"required": ["classification"], "properties": {"classification": {"const": FOUO.word}}},
-                    "then": {"required": ["caveats"], "properties": {"caveats": sensitive}},
-                },
-                {
-                    "if": {"required": ["classification"], "properties": {"classification": {"enum": others}}},
-                    "then": {"properties": {"caveats": {"not": sensitive}}},
-                },
-            ]
-        }
+        fouo = {"if": _classified([FOUO.word]), "then": {"required": ["caveats"], "properties": {"caveats": sensitive}}}
+        others = _classified([word for word in WORDS if word != FOUO.word])
+        return {"allOf": [fouo, {"if": others, "then": {"properties": {"caveats": {"not": sensitive}}}}]}
+
+
+def _classified(words: list[str]) -> Json:
+    """A cable classified as one of ``words``."""
+    return {"required": ["classification"], "properties": {"classification": {"enum": words}}}
 
 
 CABLE = Record(
