@@ -20,7 +20,7 @@ def test_a_draft_has_draft_names_and_says_draft_first_and_last(tmp_path: Path) -
     out = tmp_path / "out"
     result = runner.invoke(app, ["render", str(BELGIUM), "--draft", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["belgium.draft.pdf", "belgium.draft.txt"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["belgium.draft.pdf", "belgium.draft.txt"]
     lines = (out / "belgium.draft.txt").read_text().splitlines()
     assert lines[0] == lines[-1] == DRAFT_LINE
     final = runner.invoke(app, ["render", str(BELGIUM), "-o", str(out)])

@@ -20,7 +20,7 @@ from . import config, importing
 from .cli import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
 from .edition import default_edition
 from .errors import ExitStatus, UsageError, command
-from .options import Options, expand
+from .options import OUTPUT, Options, expand
 
 if TYPE_CHECKING:
     from .compare import Status
@@ -258,13 +258,14 @@ def status(
 def _status_rows(paths: list[Path], options: Options) -> list[Status]:
     """Check each file: its row of the status table; its errors printed, located."""
     with importing():
-        from . import api, compare
+        from . import api, compare, manifest
     rows = []
     for path in paths:
         checked = api.check(path, options)
-        console.diagnostics(d for d in checked.diagnostics if d.severity == "error")
+        mixed = manifest.problems(path, OUTPUT)  # a render stopped between its renames
+        console.diagnostics([*(d for d in checked.diagnostics if d.severity == "error"), *mixed])
         data = checked.document.data if checked.document else None
-        rows.append(compare.status_row(path, data, checked.report.edition, checked.diagnostics))
+        rows.append(compare.status_row(path, data, checked.report.edition, [*checked.diagnostics, *mixed]))
     return rows
 
 

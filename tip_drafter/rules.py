@@ -47,34 +47,21 @@ class Checker:
 
 
 def cable_rules(c: Checker, cable: Any, edition: Edition | None) -> None:
-    """Date-time group, required tags, subject in capitals."""
+    """Date-time group, subject in capitals (the required tags are the format's: ``country_format``)."""
     dtg = cable.get("date_time_group")
     if dtg_form(dtg) and DateTimeGroup.read(dtg) is None:
         c.error(
             value_position(cable, "date_time_group"), "cable.date_time_group", f"{dtg!r} is not a real date and time", code="date"
         )
-    if edition is not None:
-        _required_tags(c, cable, edition)
     subject = cable.get("subject")
     if isinstance(subject, str) and subject != subject.upper():
         c.warn(value_position(cable, "subject"), "cable.subject", "a cable's subject is written in capitals", code="capitals")
 
 
-def _required_tags(c: Checker, cable: Any, edition: Edition) -> None:
-    tags = cable.get("tags")
-    missing = [t for t in edition.required_tags if t not in tags] if isinstance(tags, list) else []
-    if missing:
-        c.error(
-            value_position(cable, "tags"),
-            "cable.tags",
-            f"the {edition.name} questionnaire requires the tag(s) {', '.join(missing)}",
-            code="tags",
-        )
-
-
 def classification_rules(c: Checker, cable: Any) -> None:
-    """Portions never above the cable; the caveat its classification asks for; DECL and
-    Classified By exactly when classified (what each level means: ``classification``)."""
+    """Portions never above the cable; DECL and Classified By exactly when classified (what
+    each level means: ``classification``; the caveat it asks for is the format's rule, which
+    the JSON Schema says too: ``country_format.SensitiveCaveat``)."""
     level = classification.of(cable.get("classification"))
     if level is None:
         return
@@ -86,10 +73,6 @@ def classification_rules(c: Checker, cable: Any) -> None:
                 f"portion marked ({mark}) is above the cable's classification {level}: not rendered",
                 code="classification",
             )
-    caveats = cable.get("caveats") if isinstance(cable.get("caveats"), list) else []
-    if problem := classification.caveat_problem(level, caveats):
-        key = "classification" if level.sensitive else "caveats"  # missing, or where it may not be
-        c.error(value_position(cable, key), f"cable.{key}", problem, code="classification")
     for key in ("declassify", "classified_by"):
         _classified_only(c, cable, level, key)
 
