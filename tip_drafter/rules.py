@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,13 +218,20 @@ def _lint_width(c: Checker, texts: Callable[[], list[tuple[str, Position, str]]]
     """A line is wider than the cable only where one word is: words are never split. It is
     placed in the value it comes from (the first of the file's ``texts`` that holds it as written)."""
     for word in (w for w in text.split() if len(w) > width):
-        source = next(((where, pos) for where, pos, value in texts() if word in value), ("", (1, 1)))
+        written = _as_written(word)  # the cable may print a value inside brackets: "(" + a to-follow note + ")"
+        source = next(((where, pos) for where, pos, value in texts() if written in value), ("", (1, 1)))
         c.error(
-            locate(c.doc, source[1], word, 1),
+            locate(c.doc, source[1], written, 1),
             source[0],
             f"{word[:40]!r}... is {len(word)} characters, wider than the cable's width {width}: break it or raise --width",
             code="width",
         )
+
+
+def _as_written(word: str) -> str:
+    """The part of a printed word that a value holds: the longest run of it between the
+    brackets the templates print around a value (the to-follow note's parentheses)."""
+    return max(re.split(r"[()\[\]]", word), key=len) or word
 
 
 def _lint_paragraph(c: Checker, line: Line, before: int, where_is: Callable[[int], tuple[Position, str]]) -> None:
