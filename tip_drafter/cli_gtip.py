@@ -29,7 +29,7 @@ app.add_typer(edition_app)
 def collect(
     files: Files,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="What to write; its name says the format: .csv, .xlsx, .sqlite, .html")
+        Path, typer.Option("-o", "--output", help="What to write; its name says the format: .csv, .xlsx, .sqlite, .html, .pdf")
     ],
     cables: Annotated[bool, typer.Option("--cables", help="The files are sent cables (.txt), imported on the fly.")] = False,
     up_to: Annotated[
@@ -51,11 +51,13 @@ def collect(
         from .collect import gather, outputs
         from .importmany import cable_files
 
-    write = outputs.writer_for(output)
     limit = _mark(up_to)
     paths = cable_files([Path(f) for f in files]) if cables else expand(files)
-    found = gather.Collection()
     options = Options(editions=editions or (), draft=draft)
+    if output.suffix.lower() == ".pdf":
+        return _book(paths, options, output, cables)
+    write = outputs.writer_for(output)
+    found = gather.Collection()
     with console.progress(paths, len(paths), "collecting") as steps:
         for path in steps:
             gather.gather(found, path, options, cables)
@@ -70,6 +72,24 @@ def collect(
     console.info(
         f"wrote {output}: {len(found.submissions)} submission(s), {len(found.answers)} answer(s)"
         + (f"; {len(found.failures)} file(s) not collected" if found.failures else "")
+    )
+    return ExitStatus.FAILED if found.failures else ExitStatus.OK
+
+
+def _book(paths: list[Path], options: Options, output: Path, cables: bool) -> ExitStatus:
+    """Every post's cable in one PDF, from the country files (a sent cable is its own PDF)."""
+    from .collect.book import write_book
+    from .collect.gather import Collection
+
+    if cables:
+        raise UsageError("the book is made from country files: import the cables first (tipdraft import DIR -o countries)")
+    found = Collection()
+    write_book(paths, options, found, output)
+    for failure in found.failures:
+        console.diagnostics(failure.problems)
+    console.info(
+        f"wrote {output}: {len(paths) - len(found.failures)} cable(s)"
+        + (f"; {len(found.failures)} not in the book" if found.failures else "")
     )
     return ExitStatus.FAILED if found.failures else ExitStatus.OK
 
