@@ -8,11 +8,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import api, classification, write
 from ..errors import ERROR, Diagnostic
+from ..model import Cable
 from ..pdfmaker import PdfJob, make
-from ..render import bundled_templates, renderer_for
+from ..render import Rendered, bundled_templates, renderer_for
 from .gather import Collection, Failure
 
 PAGE = "collect/book.html.j2"
@@ -36,18 +38,22 @@ def chapters(paths: Sequence[Path], options: api.Options, found: Collection) -> 
     out = []
     for path in paths:
         checked = api.check(path, options)
-        if checked.cable is None or checked.rendered is None:
+        if checked.cable is None or checked.rendered is None or checked.document is None:
             errors = tuple(d for d in checked.diagnostics if d.severity == ERROR) or (_not_rendered(path),)
             found.failures.append(Failure(str(path), errors))
-            continue
-        cable = checked.cable
-        page = renderer_for(()).html(cable, checked.rendered, cable.classification, options.paper)
-        body = MAIN.search(page)
-        level = classification.of(cable.classification) or classification.SECRET  # unknown: marked as the highest
-        country = str((checked.document.data.get("cable") or {}).get("country") or cable.post) if checked.document else cable.post
-        title = f"{country}: {cable.post} {cable.serial}, {cable.year}"
-        out.append(Chapter(title, country, body[1] if body else "", level, cable.sent_epoch))
+        else:
+            out.append(_chapter(checked.cable, checked.rendered, checked.document.data, options.paper))
     return sorted(out, key=lambda c: (c.country, c.title))
+
+
+def _chapter(cable: Cable, rendered: Rendered, data: Any, paper: str) -> Chapter:
+    page = renderer_for(()).html(cable, rendered, cable.classification, paper)
+    body = MAIN.search(page)
+    level = classification.of(cable.classification) or classification.SECRET  # unknown: marked as the highest
+    named = data.get("cable") if isinstance(data, dict) else None
+    country = str(named.get("country") or cable.post) if isinstance(named, dict) else cable.post
+    title = f"{country}: {cable.post} {cable.serial}, {cable.year}"
+    return Chapter(title, country, body[1] if body else "", level, cable.sent_epoch)
 
 
 def _not_rendered(path: Path) -> Diagnostic:
