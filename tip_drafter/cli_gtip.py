@@ -85,6 +85,7 @@ def _said(found: Collection) -> None:
 def _book(paths: list[Path], options: Options, output: Path, cables: bool) -> ExitStatus:
     """Every post's cable in one PDF, from the country files (a sent cable is its own PDF)."""
     from .collect.book import write_book
+    from .collect.gather import Collection
 
     if cables:
         raise UsageError("the book is made from country files: import the cables first (tipdraft import DIR -o countries)")
