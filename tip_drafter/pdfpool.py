@@ -24,6 +24,7 @@ import selectors
 import shutil
 import signal
 import socket
+import sys
 import tempfile
 import time
 from collections import deque
@@ -63,12 +64,21 @@ def _child(body: Callable[[], None], close: Sequence[socket.socket], on_term: Ha
         signal.signal(signal.SIGTERM, on_term)
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDINGS)
+        sys.unraisablehook = _unraisable
         body()
         status = 0
     except BaseException:
         pass
     finally:
         os._exit(status)
+
+
+def _unraisable(info: sys.UnraisableHookArgs) -> None:
+    """A child prints nothing; a SIGTERM that landed where Python cannot raise it (a weak
+    reference's callback, during the server's import) is not lost: it ends the child at once."""
+    if issubclass(info.exc_type, SystemExit):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _quit(signum: int, frame: FrameType | None) -> None:
