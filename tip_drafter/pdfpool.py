@@ -67,7 +67,7 @@ def _child(body: Callable[[], None], close: Sequence[socket.socket], on_term: Ha
         sys.unraisablehook = _unraisable
         body()
         status = 0
-    except BaseException:
+    except BaseException:  # a child of ours prints nothing: the parent tells the user what failed
         pass
     finally:
         os._exit(status)
@@ -124,15 +124,15 @@ def _work(channel: socket.socket, folder: Path) -> None:
 
     while len(message := channel.recv(8, socket.MSG_WAITALL)) == 8:
         number = int.from_bytes(message, "big")
-        job: PdfJob = pickle.loads((folder / f"{number}.job").read_bytes())
+        job: PdfJob = pickle.loads((folder / f"{number}.job").read_bytes())  # our own folder (mkdtemp: 0700)
         outcome: PdfMade | Exception
         try:
             outcome = pdf.write_pdf(job)
-        except Exception as exc:
+        except Exception as exc:  # raised again in the parent, as a process pool does
             outcome = exc
         try:
             data = pickle.dumps(outcome)
-        except Exception:
+        except Exception:  # an exception that cannot travel: its words can
             data = pickle.dumps(PdfFailed(f"PDF not made: {outcome}"))
         (folder / f"{number}.out").write_bytes(data)
         channel.sendall(message)
@@ -304,7 +304,7 @@ class Pool:
 
 def _load(path: Path) -> PdfMade | BaseException:
     try:
-        outcome: PdfMade | BaseException = pickle.loads(path.read_bytes())
+        outcome: PdfMade | BaseException = pickle.loads(path.read_bytes())  # written by our worker, in our own folder
     except (OSError, pickle.UnpicklingError, EOFError):
         return PdfFailed(DIED)
     return outcome
