@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from . import importing
 from .errors import UsageError
 
 if TYPE_CHECKING:  # imported where a pool starts: validate and text rendering do without it
@@ -66,10 +67,11 @@ class PdfMaker:
     of it was written yet. A worker that dies fails the PDF it was making; the others are made.
     """
 
-    def __init__(self, processes: int = 0) -> None:
+    def __init__(self, processes: int = 0, one_shot: bool = False) -> None:
         if processes < 0:
             raise UsageError(f"a negative number of PDF workers ({processes})")
         self.processes = processes if hasattr(os, "fork") else 0
+        self.one_shot = one_shot  # this process is a command: WeasyPrint's import may be frozen
         self._pool: Pool | None = None
 
     def __enter__(self) -> PdfMaker:
@@ -108,5 +110,8 @@ class PdfMaker:
     def collect(self, ticket: Ticket) -> PdfMade:
         """What :meth:`Ticket.result` returns."""
         if ticket.number is None or self._pool is None:
+            if self.one_shot:  # as a worker does: what lives now is never walked by the collector again
+                with importing():  # (WeasyPrint's import the first time; its caches after)
+                    from . import pdf  # noqa: F401
             return make(ticket.job)
         return self._pool.result(ticket.number)

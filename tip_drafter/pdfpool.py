@@ -36,6 +36,7 @@ from typing import NoReturn
 from .errors import PdfFailed
 from .pdfmaker import PdfJob, PdfMade
 
+DEPTH = 2  # jobs a worker holds: the one it makes and the next, so it never waits for us
 STOP_LIMIT = 1.0  # seconds the server has to stop its workers before it and they are killed
 ENDINGS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 DIED = "PDF not made: the worker process making it died"
@@ -196,8 +197,9 @@ class Server:
 
 class Pool:
     """Up to ``size`` workers making PDFs; :meth:`submit` numbers a job, :meth:`result`
-    waits for its outcome. A worker that dies fails the PDF it held; the next job gets a
-    new worker."""
+    waits for its outcome. Each worker holds up to :data:`DEPTH` jobs, so that it goes on
+    while this process is busy checking the next files. A worker that dies fails the PDF it
+    was making (the oldest it held); the others it held go to the other workers or a new one."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -208,8 +210,7 @@ class Pool:
         except BaseException:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
-        self.idle: list[socket.socket] = []
-        self.busy: dict[socket.socket, int] = {}
+        self.held: dict[socket.socket, deque[int]] = {}  # each worker's jobs, oldest first
         self.queue: deque[int] = deque()
         self.done: dict[int, PdfMade | BaseException] = {}
         self.count = 0
@@ -222,10 +223,11 @@ class Pool:
             self.server = Server(self.folder, close)
 
     def submit(self, job: PdfJob) -> int:
-        """Queue ``job``; it is sent to a worker as soon as one is free."""
+        """Queue ``job``; it is sent to a worker as soon as one has room."""
         self.count += 1
         (self.folder / f"{self.count}.job").write_bytes(pickle.dumps(job))
         self.queue.append(self.count)
+        self._wait(0)  # the answers already in: room for this job
         self._dispatch()
         return self.count
 
@@ -233,10 +235,10 @@ class Pool:
         """The outcome of job ``number``: its PDF, or its exception raised."""
         while number not in self.done:
             self._dispatch()
-            if not self.busy:  # no worker could be started for it
+            if not any(self.held.values()):  # no worker could be started for it
                 self.done[number] = PdfFailed("PDF not made: no PDF worker process could be started")
                 break
-            self._wait()
+            self._wait(None)
         outcome = self.done.pop(number)
         for suffix in ("job", "out"):
             (self.folder / f"{number}.{suffix}").unlink(missing_ok=True)
@@ -244,23 +246,27 @@ class Pool:
             raise outcome
         return outcome
 
+    def _room(self) -> socket.socket | None:
+        """The worker to send the next job to: a new one while there are fewer than ``size``
+        and all are busy, else the least busy with room."""
+        channel = min(self.held, key=lambda c: len(self.held[c]), default=None)
+        if (channel is None or self.held[channel]) and len(self.held) < self.size:
+            new = self._new_worker()
+            if new is not None:
+                self.held[new] = deque()
+                return new
+        return channel if channel is not None and len(self.held[channel]) < DEPTH else None
+
     def _dispatch(self) -> None:
-        while self.queue and (self.idle or len(self.busy) < self.size):
-            fresh = not self.idle
-            channel = self.idle.pop() if self.idle else self._new_worker()
-            if channel is None:
-                return
+        while self.queue and (channel := self._room()) is not None:
             number = self.queue.popleft()
             try:
-                channel.send(number.to_bytes(8, "big"))  # eight bytes into an empty buffer: whole
-            except OSError:  # died: a worker idle, nothing lost; a new one, its job fails
-                channel.close()
-                if fresh:
-                    self.done[number] = PdfFailed(DIED)
-                else:
-                    self.queue.appendleft(number)
+                channel.send(number.to_bytes(8, "big"))  # eight bytes: whole, or not at all
+            except OSError:  # it died: this job was never its, the ones it held were
+                self.queue.appendleft(number)
+                self._died(channel)
                 continue
-            self.busy[channel] = number
+            self.held[channel].append(number)
 
     def _new_worker(self) -> socket.socket | None:
         assert self.server is not None
@@ -268,34 +274,48 @@ class Pool:
         if channel is None and self.restarts < 3:  # the server died (killed): start another
             self.restarts += 1
             self.server.stop()
-            self._start([*self.idle, *self.busy])
+            self._start(list(self.held))
             assert self.server is not None
             channel = self.server.worker()
         return channel
 
-    def _wait(self) -> None:
-        """Wait for a busy worker to answer or die (its end of file); no time limit is needed:
-        a worker either answers or dies."""
+    def _wait(self, timeout: float | None) -> None:
+        """Take the answers of the workers, waiting up to ``timeout`` seconds (None: until
+        one answers or dies, its end of file; a worker does one or the other)."""
         with selectors.DefaultSelector() as selector:
-            for channel in self.busy:
-                selector.register(channel, selectors.EVENT_READ, channel)
-            ready: list[socket.socket] = [key.data for key, _ in selector.select()]
+            for channel, jobs in self.held.items():
+                if jobs:
+                    selector.register(channel, selectors.EVENT_READ, channel)
+            ready: list[socket.socket] = [key.data for key, _ in selector.select(timeout)] if selector.get_map() else []
         for channel in ready:
-            number = self.busy.pop(channel)
-            try:
-                answer = channel.recv(8)
-            except OSError:
-                answer = b""
-            if answer == number.to_bytes(8, "big"):
-                self.idle.append(channel)
-                self.done[number] = _load(self.folder / f"{number}.out")
-            else:
-                channel.close()
-                self.done[number] = PdfFailed(DIED)
+            self._take(channel)
+
+    def _take(self, channel: socket.socket) -> None:
+        """A worker's answers, oldest job first; its end of file (or what no worker of ours
+        says) means it died."""
+        try:
+            received = channel.recv(8 * DEPTH)
+        except OSError:
+            received = b""
+        answers, jobs = received, self.held[channel]
+        while answers and jobs and answers[:8] == jobs[0].to_bytes(8, "big"):
+            number = jobs.popleft()
+            self.done[number] = _load(self.folder / f"{number}.out")
+            answers = answers[8:]
+        if not received or answers:
+            self._died(channel)
+
+    def _died(self, channel: socket.socket) -> None:
+        """A worker is gone: the job it was making fails, the others it held are sent again."""
+        jobs = self.held.pop(channel)
+        channel.close()
+        if jobs:
+            self.done[jobs.popleft()] = PdfFailed(DIED)
+            self.queue.extendleft(reversed(jobs))
 
     def close(self) -> None:
         """Stop every worker and the server (bounded), and remove the folder."""
-        for channel in [*self.idle, *self.busy]:
+        for channel in self.held:
             channel.close()
         if self.server is not None:
             self.server.stop()
