@@ -60,7 +60,11 @@ def children(pid: int) -> list[int]:
 def workers(server: int) -> list[int]:
     """The PDF workers of a PDF worker server: its children that are forks of it (what its
     import runs, such as ``ldconfig``, is not)."""
-    return [pid for pid in children(server) if _command_line(pid) == _command_line(server)]
+    found = [pid for pid in children(server) if _command_line(pid) == _command_line(server)]
+    if not found:
+        return []
+    time.sleep(0.05)  # a fork about to run another program (``ldconfig``) has its line for a moment only
+    return [pid for pid in children(server) if pid in found and _command_line(pid) == _command_line(server)]
 
 
 def descendants(pid: int) -> list[int]:
