@@ -7,11 +7,14 @@ baselines measured in the same run, interleaved.
   (and render --untagged, for the cost of PDF/UA tagging, which the baseline does not do)
 - validate vs python -c "import typer, jinja2, ruamel.yaml"
 Prints median wall time, the ratio to the baseline, and peak memory (max RSS) ratios.
+With --against DIR (a checkout of another version), render is also compared with render by
+that version's code, interleaved.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -31,7 +34,11 @@ PEAK = (
 
 
 def measure(cmd: list[str]) -> tuple[float, int]:
-    out = subprocess.run([sys.executable, "-c", PEAK, *cmd], check=True, capture_output=True, text=True, cwd=ROOT)
+    """Wall time and peak RSS; a command that starts with PYTHONPATH=DIR imports that code."""
+    env = None
+    if cmd[0].startswith("PYTHONPATH="):
+        env, cmd = {**os.environ, "PYTHONPATH": cmd[0].split("=", 1)[1]}, cmd[1:]
+    out = subprocess.run([sys.executable, "-c", PEAK, *cmd], check=True, capture_output=True, text=True, cwd=ROOT, env=env)
     seconds, peak = out.stdout.split()[-2:]
     return float(seconds), int(peak)
 
@@ -60,6 +67,7 @@ def compare(name: str, ours: list[str], base: list[str], runs: int, targets: tup
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--against", type=Path, help="another version's checkout, to compare render with")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
@@ -74,6 +82,9 @@ def main() -> int:
         ok = compare("render", render, baseline, args.runs, (1.15, 1.3))  # issue 10: 1.15x, 1.3x
         compare("untagged", [*render, "--untagged"], baseline, args.runs, (1.10, 1.3))
         ok &= compare("validate", validate, imports, args.runs, (1.5, None))
+        if args.against:
+            ours = [f"PYTHONPATH={ROOT}", *render]
+            ok &= compare("vs base", ours, [f"PYTHONPATH={args.against.resolve()}", *render], args.runs, (1.05, None))
     print("all targets met" if ok else "some targets missed")
     return 0 if ok else 1
 

@@ -96,10 +96,13 @@ def test_stale_temporary_files_of_a_dead_process_are_cleaned(tmp_path: Path) -> 
 
 RENDER_KILLED = """
 import os, signal, sys
+from pathlib import Path
+out = Path(sys.argv[sys.argv.index("-o") + 1]).resolve()
 real = os.replace
 def replace(src, dst):
     real(src, dst)
-    os.kill(os.getpid(), signal.SIGTERM)  # killed between the first and the second rename
+    if Path(dst).resolve().parent == out:  # an output, not an entry of the user cache
+        os.kill(os.getpid(), signal.SIGTERM)  # killed between the first and the second rename
 os.replace = replace
 sys.argv = ["tipdraft", "render", *sys.argv[1:]]
 from tip_drafter.__main__ import main

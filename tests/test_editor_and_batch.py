@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from processes import Command, children, descendants, in_session, wait_until, workers
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
@@ -230,17 +229,16 @@ def test_ctrl_c_exits_130_without_a_traceback_from_any_process(folder: Path, tmp
     (folder / "b.yaml").write_text(BELGIUM.read_text())
     for name in ("d", "e", "f"):
         shutil.copy(BELGIUM, folder / f"{name}.yaml")
-    command = [sys.executable, "-m", "tip_drafter", "render", str(folder), "-o", str(tmp_path / "out"), "--jobs", "2"]
-    # A session of its own, so the signal goes to every process of the command, as a terminal's Ctrl-C does.
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True) as process:
-        if when == "while starting":
-            time.sleep(0.5)
-        else:
-            assert process.stdout is not None and b": wrote " in process.stdout.readline()
-        os.killpg(process.pid, signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-    assert process.returncode == 130
-    assert "Traceback" not in err.decode(), err.decode()
+    command = Command([sys.executable, "-m", "tip_drafter", "render", str(folder), "-o", str(tmp_path / "out"), "--jobs", "2"])
+    if when == "while starting":  # the PDF workers' server is there, importing WeasyPrint
+        wait_until(lambda: descendants(command.process.pid), 30, "the PDF workers' server starts")
+    else:
+        command.wait_for_line(": wrote ", 60)
+    command.interrupt()
+    status, _, err = command.finish(5)
+    assert status == 130, err
+    assert "Traceback" not in err, err
+    assert in_session(command.process.pid) == []
 
 
 def test_a_worker_that_dies_fails_its_pdf_and_the_others_are_made(tmp_path: Path) -> None:
@@ -248,23 +246,27 @@ def test_a_worker_that_dies_fails_its_pdf_and_the_others_are_made(tmp_path: Path
     assert job is not None
     with PdfMaker(1) as maker:
         first, second = maker.submit(job), maker.submit(job)
-        (worker,) = multiprocessing.active_children()
-        os.kill(worker.pid or 0, signal.SIGKILL)
+        (server,) = children(os.getpid())
+        wait_until(lambda: workers(server), 30, "the worker starts")
+        (worker,) = workers(server)
+        os.kill(worker, signal.SIGKILL)
         with pytest.raises(PdfFailed, match="the worker process making it died"):
             first.result()
         assert second.result()[0].startswith(b"%PDF-")
+    assert descendants(os.getpid()) == []
 
 
 KILL_A_WORKER = """
-import multiprocessing, os, signal, sys, threading, time
+import os, signal, sys, threading, time
+sys.path.insert(0, sys.argv.pop(1))
+from processes import children, workers
 
 def kill_one_worker():
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        workers = multiprocessing.active_children()
-        if workers:
-            time.sleep(0.2)  # mid-run: the PDFs are being made
-            os.kill(workers[0].pid, signal.SIGKILL)  # as the out-of-memory killer would
+        found = [p for server in children(os.getpid()) for p in workers(server)]
+        if found:  # a worker holds a job from its start until it answers (a PDF takes far longer)
+            os.kill(found[0], signal.SIGKILL)  # as the out-of-memory killer would
             return
         time.sleep(0.005)
 
@@ -283,7 +285,7 @@ def test_a_batch_whose_worker_is_killed_renders_every_other_file(tmp_path: Path)
         shutil.copy(BELGIUM, folder / f"{name}.yaml")
     out = tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-c", KILL_A_WORKER, str(folder), "-o", str(out), "--jobs", "2"],
+        [sys.executable, "-c", KILL_A_WORKER, str(Path(__file__).parent), str(folder), "-o", str(out), "--jobs", "2"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -267,3 +267,40 @@ def test_the_html_page_shows_the_classification_on_screen_too(tmp_path: Path) ->
     html = (tmp_path / "belgium.html").read_text()
     assert html.count(f'<p class="banner" aria-hidden="true">{FOUO}</p>') == 2  # above and below the cable
     assert "@media screen" in html and ".banner { display: none; }" in html  # in print the margins carry it
+
+
+class _Watched(dict[str, str]):
+    """os.environ stand-in that records every change a library call makes to it."""
+
+    changes: list[str]
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self.changes.append(key)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.changes.append(key)
+        super().__delitem__(key)
+
+
+def test_making_a_pdf_changes_no_process_wide_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library call (the preview's PDF link makes one per request, in a thread) neither sets
+    aside the garbage alive at that moment for good (gc.freeze) nor changes the environment
+    every thread shares; the PDF is still dated by the cable, not by the clock."""
+    import gc
+    import os
+
+    from tip_drafter import pdfmaker
+
+    job = api.prepare(BELGIUM, tmp_path, api.Options()).pdf_job
+    assert job is not None
+    first = pdfmaker.make(job)[0]  # WeasyPrint loaded
+    environ = _Watched(os.environ)
+    environ.changes = []
+    monkeypatch.setattr(os, "environ", environ)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # someone else's date: not ours to use or change
+    environ.changes = []
+    frozen = gc.get_freeze_count()
+    assert pdfmaker.make(job)[0] == first
+    assert gc.get_freeze_count() == frozen
+    assert environ.changes == []

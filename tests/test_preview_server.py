@@ -25,6 +25,7 @@ from typing import Any
 
 import pypdf
 import pytest
+from processes import handles_sigterm, wait_until
 
 from tip_drafter import api, preview, preview_http, render
 from tip_drafter.options import Options
@@ -87,7 +88,7 @@ def save(path: Path, text: str) -> None:
 @contextlib.contextmanager
 def serving(page: preview.Preview, follow: bool = True) -> Iterator[Live]:
     """``page`` served in this process, and (``follow``) watched, as ``tipdraft preview`` runs it."""
-    page.refresh()
+    first = page.refresh()
     server = preview_http.Server(page)
     stop, watching = threading.Event(), threading.Event()
     threads = [threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)]
@@ -96,8 +97,13 @@ def serving(page: preview.Preview, follow: bool = True) -> Iterator[Live]:
     for thread in threads:
         thread.start()
     if follow:
-        watching.wait(5)
-        time.sleep(0.3)  # the watcher's inotify watches are set up just after it says it starts
+        assert watching.wait(10), "the watch did not start"
+        # Once its watches are set, the watch refreshes the page once (a save it may have
+        # missed): that refresh says it is watching.
+        deadline = time.monotonic() + 10
+        while page.snapshot.version == first.version:
+            assert time.monotonic() < deadline, "the watch did not begin"
+            time.sleep(0.01)
     try:
         yield Live(server, page, page.path)
     finally:
@@ -348,8 +354,11 @@ def test_a_dropped_connection_prints_no_traceback(live: Live, capfd: pytest.Capt
         with socket.create_connection(("127.0.0.1", live.server.port)) as client:
             client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /")  # a keep-alive, then gone
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # closed by a reset
-    time.sleep(0.5)
-    assert live.get("/")[0] == 200
+    assert live.get("/")[0] == 200  # served after the three were taken in: their threads are running
+    deadline = time.monotonic() + 10  # until they are done with them, not for a while that may be too short
+    while any(t.name.endswith("(process_request_thread)") for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the dropped connections are still being handled"
+        time.sleep(0.01)
     assert "Traceback" not in capfd.readouterr().err
 
 
@@ -394,7 +403,8 @@ def test_a_fault_of_tipdraft_on_one_save_is_shown_and_the_next_save_renders(
 
 @pytest.mark.parametrize(("ending", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_during_the_first_render_stops_it_cleanly(tmp_path: Path, ending: signal.Signals, status: int) -> None:
-    """Before the address is printed (the first render of a big file): the same exit, no traceback."""
+    """Before the address is printed (the CLI loading, or the first render of a big file): the
+    same exit, no traceback."""
     text = (ROOT / "countries" / "belgium.yaml").read_text()
     big = text.replace("    A: |-\n", "    A: |-\n" + "      Words enough to take a while to lay out.\n" * 20000, 1)
     (tmp_path / "belgium.yaml").write_text(big)
@@ -406,11 +416,12 @@ def test_a_signal_during_the_first_render_stops_it_cleanly(tmp_path: Path, endin
         text=True,
     )
     try:
-        time.sleep(1.0)  # the CLI is loaded; the first render (seconds long) is under way
+        wait_until(lambda: handles_sigterm(process.pid), 30, "tipdraft starts")
         process.send_signal(ending)
-        _out, err = process.communicate(timeout=30)
+        out, err = process.communicate(timeout=30)
     finally:
         process.kill()
+    assert out == ""  # it came before the address
     assert process.returncode == status, err
     assert "Traceback" not in err and "Error" not in err, err
 

@@ -3,8 +3,11 @@ a Ctrl-C while the CLI is still being imported exits 130 too, without a tracebac
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
+from typing import Any, NoReturn
 
 
 def _ended(signum: int, frame: object) -> None:
@@ -13,19 +16,62 @@ def _ended(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def _unraisable(hook: Any) -> Any:
+    """Python's hook for exceptions nothing can catch (raised in a ``__del__`` or a weak
+    reference's callback), except that a Ctrl-C landing there is not lost (the default hook
+    prints it and drops it, and the command went on to the end): it is sent again, silently,
+    to the main thread a moment later, when the hook has returned (sent from within it, it
+    would land in it again)."""
+
+    def unraisable(info: Any) -> None:
+        if not issubclass(info.exc_type, KeyboardInterrupt):
+            hook(info)
+            return
+        import threading
+
+        again = threading.Timer(0.01, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
+        again.daemon = True
+        again.start()
+
+    return unraisable
+
+
+def _interrupted() -> NoReturn:
+    """Leave with 130 now that the command has stopped (every process it started is gone).
+
+    A second Ctrl-C has nothing left to stop: it is ignored rather than break into the exit
+    with a traceback. And the interpreter's own exit is skipped: a Ctrl-C that once landed in
+    code run from a string (a dataclass being made while a module is imported) makes Python
+    3.11 end by killing itself with SIGINT (exit -2) even though it was caught."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(130)  # errors.ExitStatus.INTERRUPTED, not imported: this module stays light
+
+
 def main() -> None:
     """Import the CLI and run it; Ctrl-C at any point exits 130, SIGTERM 143."""
     for ending in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if ending is not None and signal.getsignal(ending) is signal.SIG_DFL:
             signal.signal(ending, _ended)
+    sys.unraisablehook = _unraisable(sys.unraisablehook)
     try:
-        from . import importing
+        try:
+            from . import importing
 
-        with importing():
-            from .cli import run
-        run()
+            with importing():
+                from .cli import run
+            run()
+        finally:
+            # The work is over: a Ctrl-C now would only break into the interpreter's exit.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     except KeyboardInterrupt:
-        sys.exit(130)  # errors.ExitStatus.INTERRUPTED, not imported: this module stays light
+        _interrupted()
+    except SystemExit as exc:
+        if exc.code == 130:  # a command stopped by Ctrl-C (cli.Commands turns it into its status)
+            _interrupted()
+        raise
 
 
 if __name__ == "__main__":

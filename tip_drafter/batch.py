@@ -37,11 +37,11 @@ def default_jobs() -> int:
 
 def pdf_maker(jobs: int | None, files: int, pdf: bool) -> PdfMaker:
     """The maker for ``files`` files: ``jobs`` worker processes at most (default: one per
-    core), none if ``jobs`` is 1 or no PDF is wanted."""
+    core), none if ``jobs`` is 1 or no PDF is wanted. For the command: a one-shot process."""
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, not {jobs}")
-    return PdfMaker(min(jobs, files) if jobs > 1 and pdf else 0)
+    return PdfMaker(min(jobs, files) if jobs > 1 and pdf else 0, one_shot=True)
 
 
 def _clashes(paths: Sequence[Path], out_dir: Path, options: api.Options) -> dict[Path, TipDraftError]:

@@ -6,14 +6,16 @@ rendering never load WeasyPrint.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from fontTools.misc.timeTools import epoch_diff as _EPOCH_DIFF  # type: ignore[import-untyped]
+from fontTools.ttLib.tables import _h_e_a_d as _head  # type: ignore[import-untyped]
 from weasyprint.urls import FatalURLFetchingError
 
 from .errors import PdfFailed
@@ -58,20 +60,31 @@ class AssetsOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
         return super().fetch(url, headers)
 
 
+# The time fontTools stamps into a subset font's ``head`` table. It reads SOURCE_DATE_EPOCH
+# from the environment, which a library call must not set (every thread shares it): the
+# stamp asks this variable first, set per call and per thread.
+_EPOCH: ContextVar[int | None] = ContextVar("tipdraft_pdf_epoch", default=None)
+_timestamp_now = _head.timestampNow
+
+
+def _stamp() -> int:
+    """fontTools' ``head`` stamp: the cable's own time while a PDF is being written."""
+    epoch = _EPOCH.get()
+    return int(_timestamp_now()) if epoch is None else epoch - int(_EPOCH_DIFF)
+
+
+_head.timestampNow = _stamp  # changes nothing outside a PDF of ours: the stamp is fontTools' own then
+
+
 @contextmanager
 def source_date(epoch: int) -> Iterator[None]:
-    """Fonts subset by fontTools stamp their ``head`` table with the time, unless
-    SOURCE_DATE_EPOCH says which time: use the cable's own, so the same input gives the same
-    bytes."""
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    """Fonts subset by fontTools are stamped with ``epoch``, the cable's own time, so the same
+    input gives the same bytes; in this thread only, for the ``with`` block."""
+    token = _EPOCH.set(epoch)
     try:
         yield
     finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+        _EPOCH.reset(token)
 
 
 def _without_attachments(document: Any) -> None:
