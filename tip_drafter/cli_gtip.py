@@ -89,8 +89,11 @@ def _book(paths: list[Path], options: Options, output: Path, cables: bool) -> Ex
 
     if cables:
         raise UsageError("the book is made from country files: import the cables first (tipdraft import DIR -o countries)")
+    from .pdfmaker import PdfMaker
+
     found = Collection()
-    write_book(paths, options, found, output)
+    with PdfMaker(1, one_shot=True) as maker:  # the PDF workers render uses: Ctrl-C stops them as it stops a render
+        write_book(paths, options, found, output, maker)
     _said(found)
     console.info(
         f"wrote {output}: {len(paths) - len(found.failures)} cable(s)"

@@ -13,7 +13,7 @@ from typing import Any
 from .. import api, classification, write
 from ..errors import ERROR, Diagnostic
 from ..model import Cable
-from ..pdfmaker import PdfJob, make
+from ..pdfmaker import PdfJob, PdfMaker, make
 from ..render import Rendered, bundled_templates, renderer_for
 from .gather import Collection, Failure
 
@@ -73,12 +73,13 @@ def book_html(parts: Sequence[Chapter], paper: str = "Letter") -> str:
     return opening + body + closing
 
 
-def book_pdf(parts: Sequence[Chapter], paper: str = "Letter") -> bytes:
-    """The book as a PDF, made as every PDF of tipdraft's is (the same bytes for the same cables)."""
+def book_pdf(parts: Sequence[Chapter], paper: str = "Letter", maker: PdfMaker | None = None) -> bytes:
+    """The book as a PDF, made as every PDF of tipdraft's is (the same bytes for the same
+    cables): by ``maker``'s worker, or in this process."""
     job = PdfJob(book_html(parts, paper), (bundled_templates().resolve(),), True, max((c.epoch for c in parts), default=0))
-    return make(job)[0]
+    return (maker.collect(maker.submit(job)) if maker else make(job))[0]
 
 
-def write_book(paths: Sequence[Path], options: api.Options, found: Collection, out: Path) -> None:
+def write_book(paths: Sequence[Path], options: api.Options, found: Collection, out: Path, maker: PdfMaker | None = None) -> None:
     """The book of every file that renders, replaced all or nothing."""
-    write.replace_all({out: book_pdf(chapters(paths, options, found), options.paper)})
+    write.replace_all({out: book_pdf(chapters(paths, options, found), options.paper, maker)})
