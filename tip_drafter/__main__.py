@@ -58,7 +58,7 @@ def main() -> None:
     sys.unraisablehook = _unraisable(sys.unraisablehook)
     try:
         try:
-            from . import importing
+            from .startup import importing
 
             with importing():
                 from .cli import run

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import importing, write
+from . import write
 from .errors import OutputError, TipDraftError, UsageError
 from .pdfmaker import PdfMaker, Ticket
+from .startup import importing
 
 if TYPE_CHECKING:
     from . import api

@@ -18,11 +18,12 @@ import typer.core
 from typer._click import Context  # typer vendors click: its Context, as TyperGroup.invoke takes
 from typer.main import get_command_name
 
-from . import __version__, config, importing, layout
+from . import __version__, config, layout
 from .console import Console
 from .edition import default_edition
 from .errors import ExitStatus, FileProblem, InvalidCountryFile, TipDraftError, command, has_errors, to_json
 from .options import Options, expand, folder
+from .startup import importing
 
 if TYPE_CHECKING:
     from . import batch

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import importing
 from .cli import Editions, Files, app, console
 from .errors import ExitStatus, OutputError, UsageError
 from .options import Options, expand
+from .startup import importing
 
 if TYPE_CHECKING:
     from .collect.gather import Collection

@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 
-from . import importing, layout
+from . import layout
 from .cli import Draft, Editions, Paper, Strict, TemplateDirs, app, complete_country_files, console
 from .errors import ExitStatus
 from .options import Options, resolve
+from .startup import importing
 
 
 @app.command(short_help="Serve a live page of the cable as it will print; it follows every save.")

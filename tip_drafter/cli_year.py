@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import config, importing
+from . import config
 from .cli import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
 from .edition import default_edition
 from .errors import ExitStatus, UsageError, command
 from .options import OUTPUT, Options, expand
+from .startup import importing
 
 if TYPE_CHECKING:
     from .compare import Status

@@ -14,8 +14,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from . import importing
 from .errors import UsageError
+from .startup import importing
 
 if TYPE_CHECKING:  # imported where a pool starts: validate and text rendering do without it
     from .pdfpool import Pool

@@ -93,7 +93,7 @@ def _serve(control: socket.socket, folder: Path) -> None:
 
     SIGTERM ends it by an exception even while it imports: what the import runs (``ldconfig``,
     to find a library) is waited for, not left behind."""
-    from . import importing
+    from .startup import importing
 
     with importing():  # a one-shot process: what the import makes is set aside for good
         from . import pdf  # noqa: F401
