@@ -32,7 +32,8 @@ from urllib.parse import parse_qs, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tip_drafter import preview, preview_http  # noqa: E402
+from tip_drafter.preview import server as preview_http  # noqa: E402
+from tip_drafter.preview import state as preview  # noqa: E402
 
 WORDS = "The first anti-smuggling measures were taken"
 

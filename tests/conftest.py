@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tip_drafter.load import CountryYAML
+from tip_drafter.yamlio.load import CountryYAML
 
 
 def pytest_configure(config: pytest.Config) -> None:

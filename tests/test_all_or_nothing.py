@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tip_drafter import write
+from tip_drafter import output
 from tip_drafter.errors import OutputError
 
 
@@ -21,7 +21,7 @@ def digest(path: Path) -> str:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(write.TMP_SUFFIX))
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(output.TMP_SUFFIX))
 
 
 @pytest.fixture
@@ -44,9 +44,9 @@ def test_a_failure_staging_the_second_output_replaces_neither(old: tuple[Path, P
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(write.os, "fsync", full_disk)
+    monkeypatch.setattr(output.os, "fsync", full_disk)
     with pytest.raises(OutputError, match=r"belgium\.pdf: cannot write: No space left on device"):
-        write.replace_all({txt: b"new text\n", pdf: b"%PDF new\n"})
+        output.replace_all({txt: b"new text\n", pdf: b"%PDF new\n"})
     assert (digest(txt), digest(pdf)) == before
     assert leftovers(txt.parent) == []
 
@@ -56,7 +56,7 @@ def test_an_output_that_is_a_folder_stops_everything_before_any_rename(old: tupl
     folder = txt.parent / "belgium.html"
     folder.mkdir()
     with pytest.raises(OutputError, match=r"belgium\.html: is a folder"):
-        write.replace_all({txt: b"new text\n", folder: b"<html>"})
+        output.replace_all({txt: b"new text\n", folder: b"<html>"})
     assert txt.read_bytes() == b"old text\n"
     assert leftovers(txt.parent) == []
 
@@ -64,7 +64,7 @@ def test_an_output_that_is_a_folder_stops_everything_before_any_rename(old: tupl
 KILL_BETWEEN_RENAMES = """
 import os, signal, sys
 from pathlib import Path
-from tip_drafter import write
+from tip_drafter import output as write
 real = os.replace
 def replace(src, dst):
     real(src, dst)
@@ -86,11 +86,11 @@ def test_a_kill_between_the_renames_leaves_all_new_outputs(old: tuple[Path, Path
 
 def test_stale_temporary_files_of_a_dead_process_are_cleaned(tmp_path: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
-    stale = tmp_path / f".belgium.txt.{dead.stdout.strip()}.abc123{write.TMP_SUFFIX}"
-    live = tmp_path / f".belgium.pdf.{os.getpid()}.def456{write.TMP_SUFFIX}"
+    stale = tmp_path / f".belgium.txt.{dead.stdout.strip()}.abc123{output.TMP_SUFFIX}"
+    live = tmp_path / f".belgium.pdf.{os.getpid()}.def456{output.TMP_SUFFIX}"
     stale.write_bytes(b"half")
     live.write_bytes(b"half")
-    assert write.clean_stale(tmp_path) == [stale]
+    assert output.clean_stale(tmp_path) == [stale]
     assert leftovers(tmp_path) == [live.name]
 
 

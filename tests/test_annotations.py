@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tip_drafter.annotations import to_github, to_sarif
+from tip_drafter.cli.annotations import to_github, to_sarif
 from tip_drafter.errors import Diagnostic
 
 from conftest import BELGIUM, examples

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tip_drafter import cache
-from tip_drafter import load as loader
+from tip_drafter.yamlio import cache
+from tip_drafter.yamlio import load as loader
 
 from conftest import BELGIUM, ROOT, examples
 
@@ -129,7 +129,7 @@ def test_a_fifo_where_an_entry_goes_never_hangs(home: Path) -> None:
     entry = home / "tipdraft" / "data" / name
     entry.unlink()
     os.mkfifo(entry)
-    code = f"from tip_drafter.load import read_data; print(read_data({TEXT!r}))"
+    code = f"from tip_drafter.yamlio.load import read_data; print(read_data({TEXT!r}))"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and done.stdout.strip() == repr(TRUE), done.stderr

@@ -13,7 +13,7 @@ import pytest
 from typer.main import get_command_name
 from typer.testing import CliRunner
 
-from tip_drafter.cli import app, only
+from tip_drafter.cli.main import app, only
 
 from conftest import BELGIUM, ROOT
 

@@ -165,7 +165,7 @@ def test_the_output_name_says_the_format(tmp_path: Path) -> None:
 def test_items_line_up_by_id_across_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Belgium's 2009 file and its 2010 draft in the fixture edition (new numbers, merged
     items): the rows of one item carry one id, whatever its paragraph and letter there."""
-    from tip_drafter import nextyear
+    from tip_drafter.year import nextyear
 
     editions = DATA / "editions"
     draft = tmp_path / "belgium-2010.yaml"

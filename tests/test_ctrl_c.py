@@ -172,7 +172,7 @@ def test_a_second_and_third_ctrl_c_print_nothing(versions: Versions, tmp_path: P
 
 LANDS_IN_A_CALLBACK = """
 import os, signal, sys, time, weakref
-from tip_drafter import __main__, cli
+from tip_drafter import __main__; from tip_drafter.cli import main as cli
 
 def run():
     class Thing:
@@ -202,7 +202,7 @@ def test_a_ctrl_c_landing_where_python_cannot_raise_it_still_stops_the_command()
 
 
 CAUGHT_IN_CODE_FROM_A_STRING = """
-from tip_drafter import __main__, cli
+from tip_drafter import __main__; from tip_drafter.cli import main as cli
 
 def run():
     try:  # as a dataclass is made (from a string) while a module of the command is imported

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tip_drafter.cli import app
+from tip_drafter.cli.main import app
 from tip_drafter.edition import load_edition
-from tip_drafter.load import CountryYAML
-from tip_drafter.wholediff import compare, to_json
+from tip_drafter.yamlio.load import CountryYAML
+from tip_drafter.year.wholediff import compare, to_json
 
 from conftest import BELGIUM, examples
 

@@ -9,10 +9,12 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tip_drafter import api, classification, nextyear
-from tip_drafter.classification import CONFIDENTIAL, FOUO, SECRET, UNCLASSIFIED, read_class_line
-from tip_drafter.dtg import PATTERN, DateTimeGroup
-from tip_drafter.load import load
+from tip_drafter import api
+from tip_drafter.domain import classification
+from tip_drafter.domain.classification import CONFIDENTIAL, FOUO, SECRET, UNCLASSIFIED, read_class_line
+from tip_drafter.domain.dtg import PATTERN, DateTimeGroup
+from tip_drafter.yamlio.load import load
+from tip_drafter.year import nextyear
 
 from conftest import BELGIUM
 

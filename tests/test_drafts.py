@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tip_drafter.cli import app
+from tip_drafter.cli.main import app
 
 from conftest import BELGIUM
 

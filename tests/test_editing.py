@@ -9,8 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tip_drafter.editing import DELETE, Edit, EditError, apply_edits
-from tip_drafter.load import parse
+from tip_drafter.yamlio.editing import DELETE, Edit, EditError, apply_edits
+from tip_drafter.yamlio.load import parse
 
 from conftest import BELGIUM, examples
 

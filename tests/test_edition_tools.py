@@ -12,12 +12,12 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from tip_drafter import nextyear
-from tip_drafter.compare import answer_text
+from tip_drafter.cable.model import answers_by_item
 from tip_drafter.edition import BUNDLED_EDITIONS, load_edition
-from tip_drafter.edition_format import check_edition, json_schema
-from tip_drafter.edition_tools import moves, new_edition_text
-from tip_drafter.model import answers_by_item
+from tip_drafter.format.edition_format import check_edition, json_schema
+from tip_drafter.year import nextyear
+from tip_drafter.year.compare import answer_text
+from tip_drafter.year.editions import moves, new_edition_text
 
 from conftest import BELGIUM, DATA
 

@@ -17,11 +17,12 @@ from processes import Command, children, descendants, in_session, wait_until, wo
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from tip_drafter import api, console, schema
-from tip_drafter.cli import app
+from tip_drafter import api, console
+from tip_drafter.cli.main import app
 from tip_drafter.edition import load_edition
 from tip_drafter.errors import PdfFailed
-from tip_drafter.pdfmaker import PdfMaker
+from tip_drafter.format import schema
+from tip_drafter.pdf.maker import PdfMaker
 
 from conftest import BELGIUM, DATA, ROOT, matches_golden
 
@@ -163,7 +164,7 @@ def test_project_settings_name_a_template_dir(tmp_path: Path, monkeypatch: pytes
         ("{{ cable.subject }\n", "cable.txt.j2:1: template error: unexpected '}'"),
         (
             "line one\n{{ cable.no_such_field }}\n",
-            "cable.txt.j2:2: template error: 'tip_drafter.model.Cable object' has no attribute 'no_such_field'",
+            "cable.txt.j2:2: template error: 'tip_drafter.cable.model.Cable object' has no attribute 'no_such_field'",
         ),
         ('{% include "missing.j2" %}\n', "template 'missing.j2' not found"),
         (

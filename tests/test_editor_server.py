@@ -18,7 +18,7 @@ from yaml_ls import YamlLanguageServer, server_command
 
 from tip_drafter import api
 from tip_drafter.edition import load_edition
-from tip_drafter.schema import json_schema
+from tip_drafter.format.schema import json_schema
 
 from conftest import BELGIUM
 

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.comments import TaggedScalar
 
-from tip_drafter import load as loader
 from tip_drafter.errors import UnreadableFile
-from tip_drafter.write import TMP_SUFFIX
+from tip_drafter.output import TMP_SUFFIX
+from tip_drafter.yamlio import load as loader
 
 from conftest import BELGIUM, examples
 
@@ -170,7 +170,7 @@ def test_bundled_data_is_kept_parsed_in_the_users_cache_and_a_bad_entry_is_read_
 
 
 def test_the_cache_keeps_only_its_newest_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tip_drafter import cache
+    from tip_drafter.yamlio import cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     for number in range(cache.KEEP + 6):  # an edition saved again and again, as in the preview
@@ -183,13 +183,13 @@ def test_the_cache_keeps_only_its_newest_entries(tmp_path: Path, monkeypatch: py
 
 def _entry(payload: bytes) -> bytes:
     """A cache entry: its header, the payload's sha256, the payload."""
-    from tip_drafter import cache
+    from tip_drafter.yamlio import cache
 
     return cache.MAGIC + hashlib.sha256(payload).digest() + payload
 
 
 def _payload(entry: Path) -> Any:
-    from tip_drafter import cache
+    from tip_drafter.yamlio import cache
 
     raw = entry.read_bytes()
     assert raw.startswith(cache.MAGIC)

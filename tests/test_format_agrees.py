@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tip_drafter.classification import WORDS as WORDS_OF_CLASSIFICATION
+from tip_drafter.domain.classification import WORDS as WORDS_OF_CLASSIFICATION
 from tip_drafter.edition import load_edition
-from tip_drafter.fields import FORMAT_CODES, json_pointer
-from tip_drafter.load import Document, parse
-from tip_drafter.schema import json_schema
-from tip_drafter.validate import validate
+from tip_drafter.format.fields import FORMAT_CODES, json_pointer
+from tip_drafter.format.schema import json_schema
+from tip_drafter.format.validate import validate
+from tip_drafter.yamlio.load import Document, parse
 
 from conftest import BELGIUM, examples
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tip_drafter import api, write
+from tip_drafter import api, output
 from tip_drafter.errors import OutputError
 
 from conftest import BELGIUM, ROOT
@@ -66,12 +66,12 @@ def test_an_injected_no_space_while_staging_names_the_output(old: Path, monkeypa
     def full(fd: int, data: bytes) -> int:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(write.os, "write", full)
-    monkeypatch.setattr(write.os, "fsync", lambda fd: full(fd, b""))
+    monkeypatch.setattr(output.os, "write", full)
+    monkeypatch.setattr(output.os, "fsync", lambda fd: full(fd, b""))
     with pytest.raises(OutputError) as caught:
         api.render_file(BELGIUM, old, api.Options(formats=("txt",)))
     said = str(caught.value)
-    assert said.startswith(f"{old}/belgium.txt: cannot write: ") and "(disk full)" in said and said.endswith(write.KEPT)
+    assert said.startswith(f"{old}/belgium.txt: cannot write: ") and "(disk full)" in said and said.endswith(output.KEPT)
     assert digests(old) == before
 
 
@@ -100,7 +100,7 @@ def test_a_full_disk_met_while_making_the_pdf_names_the_pdf_and_the_cause(
         return real_open(path, flags, mode)
 
     monkeypatch.setattr(api, "make", weasyprint)
-    monkeypatch.setattr(write.os, "open", full_disk)
+    monkeypatch.setattr(output.os, "open", full_disk)
     with pytest.raises(OutputError) as caught:
         api.render_file(BELGIUM, old, api.Options())
     said = str(caught.value)
@@ -115,4 +115,4 @@ def test_a_pdf_failure_that_is_not_a_full_disk_keeps_the_systems_reason(old: Pat
     monkeypatch.setattr(api, "make", weasyprint)
     with pytest.raises(OutputError, match=r"belgium\.pdf: cannot write: Permission denied; the previous outputs are kept$"):
         api.render_file(BELGIUM, old, api.Options())
-    assert not [p for p in old.iterdir() if p.name.endswith(write.TMP_SUFFIX)]
+    assert not [p for p in old.iterdir() if p.name.endswith(output.TMP_SUFFIX)]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter.cli import app
+from tip_drafter.cli.main import app
 
 runner = CliRunner()
 
@@ -150,7 +150,7 @@ def test_a_list_or_mapping_where_a_word_is_expected_is_an_error(tmp_path: Path, 
 
 
 def test_deep_nesting_is_refused_without_libyaml_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tip_drafter import load
+    from tip_drafter.yamlio import load
 
     monkeypatch.setattr(load, "LibyamlParser", None)  # as on an interpreter without ruamel.yaml.clib
     path = tmp_path / "deep.yaml"

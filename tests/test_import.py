@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter import api, importer
-from tip_drafter.cableinput import NotACable
-from tip_drafter.cli import app
+from tip_drafter import api
+from tip_drafter.cli.main import app
 from tip_drafter.edition import load_edition
-from tip_drafter.importer import import_cable
-from tip_drafter.load import CountryYAML
+from tip_drafter.importing import importer
+from tip_drafter.importing.cableinput import NotACable
+from tip_drafter.importing.importer import import_cable
+from tip_drafter.yamlio.load import CountryYAML
 
 from conftest import DATA, EXAMPLE, example_parts, split_cable, without_total, words
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter.cli import app
+from tip_drafter.cli.main import app
 
 from conftest import DATA, EXAMPLE
 

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter import api, layout, load
-from tip_drafter.cli import app
+from tip_drafter import api
+from tip_drafter.cable import layout
+from tip_drafter.cli.main import app
 from tip_drafter.edition import load_edition
-from tip_drafter.importer import import_cable
+from tip_drafter.importing.importer import import_cable
+from tip_drafter.yamlio import load
 
 from conftest import DATA, EXAMPLE
 

@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from tip_drafter import api, layout
+from tip_drafter import api
+from tip_drafter.cable import layout
 from tip_drafter.edition import load_edition
-from tip_drafter.importer import import_cable
+from tip_drafter.importing.importer import import_cable
 
 from conftest import examples
 

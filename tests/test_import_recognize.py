@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tip_drafter import recognize
-from tip_drafter.cableinput import NotACable
-from tip_drafter.cli import app
+from tip_drafter.cli.main import app
 from tip_drafter.edition import load_edition
-from tip_drafter.importer import import_cable
+from tip_drafter.importing import recognize
+from tip_drafter.importing.cableinput import NotACable
+from tip_drafter.importing.importer import import_cable
 
 from conftest import DATA
 

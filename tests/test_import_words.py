@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tip_drafter.edition import load_edition
-from tip_drafter.importer import import_cable
-from tip_drafter.kept import words
-from tip_drafter.load import CountryYAML
+from tip_drafter.importing.importer import import_cable
+from tip_drafter.importing.kept import words
+from tip_drafter.yamlio.load import CountryYAML
 
 from conftest import examples
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tip_drafter import api, layout
+from tip_drafter import api
+from tip_drafter.cable import layout
+from tip_drafter.cable.layout import Kind, Line
+from tip_drafter.cable.model import Section
+from tip_drafter.cable.render import Renderer
 from tip_drafter.errors import TemplateProblem
-from tip_drafter.layout import Kind, Line
-from tip_drafter.model import Section
-from tip_drafter.render import Renderer
 
 from conftest import BELGIUM, DATA, ROOT
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter.cli import app
-from tip_drafter.load import MAX_BYTES, MAX_NODES
+from tip_drafter.cli.main import app
+from tip_drafter.yamlio.load import MAX_BYTES, MAX_NODES
 
 runner = CliRunner()
 

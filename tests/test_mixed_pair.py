@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tip_drafter import api, layout, manifest, write
-from tip_drafter.cli import app
+from tip_drafter import api, manifest, output
+from tip_drafter.cable import layout
+from tip_drafter.cli.main import app
 
 from conftest import BELGIUM, ROOT, examples
 
@@ -53,7 +54,7 @@ def killed_after(renames: int) -> pytest.MonkeyPatch:
         real(src, dst)
 
     patch = pytest.MonkeyPatch()
-    patch.setattr(write.os, "replace", replace)
+    patch.setattr(output.os, "replace", replace)
     return patch
 
 
@@ -151,7 +152,7 @@ def test_a_render_killed_by_sigkill_between_the_txt_and_the_pdf_is_told_and_repa
     for name in ("belgium.txt", "belgium.pdf"):
         assert (project / "output" / name).read_bytes() == (fresh / name).read_bytes(), name
     assert "different renders" not in status()
-    assert not [p for p in (project / "output").iterdir() if p.name.endswith(write.TMP_SUFFIX)]  # the killed one's: cleaned
+    assert not [p for p in (project / "output").iterdir() if p.name.endswith(output.TMP_SUFFIX)]  # the killed one's: cleaned
 
 
 def test_a_manifest_that_is_not_ours_is_ignored(project: Path) -> None:

@@ -11,9 +11,10 @@ import pypdf
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter import api, review
-from tip_drafter.cli import app
-from tip_drafter.load import CountryYAML
+from tip_drafter import api
+from tip_drafter.cli.main import app
+from tip_drafter.yamlio.load import CountryYAML
+from tip_drafter.year import review
 
 from conftest import BELGIUM, DATA, matches_golden
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter.cli import app
-from tip_drafter.write import TMP_SUFFIX
+from tip_drafter.cli.main import app
+from tip_drafter.output import TMP_SUFFIX
 
 from conftest import BELGIUM, EXAMPLE
 

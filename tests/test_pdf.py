@@ -14,7 +14,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tip_drafter import api, layout
+from tip_drafter import api
+from tip_drafter.cable import layout
 from tip_drafter.errors import TipDraftError
 
 from conftest import BELGIUM, ROOT
@@ -230,10 +231,10 @@ def test_html_attributes_do_not_style_the_pdf_and_an_untagged_one_has_no_structu
 def test_validate_and_text_render_never_import_weasyprint(tmp_path: Path, command: list[str]) -> None:
     # In a fresh interpreter: this test session imports WeasyPrint elsewhere.
     code = (
-        "import sys; from typer.testing import CliRunner; from tip_drafter.cli import app; "
+        "import sys; from typer.testing import CliRunner; from tip_drafter.cli.main import app; "
         f"result = CliRunner().invoke(app, {[*command, str(BELGIUM)]!r}); "
         "assert result.exit_code == 0, result.output; "
-        "assert not [m for m in sys.modules if m == 'tip_drafter.pdf' or m.split('.')[0] == 'weasyprint']"
+        "assert not [m for m in sys.modules if m == 'tip_drafter.pdf.weasy' or m.split('.')[0] == 'weasyprint']"
     )
     subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)
 
@@ -290,17 +291,17 @@ def test_making_a_pdf_changes_no_process_wide_state(tmp_path: Path, monkeypatch:
     import gc
     import os
 
-    from tip_drafter import pdfmaker
+    from tip_drafter.pdf import maker
 
     job = api.prepare(BELGIUM, tmp_path, api.Options()).pdf_job
     assert job is not None
-    first = pdfmaker.make(job)[0]  # WeasyPrint loaded
+    first = maker.make(job)[0]  # WeasyPrint loaded
     environ = _Watched(os.environ)
     environ.changes = []
     monkeypatch.setattr(os, "environ", environ)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # someone else's date: not ours to use or change
     environ.changes = []
     frozen = gc.get_freeze_count()
-    assert pdfmaker.make(job)[0] == first
+    assert maker.make(job)[0] == first
     assert gc.get_freeze_count() == frozen
     assert environ.changes == []

@@ -150,13 +150,14 @@ def test_the_opened_browser_gets_the_page_by_cookie_with_no_token_in_its_address
     from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from tip_drafter import preview, preview_http
+    from tip_drafter.preview import server as preview_http
+    from tip_drafter.preview import state
 
     assert isinstance(browser, WebDriver)
     path = tmp_path / "belgium.yaml"
     text = (ROOT / "countries" / "belgium.yaml").read_text()
     path.write_text(text.replace(f"    A: |-\n      {FIRST_WORDS}", f"    A: ''\n    Z: |-\n      {FIRST_WORDS}", 1))
-    page = preview.Preview(path, settings=tmp_path)
+    page = state.Preview(path, settings=tmp_path)
     page.refresh()
     server = preview_http.Server(page)
     listener = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

@@ -22,7 +22,9 @@ from typing import Any
 
 import pytest
 
-from tip_drafter import preview, preview_gate, preview_http
+from tip_drafter.preview import gate
+from tip_drafter.preview import server as preview_http
+from tip_drafter.preview import state as preview
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_WORDS = "The first anti-smuggling measures were taken"
@@ -73,7 +75,7 @@ def closed_within(client: socket.socket, seconds: float) -> bool:
 def test_half_open_connections_hold_no_thread_and_are_closed_in_time(belgium: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """200 clients that send half a request line (no token needed): the server answers a real
     request at once, holds no thread for them, and closes them after the head's time limit."""
-    monkeypatch.setattr(preview_gate, "HEAD_SECONDS", 1.5)
+    monkeypatch.setattr(gate, "HEAD_SECONDS", 1.5)
     with serving(belgium) as server:
         threads = threading.active_count()
         clients = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(200)]
@@ -92,7 +94,7 @@ def test_half_open_connections_hold_no_thread_and_are_closed_in_time(belgium: Pa
 
 
 def test_more_waiting_connections_than_the_bound_close_the_oldest(belgium: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(preview_gate, "MAX_WAITING", 20)
+    monkeypatch.setattr(gate, "MAX_WAITING", 20)
     with serving(belgium) as server:
         clients = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(30)]
         try:
@@ -107,7 +109,7 @@ def test_more_waiting_connections_than_the_bound_close_the_oldest(belgium: Path,
 
 
 def test_requests_answered_at_once_are_bounded_and_the_rest_told_503(belgium: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(preview_gate, "MAX_ANSWERING", 3)
+    monkeypatch.setattr(gate, "MAX_ANSWERING", 3)
     with serving(belgium) as server:
         streams = [get(server.port, f"/events?token={server.token}", timeout=5) for _ in range(3)]  # each holds its thread
         try:

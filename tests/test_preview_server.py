@@ -27,8 +27,11 @@ import pypdf
 import pytest
 from processes import handles_sigterm, wait_until
 
-from tip_drafter import api, preview, preview_http, render
+from tip_drafter import api
+from tip_drafter.cable import render
 from tip_drafter.options import Options
+from tip_drafter.preview import server as preview_http
+from tip_drafter.preview import state as preview
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTES = ("/", "/preview.js", "/preview.css", "/cable.css", "/events", "/cable.pdf")
@@ -475,7 +478,7 @@ def test_a_file_that_cannot_be_a_country_file_is_said_at_once_as_validate_says_i
 ) -> None:
     from typer.testing import CliRunner
 
-    from tip_drafter.cli import app
+    from tip_drafter.cli.main import app
 
     monkeypatch.chdir(tmp_path)
     make("f.yaml")

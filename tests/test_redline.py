@@ -15,10 +15,10 @@ import pypdf
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter import redline
-from tip_drafter.cli import app
+from tip_drafter.cli.main import app
 from tip_drafter.errors import InvalidCountryFile
-from tip_drafter.load import CountryYAML
+from tip_drafter.yamlio.load import CountryYAML
+from tip_drafter.year import redline
 
 from conftest import BELGIUM, DATA
 

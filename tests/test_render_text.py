@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tip_drafter import api, layout
+from tip_drafter import api
+from tip_drafter.cable import layout
 
 from conftest import BELGIUM, DATA, MARKER, example_parts, matches_golden, split_cable, without_total, words
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tip_drafter import api, review, review_walk
+from tip_drafter import api
 from tip_drafter.errors import UNREVIEWED, UsageError
-from tip_drafter.nextyear import new_draft
+from tip_drafter.year import review, review_walk
+from tip_drafter.year.nextyear import new_draft
 
 from conftest import BELGIUM
 

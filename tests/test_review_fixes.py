@@ -11,11 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tip_drafter import api, console, review
-from tip_drafter.cli import app
+from tip_drafter import api, console
+from tip_drafter.cli.main import app
 from tip_drafter.errors import Diagnostic
-from tip_drafter.fields import PLACEHOLDERS, is_placeholder
-from tip_drafter.nextyear import new_draft
+from tip_drafter.format.fields import PLACEHOLDERS, is_placeholder
+from tip_drafter.year import review
+from tip_drafter.year.nextyear import new_draft
 
 from conftest import BELGIUM
 

@@ -21,10 +21,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tip_drafter import nextyear, review, review_tty, review_walk
-from tip_drafter.cli import app
+from tip_drafter.cli.main import app
 from tip_drafter.errors import OutputError
-from tip_drafter.nextyear import new_draft
+from tip_drafter.year import nextyear, review, review_tty, review_walk
+from tip_drafter.year.nextyear import new_draft
 
 from conftest import BELGIUM, ROOT, examples
 

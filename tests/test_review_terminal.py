@@ -9,8 +9,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tip_drafter import review
-from tip_drafter.nextyear import new_draft
+from tip_drafter.year import review
+from tip_drafter.year.nextyear import new_draft
 
 from conftest import BELGIUM
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tip_drafter import api, layout
+from tip_drafter import api
+from tip_drafter.cable import layout
 from tip_drafter.errors import InvalidCountryFile
 
 from conftest import BELGIUM
@@ -90,7 +91,7 @@ def test_classification_guard(belgium_data: Any, write_country: Write, tmp_path:
 def test_unclassified_belgium_with_one_confidential_paragraph_exits_1(write_country: Write, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from tip_drafter.cli import app
+    from tip_drafter.cli.main import app
 
     path = write_country(edited("  26:\n    mark: SBU\n", "  26:\n    mark: C\n"))
     result = CliRunner().invoke(app, ["render", str(path), "-o", str(tmp_path / "out")])

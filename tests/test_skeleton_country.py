@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter.cli import app
-from tip_drafter.load import CountryYAML
+from tip_drafter.cli.main import app
+from tip_drafter.yamlio.load import CountryYAML
 
 runner = CliRunner()
 

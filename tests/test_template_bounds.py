@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tip_drafter import api, layout, render
+from tip_drafter import api
+from tip_drafter.cable import layout, render
 from tip_drafter.errors import TemplateProblem
 
 from conftest import BELGIUM, ROOT
@@ -68,7 +69,7 @@ CHILD = """
 import json, resource, sys
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
-from tip_drafter import api, layout, render
+from tip_drafter import api; from tip_drafter.cable import layout; from tip_drafter.cable import render
 from tip_drafter.errors import TemplateProblem
 cable = api.check(Path(sys.argv[1])).cable
 for folder in sys.argv[2:]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tip_drafter import render
-from tip_drafter.cli import app
+from tip_drafter.cable import render
+from tip_drafter.cli.main import app
 
 from conftest import BELGIUM
 

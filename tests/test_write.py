@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tip_drafter import api, layout, write
+from tip_drafter import api, output
+from tip_drafter.cable import layout
 from tip_drafter.errors import OutputError
 
 from conftest import BELGIUM
@@ -22,7 +23,7 @@ def test_a_failed_rename_leaves_the_previous_output_and_no_temporary_file(
     def broken(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(write.os, "replace", broken)
+    monkeypatch.setattr(output.os, "replace", broken)
     with pytest.raises(OutputError, match=r"belgium\.txt: cannot write: No space left on device"):
         api.render_file(BELGIUM, tmp_path, api.Options(formats=("txt",), settings=layout.Settings(width=40)))
     assert (tmp_path / "belgium.txt").read_bytes() == before
@@ -38,15 +39,15 @@ def test_an_interrupt_mid_write_leaves_the_previous_output(tmp_path: Path, monke
         real_fsync(fd)
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C halfway
 
-    monkeypatch.setattr(write.os, "fsync", killed)
+    monkeypatch.setattr(output.os, "fsync", killed)
     with pytest.raises(KeyboardInterrupt):
-        write.atomic_write(target, b"new render, half written")
+        output.atomic_write(target, b"new render, half written")
     assert target.read_bytes() == b"previous render\n"
     assert [p.name for p in tmp_path.iterdir()] == ["belgium.txt"]
 
 
 def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
-    write.atomic_write(tmp_path / "a.txt", b"x")
+    output.atomic_write(tmp_path / "a.txt", b"x")
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o666 & ~mask
@@ -55,7 +56,7 @@ def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
 @pytest.mark.parametrize("stem", ["../escape", "a/b", ".hidden", "", "..", "a\\b"])
 def test_output_names_cannot_leave_the_output_folder(tmp_path: Path, stem: str) -> None:
     with pytest.raises(OutputError, match="is not a safe output file name"):
-        write.output_path(tmp_path, stem, "txt")
+        output.output_path(tmp_path, stem, "txt")
 
 
 def test_render_never_writes_over_the_country_file(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def main() -> None:
             from .startup import importing
 
             with importing():
-                from .cli import run
+                from .cli.main import run
             run()
         finally:
             # The work is over: a Ctrl-C now would only break into the interpreter's exit.

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import manifest, rules, write
+from . import manifest, output
+from .cable.model import Cable, build
+from .cable.render import Rendered, bundled_templates, renderer_for
 from .edition import Edition
 from .errors import (
     ERROR,
@@ -20,12 +22,11 @@ from .errors import (
     command,
     has_errors,
 )
-from .load import Document, load
-from .model import Cable, build
+from .format import rules
+from .format.validate import Validation, edition_of, validate
 from .options import FORMATS, PAPERS, Options, expand, resolve
-from .pdfmaker import PdfJob, PdfMade, make
-from .render import Rendered, bundled_templates, renderer_for
-from .validate import Validation, edition_of, validate
+from .pdf.maker import PdfJob, PdfMade, make
+from .yamlio.load import Document, load
 
 DRAFT_LINE = "DRAFT -- NOT FOR TRANSMISSION -- DRAFT"  # first and last line of a draft's text
 __all__ = ["FORMATS", "PAPERS", "Options", "expand", "resolve"]  # re-exported: they live in options.py
@@ -146,7 +147,7 @@ def output_targets(path: Path, out_dir: Path, options: Options) -> dict[str, Pat
     """Where a render of ``path`` writes each format: ``<name>.txt``, or for a draft
     ``<name>.draft.txt`` (a draft never stands under a final's name)."""
     stem = f"{path.stem}.draft" if options.draft else path.stem
-    return {fmt: write.output_path(out_dir, stem, fmt) for fmt in options.formats}
+    return {fmt: output.output_path(out_dir, stem, fmt) for fmt in options.formats}
 
 
 def _renderable(path: Path, checked: Checked, options: Options) -> tuple[Cable, Rendered]:
@@ -186,7 +187,7 @@ def finish(prepared: Prepared, pdf: PdfMade | None) -> Result:
     files = {target: outputs[fmt] for fmt, target in prepared.targets.items()}
     document = prepared.checked.document
     source = document.text.encode("utf-8") if document is not None else None
-    write.replace_all(files, manifest.made(prepared.path, source, files))
+    output.replace_all(files, manifest.made(prepared.path, source, files))
     rendered = prepared.checked.rendered
     pages = rendered.pages if rendered is not None else 0
     return Result(prepared.path, list(prepared.targets.values()), prepared.checked.diagnostics, pages, notes)
@@ -200,7 +201,7 @@ def made_pdf(prepared: Prepared, making: Callable[[], PdfMade]) -> PdfMade:
         return making()
     except OSError as exc:
         target = prepared.targets.get("pdf") or next(iter(prepared.targets.values()))
-        raise OutputError(f"{target}: cannot write: {write.cause(exc, target.parent)}; {write.KEPT}") from None
+        raise OutputError(f"{target}: cannot write: {output.cause(exc, target.parent)}; {output.KEPT}") from None
 
 
 def refused_notes(urls: list[str]) -> list[str]:

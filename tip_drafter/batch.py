@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import write
+from . import output
 from .errors import OutputError, TipDraftError, UsageError
-from .pdfmaker import PdfMaker, Ticket
+from .pdf.maker import PdfMaker, Ticket
 from .startup import importing
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def render_files(paths: Sequence[Path], out_dir: Path, options: api.Options, mak
         from . import api
 
     pending: list[tuple[Path, api.Prepared | TipDraftError, Ticket | None]] = []
-    write.clean_stale(out_dir)
+    output.clean_stale(out_dir)
     clashes = _clashes(paths, out_dir, options)
     for path in paths:
         if path in clashes:

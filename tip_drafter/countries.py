@@ -13,7 +13,7 @@ from typing import Any
 from ruamel.yaml.error import YAMLError
 
 from .errors import TipDraftError
-from .load import read_data
+from .yamlio.load import read_data
 
 TABLE = Path(__file__).parent / "data" / "countries.yaml"  # the country table, as data
 

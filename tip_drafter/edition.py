@@ -130,7 +130,7 @@ def _load(path: Path) -> Edition:
     """One read per edition file and process (a batch renders many files of one edition)."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError  # here: the CLI imports this module for its defaults only
 
-    from .load import describe, read_data
+    from .yamlio.load import describe, read_data
 
     try:
         data = read_data(path.read_text(encoding="utf-8"))

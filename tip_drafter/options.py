@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import layout
+from .cable import layout
 from .errors import UsageError
 
 COUNTRIES = Path("countries")

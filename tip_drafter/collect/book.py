@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import api, classification, write
+from .. import api, output
+from ..cable.model import Cable
+from ..cable.render import Rendered, bundled_templates, renderer_for
+from ..domain import classification
 from ..errors import ERROR, Diagnostic
-from ..model import Cable
-from ..pdfmaker import PdfJob, PdfMaker, make
-from ..render import Rendered, bundled_templates, renderer_for
+from ..pdf.maker import PdfJob, PdfMaker, make
 from .gather import Collection, Failure
 
 PAGE = "collect/book.html.j2"
@@ -82,4 +83,4 @@ def book_pdf(parts: Sequence[Chapter], paper: str = "Letter", maker: PdfMaker | 
 
 def write_book(paths: Sequence[Path], options: api.Options, found: Collection, out: Path, maker: PdfMaker | None = None) -> None:
     """The book of every file that renders, replaced all or nothing."""
-    write.replace_all({out: book_pdf(chapters(paths, options, found), options.paper, maker)})
+    output.replace_all({out: book_pdf(chapters(paths, options, found), options.paper, maker)})

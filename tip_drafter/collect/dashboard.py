@@ -6,8 +6,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import classification, write
-from ..render import renderer_for
+from .. import output
+from ..cable.render import renderer_for
+from ..domain import classification
 from .gather import STATUSES, AnswerRow, Collection, Submission
 
 PAGE = "collect/dashboard.html.j2"
@@ -55,7 +56,7 @@ def dashboard_html(found: Collection) -> str:
 
 def write_dashboard(found: Collection, path: Path) -> None:
     """The dashboard, replaced all or nothing."""
-    write.replace_all({path: dashboard_html(found).encode("utf-8")})
+    output.replace_all({path: dashboard_html(found).encode("utf-8")})
 
 
 def _columns(rows: list[AnswerRow]) -> list[Column]:

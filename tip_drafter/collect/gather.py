@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import api, classification
-from ..compare import answer_text, answers_by_id
+from .. import api
+from ..cable.model import answers_by_item, prose
+from ..domain import classification
 from ..edition import Edition, report_year
 from ..errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError
-from ..model import answers_by_item, prose
+from ..year.compare import answer_text, answers_by_id
 
 ANSWERED, EMPTY, TO_FOLLOW, NOT_REVIEWED, DROPPED, UNPLACED = (
     "answered",
@@ -159,7 +160,7 @@ def load_country_file(path: Path, options: api.Options) -> Loaded | Failure:
 
 def load_cable(path: Path, options: api.Options) -> Loaded:
     """A sent cable, imported in memory as ``tipdraft import`` reads it."""
-    from ..importer import read_file  # here: importing cables is only needed with --cables
+    from ..importing.importer import read_file  # here: importing cables is only needed with --cables
 
     read = read_file(path, None, None, options.editions)
     warnings = tuple(Diagnostic(str(path), 0, 0, "warning", "", w, "import") for w in read.result.warnings)

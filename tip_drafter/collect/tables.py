@@ -7,7 +7,7 @@ import io
 import sqlite3
 from pathlib import Path
 
-from .. import write
+from .. import output
 from ..errors import OutputError
 from .gather import ANSWER_COLUMNS, Collection, Submission
 
@@ -71,7 +71,7 @@ def csv_bytes(found: Collection) -> bytes:
 
 def write_csv(found: Collection, path: Path) -> None:
     """The CSV file, replaced all or nothing."""
-    write.replace_all({path: csv_bytes(found)})
+    output.replace_all({path: csv_bytes(found)})
 
 
 def write_sqlite(found: Collection, path: Path) -> None:

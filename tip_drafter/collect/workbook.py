@@ -6,7 +6,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import classification, write
+from .. import output
+from ..domain import classification
 from .gather import STATUSES, AnswerRow, Collection, Submission
 
 SUBMISSION_HEADER = (
@@ -45,7 +46,7 @@ def workbook_bytes(found: Collection) -> bytes:
 
 def write_workbook(found: Collection, path: Path) -> None:
     """The workbook, replaced all or nothing."""
-    write.replace_all({path: workbook_bytes(found)})
+    output.replace_all({path: workbook_bytes(found)})
 
 
 def _styles(book: object) -> dict[str, object]:

@@ -1,0 +1,321 @@
+"""The ``tipdraft`` command: parse arguments, make one library call, print, exit.
+
+The pipeline is imported inside each command, so ``--help`` stays quick and ``render`` can
+start its PDF workers before loading it. :class:`Commands` is the one place where an error
+becomes output and an exit status (:class:`ExitStatus`).
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+import typer.core
+from typer._click import Context  # typer vendors click: its Context, as TyperGroup.invoke takes
+from typer.main import get_command_name
+
+from .. import __version__, config
+from ..cable import layout
+from ..console import Console
+from ..edition import default_edition
+from ..errors import ExitStatus, FileProblem, InvalidCountryFile, TipDraftError, command, has_errors, to_json
+from ..options import Options, expand, folder
+from ..startup import importing
+
+if TYPE_CHECKING:
+    from .. import batch
+
+
+class Commands(typer.core.TyperGroup):
+    """The command group: runs a command and turns what it returns or raises into an exit status."""
+
+    def invoke(self, ctx: Context) -> Any:
+        """Run the command; print an error it raises; exit with its status."""
+        try:
+            status = super().invoke(ctx)
+        except TipDraftError as exc:
+            console.error(exc)
+            status = exc.status
+        except OSError as exc:  # a path the user named that the system refused, wherever it was met
+            console.error(FileProblem.of(exc))
+            status = ExitStatus.FAILED
+        except KeyboardInterrupt:
+            status = ExitStatus.INTERRUPTED
+        if status:
+            ctx.exit(int(status))
+        return status
+
+
+app = typer.Typer(
+    name="tipdraft",
+    cls=Commands,
+    help="Draft a TIP report submission: validate a country file, render it as a cable and a PDF.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+console = Console()
+
+
+class PrintFormat(StrEnum):
+    """How diagnostics and tables are printed."""
+
+    text = "text"
+    json = "json"
+
+
+class CheckFormat(StrEnum):
+    """How validate prints its problems: for a person, for a program, or for where teams work."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"  # SARIF 2.1.0, as code-scanning tools read it
+    github = "github"  # GitHub Actions workflow annotations, one per problem
+
+
+class Format(StrEnum):
+    """What render writes."""
+
+    txt = "txt"
+    pdf = "pdf"
+    html = "html"
+    all = "all"
+
+
+class Paper(StrEnum):
+    """Paper size of the PDF."""
+
+    Letter = "Letter"
+    A4 = "A4"
+
+
+def complete_country_files(incomplete: str) -> list[str]:
+    """Shell completion: country files and folders here and in countries/."""
+    found = [*Path().glob("*.yaml"), *Path("countries").glob("*.yaml"), *(p for p in Path().iterdir() if p.is_dir())]
+    return sorted(str(p) for p in found if str(p).startswith(incomplete) and not p.name.startswith("."))
+
+
+def complete_editions(incomplete: str) -> list[str]:
+    """Shell completion: the editions tipdraft knows."""
+    from ..edition import available_editions
+
+    return [name for name in available_editions() if name.startswith(incomplete)]
+
+
+Files = Annotated[
+    list[str],
+    typer.Argument(
+        help="Country files or folders of them (a bare name is looked up in countries/).",
+        show_default=False,
+        metavar="FILE|DIR...",
+        autocompletion=complete_country_files,
+    ),
+]
+
+
+def _edition_folders(value: list[Path] | None) -> list[Path] | None:
+    """Each --editions folder, if it is one (a mistyped one is said, not searched in vain)."""
+    return [folder(path, "edition folder") for path in value] if value else value
+
+
+Editions = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--editions", help="Folder of questionnaire editions, searched before the bundled ones.", callback=_edition_folders
+    ),
+]
+TemplateDirs = Annotated[
+    list[Path] | None, typer.Option("--template-dir", help="Folder of templates searched before the bundled ones.")
+]
+Width = Annotated[int, typer.Option(help="Line width of the cable text.")]
+LinesPerPage = Annotated[int, typer.Option(help="Lines from one page marker to the next.")]
+Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+Draft = Annotated[bool, typer.Option("--draft", help="A draft: placeholders such as TBD are warnings, not errors.")]
+PrintFormatOption = Annotated[PrintFormat, typer.Option("--format", help="text or json")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tipdraft {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more: settings, editions, templates.")] = False,
+) -> None:
+    """tipdraft: the TIP report submission, from one YAML file per country to a cable and a PDF.
+
+    Start with: tipdraft render countries/belgium.yaml
+    """
+    console.level = -1 if quiet else 1 if verbose else 0
+
+
+def _options(
+    template_dir: list[Path] | None, width: int, lines_per_page: int, editions: list[Path] | None, **rest: Any
+) -> Options:
+    """The options validate and render share: the layout, and the template folders of the
+    command line and then of ``tipdraft.toml``."""
+    settings = layout.Settings(width, lines_per_page)
+    options = Options(settings, editions or (), [*(template_dir or ()), *config.template_dirs(Path())], **rest)
+    console.detail(f"templates searched: {', '.join(str(d) for d in [*options.template_dirs, 'bundled'])}")
+    return options
+
+
+@app.command(short_help="Check country files against their questionnaire; print every problem, located.")
+def validate(
+    files: Files,
+    editions: Editions = None,
+    template_dir: TemplateDirs = None,
+    width: Width = layout.Settings.width,
+    lines_per_page: LinesPerPage = layout.Settings.lines_per_page,
+    strict: Strict = False,
+    draft: Draft = False,
+    output_format: Annotated[CheckFormat, typer.Option("--format", help="text, json, sarif or github")] = CheckFormat.text,
+) -> ExitStatus:
+    """Check country files against their questionnaire edition; print every problem, located.
+
+    Checks what render checks, with the same settings (tipdraft.toml, --template-dir, --width).
+
+    Example: tipdraft validate countries/belgium.yaml
+    """
+    options = _options(template_dir, width, lines_per_page, editions, draft=draft)
+    paths = expand(files)
+    with importing():
+        from .. import api
+
+    found = [d for path in paths for d in api.check(path, options).diagnostics]
+    if output_format is CheckFormat.json:
+        console.result(to_json(found, len(paths), strict))
+    elif output_format in (CheckFormat.sarif, CheckFormat.github):
+        from .annotations import to_github, to_sarif
+
+        console.result(to_sarif(found, paths) if output_format is CheckFormat.sarif else to_github(found))
+    else:
+        console.diagnostics(found)
+        errors = sum(d.severity == "error" for d in found)
+        strict_note = f" (--strict: {len(found) - errors} warning(s) treated as errors)" if strict and len(found) > errors else ""
+        console.info(f"{len(paths)} file(s) checked: {errors} error(s), {len(found) - errors} warning(s){strict_note}")
+    return ExitStatus.FAILED if has_errors(found, strict) else ExitStatus.OK
+
+
+@app.command(short_help="Check, then write the cable text and the PDF (nothing for an invalid file).")
+def render(
+    files: Files,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")] = Path("output"),
+    output_format: Annotated[Format, typer.Option("--format", help="txt, pdf, html or all (txt and pdf)")] = Format.all,
+    width: Width = layout.Settings.width,
+    lines_per_page: LinesPerPage = layout.Settings.lines_per_page,
+    editions: Editions = None,
+    template_dir: TemplateDirs = None,
+    strict: Strict = False,
+    draft: Draft = False,
+    paper: Annotated[Paper, typer.Option(help="Paper size of the PDF.", case_sensitive=False)] = Paper.Letter,
+    tagged: Annotated[bool, typer.Option("--tagged/--untagged", help="Tag the PDF for screen readers (PDF/UA-1).")] = True,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="PDF worker processes (default: all cores; 1: none).")] = None,
+) -> ExitStatus:
+    """Validate, then write the cable text and PDF to output/ (nothing for an invalid file).
+
+    Example: tipdraft render countries/belgium.yaml    (or a folder: tipdraft render countries)
+    """
+    from .. import batch
+
+    formats = ("txt", "pdf") if output_format is Format.all else (output_format.value,)
+    options = _options(
+        template_dir,
+        width,
+        lines_per_page,
+        editions,
+        formats=formats,
+        strict=strict,
+        draft=draft,
+        paper=paper.value,
+        tagged=tagged,
+    )
+    paths = expand(files)
+    # The workers start once the command line is checked, before the pipeline is loaded
+    # (render_files loads it): their WeasyPrint import overlaps ours and the checks.
+    with batch.pdf_maker(jobs, len(paths), "pdf" in formats) as maker:
+        outcomes = batch.render_files(paths, output, options, maker)
+        with console.progress(outcomes, len(paths), "rendering") as steps:
+            failed = [str(outcome.path) for outcome in steps if not _said(outcome, output, options)]
+    if len(paths) > 1:
+        console.info(f"{len(paths) - len(failed)} rendered, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""))
+    return ExitStatus.FAILED if failed else ExitStatus.OK
+
+
+def _said(outcome: batch.Outcome, output: Path, options: Options) -> bool:
+    """Print one file's render; True if it was written. A file refused only for what a draft
+    allows is told the command that renders it as a draft."""
+    if console.outcome(outcome):
+        return True
+    from .. import api
+
+    if isinstance(outcome.error, InvalidCountryFile) and api.draft_would_render(outcome.path, options):
+        formats = ("--format", options.formats[0]) if len(options.formats) == 1 else ()
+        folder = ("-o", output) if output != Path("output") else ()
+        suggestion = command("render", "--draft", *formats, *folder, outcome.path)
+        console.problem(f"{outcome.path}: a draft allows each of these; to render it as a draft: {suggestion}", "note")
+    return False
+
+
+@app.command("schema", short_help="Write the JSON Schema of country files, for editors.")
+def schema_command(
+    edition: Annotated[
+        str, typer.Option(help="The questionnaire edition.", autocompletion=complete_editions)
+    ] = default_edition(),
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default schemas/<edition>.schema.json).")
+    ] = None,
+    editions: Editions = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file even if tipdraft did not write it.")] = False,
+) -> None:
+    """Write the JSON Schema of country files for an edition, for editors (yaml-language-server).
+
+    Example: tipdraft schema --edition 2009 -o schemas/2009.schema.json
+    """
+    from ..edition import load_edition
+    from ..format import schema
+
+    loaded = load_edition(edition, editions or ())
+    target = output or schema.default_path(edition)
+    schema.write_schema(loaded, target, force)
+    console.info(f"wrote {target}")
+
+
+def only(group: typer.Typer, args: list[str]) -> typer.Typer:
+    """``group`` with just the command the command line names (its first word that is not an
+    option: the group's own options take no value), so typer builds that command's options
+    alone (building all of them costs a tenth of a validate); ``group`` itself when it names
+    none (help, completion, a mistyped command: the whole list is needed)."""
+    named = next((arg for arg in args if not arg.startswith("-")), None)
+    chosen = [c for c in group.registered_commands if (c.name or get_command_name(c.callback.__name__)) == named]  # type: ignore[union-attr]
+    if len(chosen) != 1:
+        return group
+    narrowed = copy.copy(group)
+    narrowed.registered_commands = chosen
+    return narrowed
+
+
+from . import (  # noqa: E402
+    gtip,  # noqa: F401  (registers the drafting year's commands, the live preview and G/TIP's commands on the app)
+    preview,  # noqa: F401  (registers the drafting year's commands, the live preview and G/TIP's commands on the app)
+    year,  # noqa: F401  (registers the drafting year's commands, the live preview and G/TIP's commands on the app)
+)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        only(app, sys.argv[1:])()
+    except KeyboardInterrupt:  # before a command started (typer's own handler says "Aborted!")
+        sys.exit(ExitStatus.INTERRUPTED)

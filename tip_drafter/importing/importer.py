@@ -1,0 +1,401 @@
+"""Import a cable's text into a country file: the header into its fields, the answers under
+their paragraph and letter, whatever fits nowhere kept (never dropped) with a warning."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, assert_never
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from .. import output as write
+from ..cable.framing import KINDS
+from ..domain.classification import higher_mark
+from ..edition import Edition, load_edition
+from ..output import refuse_overwrite
+from . import cableinput, cableparse, header, kept, recognize
+from .cableinput import NotACable
+from .cableparse import Passage
+from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify, names_another
+
+SIGNATURE = re.compile(r"[A-Z][A-Z'-]+(?: [A-Z][A-Z'-]+){0,2}\s*\.?")
+TO_FOLLOW = re.compile(r"^\(([^()a-z]{12,})\)\s*(.*)$")
+
+
+@dataclass
+class GatheredAnswer:
+    """One lettered answer being gathered."""
+
+    letters: list[str]
+    mark: str
+    paragraphs: list[str]
+    line: int
+
+
+@dataclass
+class Piece:
+    """Text that fits no field: kept under 'unplaced' with its lines and the heading it sat under."""
+
+    first: int
+    last: int
+    paragraphs: list[str]
+    heading: str = ""
+
+    def add(self, block: Passage) -> None:
+        """One more paragraph of this piece."""
+        self.paragraphs.append(block.text)
+        self.last = block.last
+
+
+@dataclass
+class Gathered:
+    """The body as it is read: framing paragraphs, questionnaire paragraphs, leftovers."""
+
+    framing: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # id -> (mark, paragraphs)
+    marks: dict[int, str] = field(default_factory=dict)
+    headings: dict[int, str] = field(default_factory=dict)
+    answers: dict[int, list[GatheredAnswer]] = field(default_factory=dict)
+    unplaced: list[Piece] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)  # headings of paragraphs the edition does not have
+    signature: str = ""
+    ended: bool = False
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Imported:
+    """The country file's data and what the user should know about the import."""
+
+    data: CommentedMap
+    warnings: list[str]
+    notes: list[str]
+    found: str = ""  # the questionnaire the cable answers: the edition's name, "other" or "none"
+
+
+def import_cable(text: str, edition: Edition, force: bool = False) -> Imported:
+    """Read a cable (as sent, or as an archive printed it) into country-file data.
+
+    Raises :class:`NotACable` for text that is no cable, a cable that is no TIP report (unless
+    ``force``), and, never silently, if the file built would lose any word of the body."""
+    cable = cableparse.parse(text)
+    if not cable.header and not any(cableparse.NUMBERED.match(b.text) for b in cable.body):
+        raise NotACable("no classification line and no numbered paragraphs: this is not a cable")
+    gathered = _gather(cable.body, edition)
+    gathered.unplaced[:0] = [Piece(b.first, b.last, [b.text], "header") for b in cable.leftovers]
+    verdict = recognize.judge(_parts(cable, gathered, edition))
+    if not force and not verdict.is_tip:
+        raise NotACable(verdict.refusal())
+    data = _build(cable, gathered, edition)
+    lost = kept.losses([*cable.leftovers, *cable.body], data, edition)
+    if lost:
+        raise NotACable("the import would lose text; nothing written:\n" + "\n".join(lost))
+    found = edition.name if gathered.answers else "other" if gathered.foreign else "none"
+    return Imported(data, _warnings(cable, gathered, edition), cable.notes + gathered.notes, found)
+
+
+def _build(cable: cableparse.ParsedCable, gathered: Gathered, edition: Edition) -> CommentedMap:
+    data = CommentedMap()
+    data["edition"] = edition.name
+    data["cable"] = header.cable_fields(cable, gathered.signature, gathered.warnings)
+    if cable.envelope.get("station") and cable.envelope.get("to"):
+        data["transmission"] = header.transmission(cable)
+    elif cable.envelope:
+        gathered.notes.append(
+            "part of the routing envelope only: its date-time group and precedence read, no transmission: written"
+        )
+    for frame in edition.framing:
+        if frame.id in gathered.framing:
+            data[frame.id] = _framing(frame.kind, frame.default, *gathered.framing[frame.id])
+    data["answers"] = _answers(gathered, edition)
+    if gathered.unplaced:
+        data["unplaced"] = CommentedSeq(_unplaced(b) for b in gathered.unplaced)
+    return data
+
+
+def _warnings(cable: cableparse.ParsedCable, gathered: Gathered, edition: Edition) -> list[str]:
+    warnings = (
+        cable.warnings
+        + gathered.warnings
+        + _missing(gathered, edition)
+        + [
+            f"lines {b.first}-{b.last}: could not place this text; kept under 'unplaced'"
+            for b in gathered.unplaced
+            if not b.heading.endswith(": the question")
+        ]
+    )
+    if not gathered.ended:
+        warnings.append(f"line {cable.last_line}: no {edition.end.rstrip('.') or 'closing line'}: the cable may be cut short")
+    return warnings
+
+
+def _parts(cable: cableparse.ParsedCable, g: Gathered, edition: Edition) -> dict[str, list[str]]:
+    """The parts of the cable the signs of a TIP report are looked for in (see :mod:`recognize`)."""
+    h = cable.header
+    reference = " ".join(str(h.get(k, "")) for k in ("reference", "reference_note")).strip()
+    body = [b.text for b in cable.body]
+    placed = [f"para {n}" for n, answers in g.answers.items() for _ in answers]  # this edition's, however keyed
+    return {
+        "subject": [str(h.get("subject", ""))],
+        "tags": list(dict.fromkeys([*h.get("tags", []), *([h["country_code"]] if h.get("country_code") else [])])),
+        "pass": [*h.get("pass", []), *h.get("caveats", [])],
+        "reference": [reference] if reference else [],
+        "body": body,
+        "keyed": [*placed, *g.foreign] if len(placed) + len(g.foreign) >= 3 else recognize.keyed(body),
+        "instruction": [reference] if recognize.names_instruction(reference, edition.instruction) else [],
+    }
+
+
+def _unplaced(piece: Piece) -> CommentedMap:
+    entry = CommentedMap(lines=f"{piece.first}-{piece.last}")
+    if piece.heading:
+        entry["heading"] = piece.heading
+    entry["text"] = _literal(piece.paragraphs)
+    return entry
+
+
+def _gather(blocks: list[Passage], edition: Edition) -> Gathered:
+    return _Reader(edition).read(blocks)
+
+
+class _Reader:
+    """Walks the body's blocks, placing each under the paragraph and letter it belongs to."""
+
+    def __init__(self, edition: Edition) -> None:
+        self.edition = edition
+        self.titles = {p.number: p.title for p in edition.paragraphs}
+        self.numbers = set(self.titles)
+        self.g = Gathered()
+        self.question: int | None = None
+        self.current: GatheredAnswer | list[str] | None = None  # where a following paragraph of text goes
+        self.piece: Piece | None = None  # under another questionnaire's heading: what follows goes here
+
+    def read(self, blocks: list[Passage]) -> Gathered:
+        steps = [classify(b, self.numbers, self.edition.end) for b in blocks]
+        if blocks and SIGNATURE.fullmatch(blocks[-1].text) and not any(isinstance(s, TextEnd) for s in steps):
+            self.g.signature, blocks = blocks[-1].text.rstrip(" ."), blocks[:-1]  # a name alone at the end
+        for index, (block, step) in enumerate(zip(blocks, steps, strict=False)):
+            if isinstance(step, TextEnd):
+                self.g.ended = True
+                self._after_end(blocks[index + 1 :])
+                break
+            if not self._place(block, step):
+                self._unplace(block)
+        self._foreign_warning()
+        return self.g
+
+    def _foreign_warning(self) -> None:
+        if self.g.foreign:
+            self.g.warnings.append(
+                f"the cable answers a questionnaire edition {self.edition.name} does not know (its headings: "
+                f"{'; '.join(self.g.foreign[:4])}{' ...' if len(self.g.foreign) > 4 else ''}): "
+                "those paragraphs are kept under 'unplaced', grouped by heading"
+            )
+
+    def _unplace(self, block: Passage) -> None:
+        heading = self.g.headings.get(self.question, f"para {self.question}") if self.question else ""
+        self.g.unplaced.append(Piece(block.first, block.last, [block.text], heading))
+
+    def _after_end(self, rest: list[Passage]) -> None:
+        """The chief of mission's name after the closing line; anything more (an addendum, a
+        second cable) kept under 'unplaced'."""
+        rest = [b for b in rest if re.search(r"[A-Za-z0-9]", b.text)]  # an archive's stray '.' left out
+        if rest and SIGNATURE.fullmatch(rest[0].text.upper()):
+            self.g.signature, rest = rest[0].text.rstrip(" ."), rest[1:]
+        if rest:
+            piece = Piece(rest[0].first, rest[0].first, [], "after END TEXT")
+            for block in rest:
+                piece.add(block)
+            self.g.unplaced.append(piece)
+
+    def _place(self, block: Passage, step: Step) -> bool:
+        """Take one step; False if the block has no place."""
+        if self.piece is not None and not isinstance(step, QuestionStart) and not self._framing_next(step):
+            self.piece.add(block)  # under another questionnaire's heading until the next heading
+            return True
+        match step:
+            case QuestionStart():
+                return self._question(block, step)
+            case ItemStart():
+                return self._item(block, step)
+            case NumberedText():
+                return self._numbered(step)
+            case PlainText():
+                return self._text(block)
+            case TextEnd():
+                return True
+        assert_never(step)
+
+    def _framing_next(self, step: Step) -> bool:
+        """A numbered paragraph of the post's own (contact, hours) after the answers."""
+        return isinstance(step, NumberedText) and _role(step.text, self.g.framing, self.edition) is not None
+
+    def _question(self, block: Passage, step: QuestionStart) -> bool:
+        self.question, self.current, self.piece = step.number, None, None
+        if step.number not in self.numbers or names_another(step.heading, step.number, self.titles):
+            # another questionnaire's paragraph: its text kept as it is
+            self.question = None
+            self.piece = Piece(block.first, block.last, [], block.text)
+            self.g.unplaced.append(self.piece)
+            self.g.foreign.append(block.text)
+            return True
+        if step.mark:
+            self.g.marks[step.number] = higher_mark(self.g.marks.get(step.number, ""), step.mark)
+        if step.heading and step.heading != self.g.headings.setdefault(step.number, step.heading):
+            self.g.unplaced.append(Piece(block.first, block.last, [block.text], f"para {step.number}: a second heading"))
+        return True
+
+    def _item(self, block: Passage, step: ItemStart) -> bool:
+        if step.number is not None:
+            self.question = step.number
+        if self.question is None:
+            return False
+        self.current = GatheredAnswer(step.letters, step.mark, [step.text] if step.text else [], block.first)
+        self.g.answers.setdefault(self.question, []).append(self.current)
+        if step.mark:
+            self.g.marks[self.question] = higher_mark(self.g.marks.get(self.question, ""), step.mark)
+        return True
+
+    def _numbered(self, step: NumberedText) -> bool:
+        role = _role(step.text, self.g.framing, self.edition) if self.question is None else None
+        if role is None:
+            self.current = None
+            return False
+        self.g.framing[role] = (step.mark, [step.text])
+        self.current = self.g.framing[role][1]
+        return True
+
+    def _text(self, block: Passage) -> bool:
+        if self.current is None:
+            return False
+        (self.current.paragraphs if isinstance(self.current, GatheredAnswer) else self.current).append(block.text)
+        return True
+
+
+def _role(text: str, taken: dict[str, Any], edition: Edition) -> str | None:
+    """Which framing paragraph a numbered paragraph before the answers is (the first free one
+    whose kind recognises it)."""
+    free = [f for f in edition.framing if f.id not in taken]
+    return next((f.id for f in free if KINDS[f.kind].recognises(text, f.default)), None)
+
+
+def _framing(kind: str, default: str, mark: str, paragraphs: list[str]) -> CommentedMap:
+    return CommentedMap([*([("mark", mark)] if mark else []), *KINDS[kind].imported(paragraphs, default, _literal)])
+
+
+def _answers(g: Gathered, edition: Edition) -> CommentedMap:
+    out = CommentedMap()
+    for para in edition.paragraphs:
+        found = g.answers.get(para.number)
+        if not found and para.number not in g.marks and para.number not in g.headings:
+            continue
+        entry = out[para.number] = _para_entry(g, para.number, para.title)
+        for answer in found or []:
+            key = " and ".join(answer.letters)
+            if key in entry:
+                g.notes.append(f"line {answer.line}: {para.number}.{key} answered twice; the two answers are joined")
+                entry[key] = _literal([str(entry[key]), *answer.paragraphs])
+                continue
+            entry[key] = _answer_value(_drop_question(answer, g, para.number))
+    return out
+
+
+def _para_entry(g: Gathered, number: int, title: str) -> CommentedMap:
+    """A paragraph's mark and, where the cable's differs from the questionnaire's, heading."""
+    entry = CommentedMap()
+    if g.marks.get(number):
+        entry["mark"] = g.marks[number]
+    else:  # validate asks for one: a portion mark is the post's call, not ours
+        g.warnings.append(f"para {number}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
+    heading = g.headings.get(number, "")
+    if heading and heading != title:
+        entry["heading"] = heading
+    return entry
+
+
+def _drop_question(answer: GatheredAnswer, g: Gathered, number: int) -> list[str]:
+    """Posts that repeat each question before answering it: the answer under its letter, the
+    question under 'unplaced'."""
+    if len(answer.paragraphs) > 1 and answer.paragraphs[0].rstrip().endswith("?"):
+        g.notes.append(f"line {answer.line}: the question repeated before the answer is kept under 'unplaced'")
+        g.unplaced.append(
+            Piece(answer.line, answer.line, answer.paragraphs[:1], f"para {number}.{' and '.join(answer.letters)}: the question")
+        )
+        return answer.paragraphs[1:]
+    return answer.paragraphs
+
+
+def _answer_value(paragraphs: list[str]) -> Any:
+    if paragraphs and (m := TO_FOLLOW.match(paragraphs[0])):
+        rest = [m[2], *paragraphs[1:]] if m[2] else paragraphs[1:]
+        return CommentedMap([("to_follow", m[1].strip()), ("text", _literal(rest))])
+    return _literal(paragraphs)
+
+
+def _missing(g: Gathered, edition: Edition) -> list[str]:
+    answered = {(n, letter) for n, answers in g.answers.items() for a in answers for letter in a.letters}
+    lines = {n: answers[0].line for n, answers in g.answers.items() if answers}
+    return [
+        f"para {p.number}.{i.letter}: no answer found ({i.topic})"
+        + (f"; paragraph {p.number} starts at line {lines[p.number]}" if p.number in lines else "")
+        for p, i in edition.items()
+        if i.required and (p.number, i.letter) not in answered
+    ]
+
+
+def _literal(paragraphs: Iterator[str] | list[str]) -> LiteralScalarString:
+    """Paragraphs as a block of text wrapped for reading; rendering joins the lines again."""
+    wrapped = ["\n".join(textwrap.wrap(p, 80, break_long_words=False, break_on_hyphens=False)) for p in paragraphs if p.strip()]
+    text: LiteralScalarString = LiteralScalarString("\n\n".join(wrapped))
+    return text
+
+
+@dataclass
+class Read:
+    """A cable read and converted, not yet written: the country file's data, its edition and
+    where it goes."""
+
+    output: Path
+    result: Imported
+    edition: Edition
+
+    def write(self, force: bool = False) -> None:
+        """Write the country file (never over a file unless ``force``)."""
+        refuse_overwrite(self.output, force)
+        write.write_country(self.result.data, self.output, self.edition)
+
+
+def read_file(
+    cable: Path,
+    output: Path | None,
+    edition: str | None,
+    editions: Sequence[Path] = (),
+    force: bool = False,
+    folder: Path = Path("countries"),
+) -> Read:
+    """Import the cable at ``cable`` in memory (``force``: even one that is no TIP report);
+    :meth:`Read.write` writes it.
+
+    Without ``edition``: the edition whose instruction cable the REF line names, else the
+    year in the cable's subject, if there is such an edition; else the newest one. Without
+    ``output``, the file is named after the country in ``folder`` (after the cable's file
+    when no country was found).
+    """
+    read = cableinput.read_cable(cable)
+    found, note = (edition, "") if edition else recognize.edition_for(read.text, editions)
+    chosen = load_edition(found, editions)
+    try:
+        result = import_cable(read.text, chosen, force)
+    except NotACable as exc:
+        raise NotACable(f"{cable}: {exc}") from None
+    result.warnings[:0] = [*read.warnings, *([note] if note else [])]
+    if output is None:
+        country = str(result.data["cable"].get("country", "")).lower()
+        name = "" if country == "tbd" else "-".join(re.findall(r"[a-z0-9]+", country))
+        output = folder / f"{name or cable.stem.lower()}.yaml"
+    return Read(output, result, chosen)

@@ -1,0 +1,1 @@
+"""The PDF stage: the job, the WeasyPrint step and the pool of worker processes."""

@@ -1,0 +1,117 @@
+"""The PDF stage: a :class:`PdfJob` says what to make, a :class:`PdfMaker` makes it.
+
+A maker is a pool of worker processes (:mod:`tip_drafter.pdf.pool`) or, with no workers, this
+process. WeasyPrint is imported only where a PDF is made (a worker, or :func:`make`): this
+module imports nothing heavy, so ``validate`` and text rendering never load WeasyPrint, and
+the CLI can start the workers early enough for their WeasyPrint import to overlap the checks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+from ..startup import importing
+
+if TYPE_CHECKING:  # imported where a pool starts: validate and text rendering do without it
+    from .pool import Pool
+
+PdfMade = tuple[bytes, list[str]]  # the PDF, and the URLs it was refused
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """What a PDF is made from; small and picklable, so a worker process can make it."""
+
+    html: str
+    assets: tuple[Path, ...]  # absolute folders whose files the PDF may read (stylesheets, fonts)
+    strict: bool  # a refused fetch stops the PDF
+    epoch: int  # the date stamped into the PDF and its fonts
+    tagged: bool = True  # PDF/UA-1: tagged, for screen readers
+
+
+def make(job: PdfJob) -> PdfMade:
+    """Make the PDF in this process (WeasyPrint is imported here, on first use).
+
+    A library call: it changes nothing process-wide (no ``gc.freeze``, no environment)."""
+    from . import weasy
+
+    return weasy.write_pdf(job)
+
+
+class Ticket:
+    """A PDF asked of a :class:`PdfMaker`; :meth:`result` waits for it (or makes it)."""
+
+    def __init__(self, maker: PdfMaker, job: PdfJob, number: int | None) -> None:
+        self.maker = maker
+        self.job = job
+        self.number = number  # in the maker's pool; None: made here when asked for
+
+    def result(self) -> PdfMade:
+        """The PDF and its refused URLs; raises :class:`PdfFailed` if it could not be made."""
+        return self.maker.collect(self)
+
+
+class PdfMaker:
+    """Makes PDFs in ``processes`` worker processes, or in this process if ``processes`` is 0
+    (or the system cannot fork).
+
+    Use it as a context manager: the workers' server starts (and imports WeasyPrint) on entry;
+    on exit, however it is left (Ctrl-C included), every process it started is gone within
+    about a second (:data:`tip_drafter.pdf.pool.STOP_LIMIT`). Unlike black, which lets running
+    work finish on Ctrl-C, a PDF being made is dropped: the stop must stay short, and nothing
+    of it was written yet. A worker that dies fails the PDF it was making; the others are made.
+    """
+
+    def __init__(self, processes: int = 0, one_shot: bool = False) -> None:
+        if processes < 0:
+            raise UsageError(f"a negative number of PDF workers ({processes})")
+        self.processes = processes if hasattr(os, "fork") else 0
+        self.one_shot = one_shot  # this process is a command: WeasyPrint's import may be frozen
+        self._pool: Pool | None = None
+
+    def __enter__(self) -> PdfMaker:
+        if self.processes:
+            from .pool import Pool, endings_blocked
+
+            try:
+                with endings_blocked():  # a Ctrl-C comes once the pool is ours to stop
+                    self._pool = Pool(self.processes)
+            except BaseException:
+                self._close()
+                raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._close()
+
+    def _close(self) -> None:
+        """Stop the pool; a second Ctrl-C (or SIGTERM) meanwhile does not cut the stop short,
+        it is raised once the processes are gone."""
+        interrupted: BaseException | None = None
+        while self._pool is not None:
+            try:
+                self._pool.close()
+                self._pool = None
+            except (KeyboardInterrupt, SystemExit) as exc:
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted
+
+    def submit(self, job: PdfJob) -> Ticket:
+        """Ask for a PDF: sent to a worker as soon as one is free, or made here when its
+        result is asked for."""
+        return Ticket(self, job, self._pool.submit(job) if self._pool is not None else None)
+
+    def collect(self, ticket: Ticket) -> PdfMade:
+        """What :meth:`Ticket.result` returns."""
+        if ticket.number is None or self._pool is None:
+            if self.one_shot:  # as a worker does: what lives now is never walked by the collector again
+                with importing():  # (WeasyPrint's import the first time; its caches after)
+                    from . import weasy  # noqa: F401
+            return make(ticket.job)
+        return self._pool.result(ticket.number)

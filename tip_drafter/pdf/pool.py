@@ -1,0 +1,330 @@
+"""The PDF worker processes, owned by this process: a fork server that imports WeasyPrint
+once, the workers it forks, and this side of their messages.
+
+Built so that no interleaving of a Ctrl-C, a dying worker and a finished PDF can leave this
+process waiting forever (a ``ProcessPoolExecutor`` can: a worker terminated while it writes a
+result into the executor's pipe leaves the executor's thread waiting for the rest):
+
+- a job and its result travel as files in a private folder; a message is eight bytes (the
+  job's number) on a socket whose other end only the worker holds, so its death is an end of
+  file, and a message is never half-sent;
+- nothing here waits on a process without a time limit: stopping takes at most
+  :data:`STOP_LIMIT` seconds, then the server's process group is killed;
+- the server and the workers ignore Ctrl-C (this process stops them) and die of SIGTERM
+  quietly, whatever handlers this process had set; they print nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import pickle
+import selectors
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import NoReturn
+
+from ..errors import PdfFailed
+from .maker import PdfJob, PdfMade
+
+DEPTH = 2  # jobs a worker holds: the one it makes and the next, so it never waits for us
+STOP_LIMIT = 1.0  # seconds the server has to stop its workers before it and they are killed
+ENDINGS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+DIED = "PDF not made: the worker process making it died"
+Handler = Callable[[int, FrameType | None], None] | int  # what signal.signal takes
+
+
+@contextlib.contextmanager
+def endings_blocked() -> Iterator[None]:
+    """Hold back the ending signals across a fork: the child starts with them blocked (so no
+    handler of this process runs in it) and sets its own; this process gets them just after."""
+    saved = signal.pthread_sigmask(signal.SIG_BLOCK, ENDINGS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, saved)
+
+
+def _child(body: Callable[[], None], close: Sequence[socket.socket], on_term: Handler) -> NoReturn:
+    """Run ``body`` in a forked child and leave by ``os._exit``: never back into the parent's
+    code, its ``finally`` blocks or its exit handlers, and silently whatever happens."""
+    status = 1
+    try:
+        for sock in close:
+            sock.close()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us, not the terminal
+        signal.signal(signal.SIGTERM, on_term)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDINGS)
+        sys.unraisablehook = _unraisable
+        body()
+        status = 0
+    except BaseException:  # a child of ours prints nothing: the parent tells the user what failed
+        pass
+    finally:
+        os._exit(status)
+
+
+def _unraisable(info: sys.UnraisableHookArgs) -> None:
+    """A child prints nothing; a SIGTERM that landed where Python cannot raise it (a weak
+    reference's callback, during the server's import) is not lost: it ends the child at once."""
+    if issubclass(info.exc_type, SystemExit):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _quit(signum: int, frame: FrameType | None) -> None:
+    """The server's SIGTERM: leave by the ``finally`` blocks, which reap what it started."""
+    raise SystemExit(0)
+
+
+def _serve(control: socket.socket, folder: Path) -> None:
+    """The fork server: import WeasyPrint (so every worker starts with it loaded), then fork a
+    worker for each socket sent; on SIGTERM or the end of ``control``, kill and reap them.
+
+    SIGTERM ends it by an exception even while it imports: what the import runs (``ldconfig``,
+    to find a library) is waited for, not left behind."""
+    from ..startup import importing
+
+    with importing():  # a one-shot process: what the import makes is set aside for good
+        from . import weasy  # noqa: F401
+    workers: list[int] = []
+    try:
+        while True:
+            data, fds, _flags, _address = socket.recv_fds(control, 1, 1)
+            if not data or not fds:
+                return
+            channel = socket.socket(fileno=fds[0])
+            with endings_blocked():  # a SIGTERM now would lose the new worker's pid
+                pid = os.fork()
+                if pid == 0:
+                    _child(functools.partial(_work, channel, folder), close=[control], on_term=signal.SIG_DFL)
+                workers.append(pid)
+            channel.close()
+            workers = [w for w in workers if os.waitpid(w, os.WNOHANG)[0] == 0]
+    finally:
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        for pid in workers:
+            os.waitpid(pid, 0)
+
+
+def _work(channel: socket.socket, folder: Path) -> None:
+    """A worker: make the PDF of each job number received, answer with the same number once
+    its outcome (the PDF, or the exception) is in the folder; end at the end of ``channel``."""
+    from . import weasy
+
+    while len(message := channel.recv(8, socket.MSG_WAITALL)) == 8:
+        number = int.from_bytes(message, "big")
+        job: PdfJob = pickle.loads((folder / f"{number}.job").read_bytes())  # our own folder (mkdtemp: 0700)
+        outcome: PdfMade | Exception
+        try:
+            outcome = weasy.write_pdf(job)
+        except Exception as exc:  # raised again in the parent, as a process pool does
+            outcome = exc
+        try:
+            data = pickle.dumps(outcome)
+        except Exception:  # an exception that cannot travel: its words can
+            data = pickle.dumps(PdfFailed(f"PDF not made: {outcome}"))
+        (folder / f"{number}.out").write_bytes(data)
+        channel.sendall(message)
+
+
+class Server:
+    """The fork server, a child of this process in a process group of its own (so that the
+    last resort, killing the group, reaches its workers too)."""
+
+    def __init__(self, folder: Path, close: Sequence[socket.socket]) -> None:
+        ours, theirs = socket.socketpair()
+        pid = os.fork()  # the caller holds back the ending signals (see Pool._start)
+        if pid == 0:
+            os.setpgid(0, 0)
+            _child(functools.partial(_serve, theirs, folder), close=[ours, *close], on_term=_quit)
+        theirs.close()
+        with contextlib.suppress(OSError):  # it may have done so already, or died
+            os.setpgid(pid, pid)
+        self.pid = pid
+        self.control = ours
+        self._reaped = False
+
+    def worker(self) -> socket.socket | None:
+        """A new worker's channel (it is forked when the server is ready); None if the
+        server is gone."""
+        ours, theirs = socket.socketpair()
+        try:
+            socket.send_fds(self.control, [b"w"], [theirs.fileno()])
+        except OSError:
+            ours.close()
+            return None
+        finally:
+            theirs.close()
+        ours.setblocking(False)
+        return ours
+
+    def _gone(self, wait: bool = False) -> bool:
+        if not self._reaped:
+            try:
+                self._reaped = os.waitpid(self.pid, 0 if wait else os.WNOHANG)[0] != 0
+            except ChildProcessError:
+                self._reaped = True
+        return self._reaped
+
+    def stop(self) -> None:
+        """Stop the server and its workers, within :data:`STOP_LIMIT` seconds; safe to call
+        again if interrupted."""
+        self.control.close()
+        if not self._gone():
+            os.kill(self.pid, signal.SIGTERM)  # importing: dies at once; serving: kills its workers
+        deadline = time.monotonic() + STOP_LIMIT
+        while not self._gone() and time.monotonic() < deadline:
+            time.sleep(0.002)
+        # Whatever is left of its group: all of it if it did not stop in time, else what an
+        # import it was in may have started (a library looked up with ``ldconfig``). The group
+        # keeps its number while it has a member, so this reaches no one else.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGKILL)
+        self._gone(wait=True)
+
+
+class Pool:
+    """Up to ``size`` workers making PDFs; :meth:`submit` numbers a job, :meth:`result`
+    waits for its outcome. Each worker holds up to :data:`DEPTH` jobs, so that it goes on
+    while this process is busy checking the next files. A worker that dies fails the PDF it
+    was making (the oldest it held); the others it held go to the other workers or a new one."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.folder = Path(tempfile.mkdtemp(prefix="tipdraft-pdf-"))
+        self.server: Server | None = None
+        try:
+            self._start(())
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        self.held: dict[socket.socket, deque[int]] = {}  # each worker's jobs, oldest first
+        self.queue: deque[int] = deque()
+        self.done: dict[int, PdfMade | BaseException] = {}
+        self.count = 0
+        self.restarts = 0
+
+    def _start(self, close: Sequence[socket.socket]) -> None:
+        """A new server, forked and recorded with the ending signals held back: a Ctrl-C can
+        come only once it is ours to stop."""
+        with endings_blocked():
+            self.server = Server(self.folder, close)
+
+    def submit(self, job: PdfJob) -> int:
+        """Queue ``job``; it is sent to a worker as soon as one has room."""
+        self.count += 1
+        (self.folder / f"{self.count}.job").write_bytes(pickle.dumps(job))
+        self.queue.append(self.count)
+        self._wait(0)  # the answers already in: room for this job
+        self._dispatch()
+        return self.count
+
+    def result(self, number: int) -> PdfMade:
+        """The outcome of job ``number``: its PDF, or its exception raised."""
+        while number not in self.done:
+            self._dispatch()
+            if not any(self.held.values()):  # no worker could be started for it
+                self.done[number] = PdfFailed("PDF not made: no PDF worker process could be started")
+                break
+            self._wait(None)
+        outcome = self.done.pop(number)
+        for suffix in ("job", "out"):
+            (self.folder / f"{number}.{suffix}").unlink(missing_ok=True)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def _room(self) -> socket.socket | None:
+        """The worker to send the next job to: a new one while there are fewer than ``size``
+        and all are busy, else the least busy with room."""
+        channel = min(self.held, key=lambda c: len(self.held[c]), default=None)
+        if (channel is None or self.held[channel]) and len(self.held) < self.size:
+            new = self._new_worker()
+            if new is not None:
+                self.held[new] = deque()
+                return new
+        return channel if channel is not None and len(self.held[channel]) < DEPTH else None
+
+    def _dispatch(self) -> None:
+        while self.queue and (channel := self._room()) is not None:
+            number = self.queue.popleft()
+            try:
+                channel.send(number.to_bytes(8, "big"))  # eight bytes: whole, or not at all
+            except OSError:  # it died: this job was never its, the ones it held were
+                self.queue.appendleft(number)
+                self._died(channel)
+                continue
+            self.held[channel].append(number)
+
+    def _new_worker(self) -> socket.socket | None:
+        assert self.server is not None
+        channel = self.server.worker()
+        if channel is None and self.restarts < 3:  # the server died (killed): start another
+            self.restarts += 1
+            self.server.stop()
+            self._start(list(self.held))
+            assert self.server is not None
+            channel = self.server.worker()
+        return channel
+
+    def _wait(self, timeout: float | None) -> None:
+        """Take the answers of the workers, waiting up to ``timeout`` seconds (None: until
+        one answers or dies, its end of file; a worker does one or the other)."""
+        with selectors.DefaultSelector() as selector:
+            for channel, jobs in self.held.items():
+                if jobs:
+                    selector.register(channel, selectors.EVENT_READ, channel)
+            ready: list[socket.socket] = [key.data for key, _ in selector.select(timeout)] if selector.get_map() else []
+        for channel in ready:
+            self._take(channel)
+
+    def _take(self, channel: socket.socket) -> None:
+        """A worker's answers, oldest job first; its end of file (or what no worker of ours
+        says) means it died."""
+        try:
+            received = channel.recv(8 * DEPTH)
+        except OSError:
+            received = b""
+        answers, jobs = received, self.held[channel]
+        while answers and jobs and answers[:8] == jobs[0].to_bytes(8, "big"):
+            number = jobs.popleft()
+            self.done[number] = _load(self.folder / f"{number}.out")
+            answers = answers[8:]
+        if not received or answers:
+            self._died(channel)
+
+    def _died(self, channel: socket.socket) -> None:
+        """A worker is gone: the job it was making fails, the others it held are sent again."""
+        jobs = self.held.pop(channel)
+        channel.close()
+        if jobs:
+            self.done[jobs.popleft()] = PdfFailed(DIED)
+            self.queue.extendleft(reversed(jobs))
+
+    def close(self) -> None:
+        """Stop every worker and the server (bounded), and remove the folder."""
+        for channel in self.held:
+            channel.close()
+        if self.server is not None:
+            self.server.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _load(path: Path) -> PdfMade | BaseException:
+    try:
+        outcome: PdfMade | BaseException = pickle.loads(path.read_bytes())  # written by our worker, in our own folder
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return PdfFailed(DIED)
+    return outcome

@@ -1,0 +1,1 @@
+"""The live preview: the page's state and its web server."""

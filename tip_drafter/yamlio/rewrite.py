@@ -1,0 +1,99 @@
+"""Write a country file, the user's work: a new one only where none exists (created exclusively,
+never over a file made meanwhile), an existing one only while it still holds what was read."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+from pathlib import Path
+
+from .. import output
+from ..errors import OutputError
+
+
+def create(path: Path, data: bytes) -> None:
+    """Write ``data`` as the new file ``path``, all or nothing; a file that appeared there in
+    the meantime is never replaced (OutputError): the complete file is linked into place, which
+    fails if the name is taken."""
+    tmp = _stage(path, data, 0o666 & ~_umask())
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise OutputError(
+            f"{path}: already exists (made while tipdraft worked); not overwritten (use --force to replace it, or -o to write elsewhere)"
+        ) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        _create_in_place(path, data)  # a file system without links (FAT, some shares)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _create_in_place(path: Path, data: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    except FileExistsError:
+        raise OutputError(f"{path}: already exists; not overwritten (use --force to replace it)") from None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def replace_if_unchanged(path: Path, data: bytes, expected: bytes) -> bool:
+    """Replace the file ``path`` with ``data`` if it still holds ``expected`` (compared just
+    before the rename, the new text already written beside it); False, with nothing written,
+    if it changed. Its permissions are kept."""
+    from .load import MAX_BYTES, read_capped
+
+    try:
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    tmp = _stage(path, data, mode)
+    try:
+        if read_capped(path, str(path), MAX_BYTES, "a country file") != expected:
+            return False
+        os.replace(tmp, path)
+        return True
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # gone once renamed
+
+
+def keep_beside(path: Path, label: str, data: bytes) -> Path:
+    """Keep ``data`` (text the user typed that could not go into ``path``) in a new file beside
+    it, named for the file and the item (``belgium-2010.25.E.edited.txt``, then ``-2``...)."""
+    stem = f"{path.stem}.{label.replace('/', '-')}.edited"
+    for number in range(1, 1000):
+        kept = path.with_name(f"{stem}{'' if number == 1 else f'-{number}'}.txt")
+        with contextlib.suppress(OutputError):
+            if not os.path.lexists(kept):
+                create(kept, data)
+                return kept
+    raise OutputError(f"{path.parent}: cannot keep the edited text: too many {stem}*.txt files")
+
+
+def _stage(path: Path, data: bytes, mode: int) -> str:
+    """``data`` in a temporary file beside ``path``, on disk, with ``mode``: staged as every
+    output is (write.py: its folder made, a link or FIFO refused, a failure named)."""
+    tmp = output._stage(path, data)
+    try:
+        os.chmod(tmp, mode)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return tmp
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
