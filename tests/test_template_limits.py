@@ -67,7 +67,7 @@ def test_compiled_templates_are_cached_and_a_cache_that_cannot_be_made_is_skippe
 def test_a_control_character_a_template_adds_is_one_line_per_file_and_the_others_go_on(tmp_path: Path) -> None:
     folder = tmp_path / "house"
     folder.mkdir()
-    text = (Path(render.__file__).parent.parent / "templates" / "cable.txt.j2").read_text()
+    text = (render.SOURCE_TEMPLATES / "cable.txt.j2").read_text()
     (folder / "cable.txt.j2").write_text(text.replace("TAGS: ", 'TAGS: {{ "\\x1b[31m" }}', 1))
     result = runner.invoke(app, ["validate", str(BELGIUM), str(tmp_path / "nosuch.yaml"), "--template-dir", str(folder)])
     assert result.exit_code == 1
