@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain import numbering
 from ..domain.charset import to_ascii
 from ..domain.classification import BY_WORD, Classification
 from ..domain.dtg import DateTimeGroup
@@ -173,7 +174,7 @@ def answers_by_item(answers: Any, edition: Edition) -> dict[str, tuple[str, Any,
         if not isinstance(entry, dict):
             continue
         for key, value in entry.items():
-            for letter in country_format.letters_of(str(key)) or []:
+            for letter in numbering.letters_of(str(key)) or []:
                 if (item := para.item(letter)) is not None:
                     found[item.id] = (f"{para.number}.{letter}", value, str(entry.get("mark", "")))
     return found
@@ -213,11 +214,11 @@ def _questionnaire(answers: Any, edition: Edition) -> tuple[Section, ...]:
 
 def _paragraph(para: Paragraph, value: Any) -> Section:
     """One answered paragraph, its answers in the questionnaire's order of letters."""
-    keyed = [(country_format.letters_of(str(k)), v) for k, v in value.items() if k not in ("mark", "heading")]
+    keyed = [(numbering.letters_of(str(k)), v) for k, v in value.items() if k not in ("mark", "heading")]
     order = [i.letter for i in para.items]
     keyed.sort(key=lambda kv: order.index(kv[0][0]) if kv[0] else 0)
     heading = _text(value.get("heading")) or para.title
-    items = tuple(Answer(country_format.letters_label(letters or []), _answer(v)) for letters, v in keyed)
+    items = tuple(Answer(numbering.letters_label(letters or []), _answer(v)) for letters, v in keyed)
     return Section(para.number, _text(value.get("mark")), heading, answers=items, key=str(para.number))
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from ..domain import classification, dtg
 from ..domain.classification import FOUO, MARKS, SENSITIVE, WORDS
+from ..domain.numbering import SEPARATOR, letters_of, paragraph_number
 from ..edition import Edition, Paragraph
 from ..yamlio.load import describe, key_name, key_position, value_position
 from .fields import (
-    SEPARATOR,
     VISIBLE,
     AnyMapping,
     Choice,
@@ -174,21 +173,6 @@ FRAMING = {
         fields(mark=MARK, text=Field(Text(), "the line as printed (default: the edition's)")), optional=frozenset({"mark"})
     ),
 }
-
-_LETTER_KEY = re.compile(rf"^[A-Z](?:{SEPARATOR}[A-Z])*\Z")
-
-
-def letters_of(key: str) -> list[str] | None:
-    """The letters an answer key covers: ``"B and C"`` -> ``["B", "C"]``; None if not a letter key."""
-    if not _LETTER_KEY.match(key):
-        return None
-    return re.findall(r"[A-Z]", key)
-
-
-def letters_label(letters: list[str]) -> str:
-    """How a cable prints several letters: ``B. and C.``, ``A., B. and C.``."""
-    dotted = [f"{letter}." for letter in letters]
-    return dotted[0] if len(dotted) == 1 else ", ".join(dotted[:-1]) + " and " + dotted[-1]
 
 
 @dataclass(frozen=True)
@@ -358,15 +342,6 @@ def portion_marks(data: Any, edition: Edition) -> list[PortionMark]:
         if isinstance(para, dict) and "mark" in para:
             found.append(PortionMark(value_position(para, "mark"), f"para {key}", str(para["mark"]), False))
     return found
-
-
-def paragraph_number(key: object) -> int | None:
-    """A paragraph key as a number: ``23`` or ``"23"``."""
-    if isinstance(key, int) and not isinstance(key, bool):
-        return key
-    if isinstance(key, str) and re.fullmatch(r"[0-9]+", key):
-        return int(key)
-    return None
 
 
 TOP_LEVEL = fields(

@@ -33,8 +33,6 @@ PLACEHOLDERS = re.compile(r"\bTBD\b|\bTK\b|(?<![A-Za-z])XX+(?![A-Za-z])|\?\?\?|\
 # At least one character that prints: not a space, a line break or an invisible format character.
 VISIBLE = r"[^\t-\r \u0085\u00a0\u00ad\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]"
 
-SEPARATOR = r"(?: *, *| +and +)"  # between the letters of a key that answers several: "B and C", "A, B"
-
 
 class Reporter(Protocol):
     """Where a kind's findings go (``rules.Checker``)."""

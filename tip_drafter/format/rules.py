@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..cable.layout import Kind, Line
-from ..domain import charset, classification
+from ..domain import charset, classification, numbering
 from ..domain.dtg import DateTimeGroup
 from ..domain.dtg import looks_like as dtg_form
 from ..edition import Edition
 from ..errors import ERROR, WARNING, Diagnostic
 from ..yamlio.load import Document, item_position, key_name, key_position, value_position
-from . import country_format
 from .fields import PLACEHOLDERS
 
 Position = tuple[int, int]
@@ -123,7 +122,7 @@ def order_rules(c: Checker, answers: Any, order: dict[int, list[str]]) -> None:
 
 def _letter_order(c: Checker, para: Any, number: int, letters: list[str]) -> None:
     """Each letter of one paragraph that comes after a later one in the file."""
-    keys = [(k, found[0]) for k in para if (found := country_format.letters_of(key_name(k)))]
+    keys = [(k, found[0]) for k in para if (found := numbering.letters_of(key_name(k)))]
     ranks = [letters.index(letter) if letter in letters else -1 for _, letter in keys]
     for (key, letter), before, now in zip(keys[1:], ranks, ranks[1:], strict=False):
         if now < before:
@@ -159,7 +158,7 @@ def strings(data: Any) -> Iterator[tuple[str, Position, str]]:
 def place(path: tuple[Any, ...]) -> str:
     """A questionnaire place for a path in the file: ``para 25.B/C``, ``cable.subject``."""
     if len(path) >= 3 and path[0] == "answers":
-        letters = country_format.letters_of(key_name(path[2]))
+        letters = numbering.letters_of(key_name(path[2]))
         return f"para {key_name(path[1])}.{'/'.join(letters) if letters else key_name(path[2])}"
     out = ""
     for part in path:

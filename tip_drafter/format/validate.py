@@ -10,11 +10,12 @@ from typing import Any
 
 from .. import countries
 from ..domain.dtg import DateTimeGroup
+from ..domain.numbering import letters_of, paragraph_number
 from ..edition import Edition, load_edition, report_year
 from ..errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, TipDraftError, command
 from ..yamlio.load import Document, describe, item_position, key_position, value_position
 from . import rules
-from .country_format import TOP_LEVEL, country_file, letters_of, paragraph_number, portion_marks
+from .country_format import TOP_LEVEL, country_file, portion_marks
 from .fields import Place, Records
 from .rules import Checker
 

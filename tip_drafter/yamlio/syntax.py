@@ -10,6 +10,8 @@ from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from ..domain.numbering import letters_of, paragraph_number
+
 # A line that opens a key: its indentation and the key (quoted keys unquoted).
 KEY = re.compile(r"""^(?P<indent> *)(?:- +)?(?P<key>'[^']*'|"[^"]*"|[A-Za-z0-9_][^:#]*?)\s*:(?:\s|$)""")
 
@@ -98,8 +100,6 @@ def _path(lines: list[str]) -> list[tuple[int, str]]:
 
 def place(text: str, line: int) -> str:
     """The questionnaire place of ``line``: ``para 25.E``, ``cable.subject`` ("" at the top)."""
-    from ..format.country_format import letters_of, paragraph_number  # only for a file that cannot be read
-
     keys = keys_above(text, line)
     if not keys or keys[0] != "answers":
         return ".".join(keys)

@@ -14,9 +14,9 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from ..cable.model import answers_by_item
+from ..domain.numbering import letters_of, paragraph_number
 from ..edition import Edition, Paragraph, load_edition
 from ..errors import OutputError, TipDraftError, UsageError
-from ..format.country_format import letters_of, paragraph_number
 from ..format.validate import edition_of
 from ..yamlio import rewrite
 from ..yamlio.load import MAX_BYTES, CountryYAML, Document, check_text, decode, load, parse, read_capped

@@ -10,9 +10,10 @@ from typing import Any
 
 from ..cable.framing import KINDS
 from ..cable.model import prose
+from ..domain.numbering import paragraph_number
 from ..edition import Edition, Framing, report_year
 from ..errors import WARNING, Diagnostic
-from ..format.country_format import PARAGRAPH, TOP_LEVEL, paragraph_number
+from ..format.country_format import PARAGRAPH, TOP_LEVEL
 from ..format.fields import Record, Records
 from ..yamlio.load import value_position
 from .compare import ItemChange, diff, inline, word_diff
