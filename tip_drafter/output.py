@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import os
 import re
 import signal
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
 
@@ -22,9 +20,6 @@ FULL = {  # the system's reasons that mean: no room to write (said as the cause,
     errno.EFBIG: "disk full: the file size limit (ulimit -f) is reached",
 }
 KEPT = "the previous outputs are kept"
-
-if TYPE_CHECKING:
-    from .edition import Edition
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -224,23 +219,3 @@ def output_path(out_dir: Path, stem: str, suffix: str) -> Path:
     if not stem or stem.startswith(".") or Path(name).name != name or "/" in name or "\\" in name:
         raise OutputError(f"{name!r} is not a safe output file name")
     return out_dir / name
-
-
-def write_country(data: Any, output: Path, edition: Edition, exclusive: bool = False) -> None:
-    """Write a country file tipdraft made: comments kept, a schema modeline first (the
-    schema written to schemas/ if it is not there yet), atomically; ``exclusive``: only as a
-    new file, never over one made meanwhile."""
-    from .format.schema import default_path, modeline, write_schema
-    from .yamlio.load import CountryYAML
-
-    schema_path = default_path(edition.name)
-    if not schema_path.exists():
-        write_schema(edition, schema_path)
-    buffer = io.StringIO()
-    CountryYAML().dump(data, buffer)
-    lines = buffer.getvalue().split("\n")
-    if lines and lines[0].startswith("# yaml-language-server:"):
-        lines = lines[1:]
-    from .yamlio.rewrite import create
-
-    (create if exclusive else atomic_write)(output, "\n".join([modeline(schema_path, output), *lines]).encode("utf-8"))

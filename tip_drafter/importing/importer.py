@@ -13,10 +13,10 @@ from typing import Any, assert_never
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from .. import output as write
 from ..cable.framing import KINDS
 from ..domain.classification import higher_mark
 from ..edition import Edition, load_edition
+from ..format import schema
 from ..output import refuse_overwrite
 from . import cableinput, cableparse, header, kept, recognize
 from .cableinput import NotACable
@@ -367,7 +367,7 @@ class Read:
     def write(self, force: bool = False) -> None:
         """Write the country file (never over a file unless ``force``)."""
         refuse_overwrite(self.output, force)
-        write.write_country(self.result.data, self.output, self.edition)
+        schema.write_country(self.result.data, self.output, self.edition)
 
 
 def read_file(

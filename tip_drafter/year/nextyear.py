@@ -14,12 +14,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .. import countries
-from .. import output as write
 from ..cable.framing import KINDS
 from ..cable.model import answers_by_item
 from ..domain.classification import FOUO, SENSITIVE, highest_mark
 from ..edition import Edition, Item, Paragraph, load_edition, report_year
 from ..errors import TipDraftError, UsageError, command
+from ..format import schema
 from ..format.validate import edition_of
 from ..output import refuse_overwrite
 from ..yamlio.load import flow_list, load
@@ -67,7 +67,7 @@ def new_draft(
     report.carried = _mark_unreviewed(data["answers"], old_year)
     if new.name != old.name:
         data["answers"] = _map_answers(data, old, new, report)
-    write.write_country(data, output, new, exclusive=not force)
+    schema.write_country(data, output, new, exclusive=not force)
     return report
 
 
@@ -104,7 +104,7 @@ def skeleton(
         for item in para.items:
             entry[item.letter] = ""
             entry.yaml_add_eol_comment(f"{item.topic}{'' if item.required else ' (optional)'}", item.letter)
-    write.write_country(data, output, edition, exclusive=not force)
+    schema.write_country(data, output, edition, exclusive=not force)
     return output
 
 
