@@ -25,7 +25,8 @@ from .errors import (
 from .format import rules
 from .format.validate import Validation, edition_of, validate
 from .options import FORMATS, PAPERS, Options, expand, resolve
-from .pdf.maker import PdfJob, PdfMade, make
+from .pdf.job import PdfJob, PdfMade
+from .pdf.maker import make
 from .yamlio.load import Document, load
 
 DRAFT_LINE = "DRAFT -- NOT FOR TRANSMISSION -- DRAFT"  # first and last line of a draft's text

@@ -15,7 +15,8 @@ from ..cable.model import Cable
 from ..cable.render import Rendered, bundled_templates, renderer_for
 from ..domain import classification
 from ..errors import ERROR, Diagnostic
-from ..pdf.maker import PdfJob, PdfMaker, make
+from ..pdf.job import PdfJob
+from ..pdf.maker import PdfMaker, make
 from .gather import Collection, Failure
 
 PAGE = "collect/book.html.j2"

@@ -1,4 +1,4 @@
-"""The PDF stage: a :class:`PdfJob` says what to make, a :class:`PdfMaker` makes it.
+"""The PDF stage: a :class:`PdfJob` (see :mod:`.job`) says what to make, a :class:`PdfMaker` makes it.
 
 A maker is a pool of worker processes (:mod:`tip_drafter.pdf.pool`) or, with no workers, this
 process. WeasyPrint is imported only where a PDF is made (a worker, or :func:`make`): this
@@ -9,29 +9,15 @@ the CLI can start the workers early enough for their WeasyPrint import to overla
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..startup import importing
+from .job import PdfJob, PdfMade
 
 if TYPE_CHECKING:  # imported where a pool starts: validate and text rendering do without it
     from .pool import Pool
-
-PdfMade = tuple[bytes, list[str]]  # the PDF, and the URLs it was refused
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    """What a PDF is made from; small and picklable, so a worker process can make it."""
-
-    html: str
-    assets: tuple[Path, ...]  # absolute folders whose files the PDF may read (stylesheets, fonts)
-    strict: bool  # a refused fetch stops the PDF
-    epoch: int  # the date stamped into the PDF and its fonts
-    tagged: bool = True  # PDF/UA-1: tagged, for screen readers
 
 
 def make(job: PdfJob) -> PdfMade:

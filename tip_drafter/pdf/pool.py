@@ -34,7 +34,7 @@ from types import FrameType
 from typing import NoReturn
 
 from ..errors import PdfFailed
-from .maker import PdfJob, PdfMade
+from .job import PdfJob, PdfMade
 
 DEPTH = 2  # jobs a worker holds: the one it makes and the next, so it never waits for us
 STOP_LIMIT = 1.0  # seconds the server has to stop its workers before it and they are killed

@@ -19,7 +19,7 @@ from fontTools.ttLib.tables import _h_e_a_d as _head  # type: ignore[import-unty
 from weasyprint.urls import FatalURLFetchingError
 
 from ..errors import PdfFailed
-from .maker import PdfJob
+from .job import PdfJob
 
 # What a PDF may read from the bundled assets and an override folder: stylesheets and fonts.
 ASSET_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2"})

@@ -12,7 +12,8 @@ from pathlib import Path
 from ..cable.render import bundled_templates, renderer_for
 from ..edition import Edition, Framing, Item, Paragraph, load_edition
 from ..errors import TipDraftError
-from ..pdf.maker import PdfJob, make
+from ..pdf.job import PdfJob
+from ..pdf.maker import make
 
 GUIDE = """\
 # Questionnaire edition {new}, started by `tipdraft edition new {new} --from {old}`.

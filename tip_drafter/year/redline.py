@@ -16,7 +16,8 @@ from ..domain.dtg import DateTimeGroup
 from ..edition import Edition, Item, Paragraph, report_year
 from ..errors import ERROR, Diagnostic, InvalidCountryFile, OutputError, UsageError
 from ..format.country_format import PortionMark, portion_marks
-from ..pdf.maker import PdfJob, make
+from ..pdf.job import PdfJob
+from ..pdf.maker import make
 from ..yamlio.load import value_position
 from .compare import ItemChange
 from .redline_parts import FieldPart, MarkedParagraph, Row, field_parts, field_row, marked
