@@ -15,7 +15,7 @@ import typer
 from ..errors import ExitStatus, OutputError, UsageError
 from ..options import Options, expand
 from ..startup import importing
-from .main import Editions, Files, app, console
+from .app import Editions, Files, app, console
 
 if TYPE_CHECKING:
     from ..collect.gather import Collection

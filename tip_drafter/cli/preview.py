@@ -14,7 +14,7 @@ from ..cable import layout
 from ..errors import ExitStatus
 from ..options import Options, resolve
 from ..startup import importing
-from .main import Draft, Editions, Paper, Strict, TemplateDirs, app, complete_country_files, console
+from .app import Draft, Editions, Paper, Strict, TemplateDirs, app, complete_country_files, console
 
 
 @app.command(short_help="Serve a live page of the cable as it will print; it follows every save.")

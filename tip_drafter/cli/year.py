@@ -21,7 +21,7 @@ from ..edition import default_edition
 from ..errors import ExitStatus, UsageError, command
 from ..options import OUTPUT, Options, expand
 from ..startup import importing
-from .main import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
+from .app import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
 
 if TYPE_CHECKING:
     from ..year.compare import Status
