@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import manifest, output
+from .cable import lint
 from .cable.model import Cable, build
 from .cable.render import Rendered, bundled_templates, renderer_for
 from .edition import Edition
@@ -87,7 +88,7 @@ def check(path: Path, options: Options | None = None) -> Checked:
         report.diagnostics.append(Diagnostic(str(path), 0, 0, ERROR, "", str(exc), "template"))
         return Checked(document, report)
     c = rules.Checker(document, options.draft)
-    rules.lint(c, document.data, report.edition, rendered.lines, options.settings.width)
+    lint.lint(c, document.data, report.edition, rendered.lines, options.settings.width)
     report.diagnostics = sorted(set(report.diagnostics + c.found))
     return Checked(document, report, cable, rendered)
 

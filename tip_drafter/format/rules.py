@@ -1,17 +1,14 @@
-"""The cable's own rules: header, classification, characters and placeholders, and a lint of
-the laid-out lines. Each rule only says what is wrong; the ``Checker`` knows the file."""
+"""The cable's own rules: header, classification, characters and placeholders (the lint of the
+laid-out lines is :mod:`..cable.lint`). Each rule only says what is wrong; the ``Checker`` knows the file."""
 
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..cable.layout import Kind, Line
 from ..domain import charset, classification, numbering
 from ..domain.dtg import DateTimeGroup
 from ..domain.dtg import looks_like as dtg_form
@@ -180,78 +177,3 @@ def locate(doc: Document, start: Position, needle: str, nth: int) -> Position:
             return start
     line = bisect.bisect_right(doc.offsets, at) - 1
     return line + 1, at - doc.offsets[line] + 1
-
-
-def lint(c: Checker, data: Any, edition: Edition, lines: Sequence[Line], width: int) -> None:
-    """Check the laid-out cable by its lines' kinds: widths, empty numbered paragraphs, the
-    order of paragraph numbers and of letters. Problems are located at their source in the file."""
-    where_is = _paragraph_places(data, edition)
-    texts = functools.cache(lambda: list(strings(data)))  # the file's texts, walked once if a line is too wide
-    number, letter = 0, ""
-    for line in lines:
-        if line.kind is Kind.CLASSIFICATION:
-            _lint_classification(c, data["cable"], line.text, width)
-        elif line.kind is not Kind.ENVELOPE:  # the envelope is not wrapped
-            _lint_width(c, texts, line.text, width)
-        if line.kind is Kind.PARAGRAPH:
-            _lint_paragraph(c, line, number, where_is)
-            number, letter = line.number, ""
-        elif line.kind is Kind.ITEM:
-            if line.letter <= letter:
-                pos, where = where_is(number)
-                c.error(pos, where, f"item {line.letter} follows item {letter}: the letters must go in order", code="sequence")
-            letter = line.letter
-
-
-def _lint_classification(c: Checker, cable: Any, text: str, width: int) -> None:
-    """The classification line is never wrapped; what makes it long is the post's name."""
-    if len(text) > width:
-        c.error(
-            value_position(cable, "post"),
-            "cable.post",
-            f"makes the classification line {text!r} {len(text)} characters, wider than the cable's width {width}: shorten the post or raise --width",
-            code="width",
-        )
-
-
-def _lint_width(c: Checker, texts: Callable[[], list[tuple[str, Position, str]]], text: str, width: int) -> None:
-    """A line is wider than the cable only where one word is: words are never split. It is
-    placed in the value it comes from (the first of the file's ``texts`` that holds it as written)."""
-    for word in (w for w in text.split() if len(w) > width):
-        written = _as_written(word)  # the cable may print a value inside brackets: "(" + a to-follow note + ")"
-        source = next(((where, pos) for where, pos, value in texts() if written in value), ("", (1, 1)))
-        c.error(
-            locate(c.doc, source[1], written, 1),
-            source[0],
-            f"{word[:40]!r}... is {len(word)} characters, wider than the cable's width {width}: break it or raise --width",
-            code="width",
-        )
-
-
-def _as_written(word: str) -> str:
-    """The part of a printed word that a value holds: the longest run of it between the
-    brackets the templates print around a value (the to-follow note's parentheses)."""
-    return max(re.split(r"[()\[\]]", word), key=len) or word
-
-
-def _lint_paragraph(c: Checker, line: Line, before: int, where_is: Callable[[int], tuple[Position, str]]) -> None:
-    """A numbered paragraph says something, and its number is above the one before it."""
-    pos, where = where_is(line.number)
-    if line.section is not None and not (line.section.paragraphs or line.section.answers):
-        c.error(pos, where, "numbered paragraph is empty", code="empty")
-    if line.number <= before:
-        c.error(pos, where, f"paragraph {line.number} follows paragraph {before}: the numbers must go up", code="sequence")
-
-
-def _paragraph_places(data: Any, edition: Edition) -> Callable[[int], tuple[Position, str]]:
-    """A function from a rendered paragraph number to (position, place) in the file."""
-    framing = [f.id for f in edition.framing if f.id in data]
-    answers = data.get("answers") or {}
-
-    def where_is(number: int) -> tuple[Position, str]:
-        if 1 <= number <= len(framing):
-            return key_position(data, framing[number - 1]), framing[number - 1]
-        key = next((k for k in answers if str(k) == str(number)), None)
-        return (key_position(answers, key) if key is not None else (1, 1)), f"para {number}"
-
-    return where_is
