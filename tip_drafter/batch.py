@@ -48,7 +48,7 @@ def pdf_maker(jobs: int | None, files: int, pdf: bool) -> PdfMaker:
 def _clashes(paths: Sequence[Path], out_dir: Path, options: api.Options) -> dict[Path, TipDraftError]:
     """Files whose outputs would land on another file's (``a/belgium.yaml``, ``b/belgium.yaml``):
     each is refused before anything is written."""
-    from . import api
+    from . import api  # loaded by render_files, after the PDF workers started (see there)
 
     by_target: dict[Path, list[Path]] = {}
     for path in paths:
@@ -68,7 +68,7 @@ def _clashes(paths: Sequence[Path], out_dir: Path, options: api.Options) -> dict
 def render_files(paths: Sequence[Path], out_dir: Path, options: api.Options, maker: PdfMaker) -> Iterator[Outcome]:
     """Render every file, yielding outcomes in the order given; a failed file does not stop
     the others. Every file is checked before the first PDF is waited for."""
-    with importing():
+    with importing():  # the pipeline, loaded once the workers started: their WeasyPrint import overlaps ours
         from . import api
 
     pending: list[tuple[Path, api.Prepared | TipDraftError, Ticket | None]] = []

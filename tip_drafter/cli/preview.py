@@ -1,6 +1,7 @@
 """The ``tipdraft preview`` command: a live page of the cable that follows every save.
 
-A command of the one app in ``cli`` (which registers it by importing this module).
+A command of the one app in ``cli`` (which registers it by importing this module). As in
+``cli.main``, the pipeline is imported inside the command, so ``--help`` stays quick.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ except ImportError:  # no ruamel.yaml.clib (not CPython): no early depth check, 
     LibyamlParser = None  # type: ignore[assignment,misc]
 
 from ..errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
-from . import syntax
+from . import cache, syntax
 
 MAX_DEPTH = 100  # a country file nests 4 deep; the round-trip scanner slows quadratically with depth
 MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is not one
@@ -237,8 +237,6 @@ def too_many_nodes(text: str) -> bool:
 def read_data(text: str) -> Any:
     """Trusted YAML data of tipdraft's own (an edition, the country table), as plain Python
     values: parsed once by libyaml, then kept in the user's cache (see :mod:`cache`)."""
-    from . import cache
-
     return cache.parsed(text, _read_data)
 
 

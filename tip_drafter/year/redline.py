@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import output
+from ..api import loaded
 from ..cable.render import bundled_templates, renderer_for
 from ..domain import classification
 from ..domain.classification import MARKS
@@ -293,8 +294,6 @@ def default_target(new: Path, fmt: str) -> Path:
 def write_redline(old: Path, new: Path, fmt: str, target: Path | None = None, editions: Sequence[Path] = ()) -> Path:
     """Compare two country files and write the redline (``fmt``: html or pdf), all or nothing;
     the file written."""
-    from ..api import loaded
-
     if fmt not in FORMATS:
         raise UsageError(f"a redline is written as {' or '.join(FORMATS)}, not {fmt!r}")
     sides = [Side(path, *loaded(path, editions)) for path in (old, new)]
