@@ -7,15 +7,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
+from . import resources
 from .errors import TipDraftError
 from .yamlio.load import read_data
 
-TABLE = Path(__file__).parent / "data" / "countries.yaml"  # the country table, as data
+TABLE = resources.DATA / "countries.yaml"  # the country table, as data
 
 MARKER_WIDTH = 10  # a page marker prints the post cut to this many characters ("PORT AU PR")
 _SENDERS = ("AMEMBASSY ", "AMCONSUL ", "USINT ", "AIT ")  # how an FM line names a post

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import resources
 from .errors import TipDraftError, UsageError
 
-BUNDLED_EDITIONS = Path(__file__).parent / "editions"
+BUNDLED_EDITIONS = resources.EDITIONS
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # an edition's name: its file is <name>.yaml
 ANSWER_KINDS = ("prose", "statistics", "contact", "hours", "text")
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 
+from .. import resources
 from ..domain import charset
 from ..errors import TemplateProblem
 from ..yamlio import cache
@@ -20,8 +21,8 @@ from .layout import Kind, Line
 from .model import Answer, Cable, Section
 from .sandbox import GENERATION, MAX_OUTPUT, Sandbox, limits
 
-PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"  # where a wheel installs them
-SOURCE_TEMPLATES = Path(__file__).parent.parent.parent / "templates"  # a source checkout
+PACKAGE_TEMPLATES = resources.PACKAGE_TEMPLATES  # where a wheel installs them
+SOURCE_TEMPLATES = resources.SOURCE_TEMPLATES  # a source checkout
 TEXT_ENVELOPE = "transmission.txt.j2"
 TEXT_BODY = "cable.txt.j2"
 HTML_PAGE = "cable.html.j2"
