@@ -17,7 +17,7 @@ from ..format.country_format import PARAGRAPH, TOP_LEVEL
 from ..format.fields import Record, Records
 from ..yamlio.load import value_position
 from .compare import ItemChange, diff, inline, word_diff
-from .redline_parts import marked
+from .marks import marked
 
 Run = tuple[str, str]  # (op, words): op is = (kept), - (deleted) or + (inserted)
 Pair = tuple[Any, Edition]  # a file's data and its edition
