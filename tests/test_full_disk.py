@@ -116,3 +116,31 @@ def test_a_pdf_failure_that_is_not_a_full_disk_keeps_the_systems_reason(old: Pat
     with pytest.raises(OutputError, match=r"belgium\.pdf: cannot write: Permission denied; the previous outputs are kept$"):
         api.render_file(BELGIUM, old, api.Options())
     assert not [p for p in old.iterdir() if p.name.endswith(output.TMP_SUFFIX)]
+
+
+def test_a_render_of_several_files_under_a_file_size_limit_names_each_pdf_and_the_cause(old: Path, tmp_path: Path) -> None:
+    """With several files the PDF workers start first, and their folder is the first thing the
+    full disk refuses: the PDFs are then made in the command's own process, each refused with
+    its name and the cause (it was ``a file: No usable temporary directory found``)."""
+    sources = []
+    for name in ("belgium.yaml", "belgique.yaml"):
+        (tmp_path / name).write_bytes(BELGIUM.read_bytes())
+        sources.append(str(tmp_path / name))
+    api.render_file(tmp_path / "belgique.yaml", old, api.Options())
+    before = digests(old)
+    done = subprocess.run(
+        [sys.executable, "-m", "tip_drafter", "render", *sources, "-o", str(old), "--width", "60", "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=no_room,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert "Traceback" not in done.stderr and len(lines) == 2, done.stderr
+    for line, name in zip(lines, ("belgium", "belgique"), strict=True):
+        assert line.startswith(f"tipdraft: error: {old}/{name}."), line
+        assert "disk full" in line and line.endswith("the previous outputs are kept")
+    assert digests(old) == before

@@ -67,6 +67,11 @@ class PdfMaker:
             try:
                 with endings_blocked():  # a Ctrl-C comes once the pool is ours to stop
                     self._pool = Pool(self.processes)
+            except OSError:
+                # No room for the workers' folder or pipes (a full disk, a file size limit, no
+                # processes left): the PDFs are made here, and a PDF that cannot be written
+                # then says which and why, as with --jobs 1.
+                self._close()
             except BaseException:
                 self._close()
                 raise
