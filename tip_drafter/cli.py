@@ -290,6 +290,7 @@ def only(group: typer.Typer, args: list[str]) -> typer.Typer:
 
 
 from . import (  # noqa: E402  (registers the drafting year's commands, the live preview and G/TIP's commands on the app)
+    cli_edit,  # noqa: F401
     cli_gtip,  # noqa: F401
     cli_preview,  # noqa: F401
     cli_year,  # noqa: F401

@@ -10,6 +10,7 @@ checked by reading the new text back: it must hold exactly the old data with the
 from __future__ import annotations
 
 import copy
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,12 +54,12 @@ def apply_edits(text: str, edits: Sequence[Edit], shown: str = "country file") -
     """``text`` with every edit made in place (each value's own lines rewritten, new keys added
     in their place, deleted keys' lines removed); raises :class:`EditError` if the result would
     not read back as the old data with exactly these edits."""
-    expected = _plain(parse(text, shown).data)
+    expected = _plain(_parsed(text, shown).data)
     for edit in edits:
         text = _apply(text, edit, shown)
         _set(expected, edit)
     try:
-        got = _plain(parse(text, shown).data)
+        got = _plain(_parsed(text, shown).data)
     except TipDraftError:
         got = None
     if got != expected:
@@ -66,8 +67,15 @@ def apply_edits(text: str, edits: Sequence[Edit], shown: str = "country file") -
     return text
 
 
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str, shown: str) -> Document:
+    """The text parsed, kept for the next edits of the same text (the form checks each
+    keystroke's edits against the text it loaded); only read here, never changed."""
+    return parse(text, shown)
+
+
 def _apply(text: str, edit: Edit, shown: str) -> str:
-    document = parse(text, shown)
+    document = _parsed(text, shown)
     lines = text.split("\n")
     parent, key, depth = _deepest(document.data, edit.pointer)
     if depth == len(edit.pointer) - 1 and isinstance(parent, CommentedMap) and key in parent:
