@@ -194,12 +194,12 @@
   function fieldBox(field, index) {
     const domId = "f" + index;
     const box = element("div", { class: "field kind-" + field.kind });
+    box.dataset.field = field.id;
     const hintId = domId + "-hint";
     const problemsId = domId + "-problems";
     const describedBy = hintId + " " + problemsId;
     const entry = { field: field, domId: domId, box: box, describedBy: describedBy, control: null };
     const made = control(field, domId, describedBy);
-    const labelText = field.kind === "reviewed" ? field.label.replace(/^.* reviewed$/, "Reviewed") : field.label;
     if (field.kind === "rows") {
       box.append(element("h4", { id: domId }, field.label), element("p", { id: hintId, class: "hint" }, field.hint));
       box.append(element("ol", { class: "rows" }));
@@ -209,7 +209,7 @@
       entry.control = box;
     } else {
       entry.control = made;
-      const label = element("label", { for: domId }, labelText);
+      const label = element("label", { for: domId }, field.label);
       const hint = element("p", { id: hintId, class: "hint" }, field.hint + (field.kind === "list" ? " (one per line)" : ""));
       box.append(...(field.kind === "reviewed" ? [made, label, hint] : [label, hint, made]));
       made.addEventListener(made.tagName === "SELECT" || made.type === "checkbox" ? "change" : "input", () => {
