@@ -218,3 +218,17 @@ def test_any_valid_file_opened_and_saved_without_change_is_the_same_bytes(tmp_pa
     saved, answer = session.save(page["digest"], sent)
     assert saved and answer["digest"] == page["digest"]
     assert path.read_bytes() == raw
+
+
+def test_a_row_edited_changes_its_line_only_the_others_keep_their_quotes(belgium: Path) -> None:
+    session, page = opened(belgium)
+    rows = list(field(page, "hours/employees")["value"])
+    rows[0] = "Charge Wayne Bush (FE-MC): 4 hours"
+    rows.insert(2, "Consular Officer Ann Lee (FO-03): 5 hours")
+    saved, _ = session.save(page["digest"], {"hours/employees": rows})
+    assert saved
+    assert changed_lines(TEXT, belgium.read_text()) == [
+        '-    - "Charge Wayne Bush (FE-MC):3 hours"',
+        '+    - "Charge Wayne Bush (FE-MC): 4 hours"',
+        '+    - "Consular Officer Ann Lee (FO-03): 5 hours"',
+    ]

@@ -14,7 +14,7 @@ from . import api, config, render, review, rewrite
 from .editing import EditError, apply_edits
 from .edition import Edition
 from .errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError, has_errors
-from .form import Form, build, diff, normal
+from .form import Form, build, normal
 from .load import MAX_BYTES, decode, parse, read_capped
 from .options import Options
 from .preview import BODY, STYLE, Snapshot
@@ -92,7 +92,7 @@ class EditSession:
         except EditError as exc:
             return {"problems": [_general(str(exc))], "cable": None, "summary": str(exc), "diffs": {}}
         out = self._checked(text)
-        out["diffs"] = {k: diff(form.by_id[k].last_year, v) for k, v in changed.items() if form.by_id[k].last_year}
+        out["diffs"] = form.diffs(changed)
         return out
 
     def _form(self, name: str) -> Form:

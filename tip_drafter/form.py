@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compare import word_diff
+from .compare import answer_text, word_diff
 from .country_format import CABLE, FRAMING, PARAGRAPH, letters_of, paragraph_number
 from .editing import Edit, Key, Pointer
 from .edition import Edition, Paragraph
@@ -63,6 +63,7 @@ class FormField:
     last_year: str = ""
     carried: bool = False  # an answer carried over (or a field kept) and not yet reviewed
     present: bool = True  # the key is in the file
+    note: str = ""  # an answer's data-to-follow note (printed first: last year's text is compared with both)
     answer: Pointer = ()  # a note's answer, when it is plain text in the file (a note makes it a mapping)
 
     def as_json(self) -> dict[str, Any]:
@@ -81,13 +82,14 @@ class FormField:
         }
         if self.last_year:
             out["last_year"] = self.last_year
-            out["diff"] = diff(self.last_year, self.value)
+            out["diff"] = diff(self.last_year, self.value, self.note)
         return out
 
 
-def diff(last_year: str, now: Any) -> list[list[str]]:
-    """Last year's text against this year's, word by word: ``[op, words]`` (``=``, ``-``, ``+``)."""
-    state, ops = word_diff(last_year, now if isinstance(now, str) else "")
+def diff(last_year: str, text: Any, note: Any = "") -> list[list[str]]:
+    """Last year's answer against this year's as printed (its note first, as last year's is),
+    word by word: ``[op, words]`` (``=``, ``-``, ``+``)."""
+    state, ops = word_diff(last_year, answer_text({"text": str(text or ""), "to_follow": str(note or "")}))
     if state == "unchanged":
         return [["=", last_year]]
     return [list(op) for op in ops] or [["-", last_year]]
@@ -114,6 +116,16 @@ class Form:
         from .form_edits import edits
 
         return edits(self, self.changed(values))
+
+    def diffs(self, changed: Mapping[str, Any]) -> dict[str, list[list[str]]]:
+        """The word diffs against last year of the answers ``changed`` touches (text or note), by text field."""
+        out = {}
+        for fid in {k.rsplit(":", 1)[0] + ":text" for k in changed if k.endswith((":text", ":to_follow"))}:
+            form_field = self.by_id.get(fid)
+            if form_field is not None and form_field.last_year:
+                note = changed.get(fid.removesuffix(":text") + ":to_follow", form_field.note)
+                out[fid] = diff(form_field.last_year, changed.get(fid, form_field.value), note)
+        return out
 
     def field_for(self, where: str, line: int, unreviewed: bool = False) -> str:
         """The field a diagnostic is about: for one saying an item is still to review, its
@@ -282,6 +294,7 @@ def _answer(
             required=required,
             last_year=last,
             carried=carried,
+            note=note,
             **common,
         ),
         FormField(

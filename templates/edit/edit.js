@@ -217,11 +217,11 @@
         changed(entry);
       });
     }
+    entry.problems = element("ul", { id: problemsId, class: "field-problems", "aria-live": "polite" });
+    box.append(entry.problems);
     if (field.last_year) {
       box.append(lastYear(field));
     }
-    box.append(element("ul", { id: problemsId, class: "field-problems", "aria-live": "polite" }));
-    entry.problems = box.lastChild;
     setValue(entry, field.value);
     return entry;
   }
