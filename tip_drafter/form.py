@@ -40,6 +40,7 @@ NAMES = {
     "mark": "Portion mark",
     "employees": "Hours, one row per employee",
 }
+KEPT_ELSEWHERE = "Kept from last year, edited in the file itself"
 LONG = ("text", "reference_note", "intro")  # text that may run over several lines
 
 
@@ -169,7 +170,13 @@ def build(document: Document, edition: Edition, previous: Mapping[str, tuple[str
     for para in edition.paragraphs:
         key = next((k for k in answers if paragraph_number(k) == para.number), para.number)
         found += _paragraph(para, key, _mapping(answers, key), numbers, previous or {})
-    return Form(found, kept, _spans(document, found))
+    return Form(_kept_elsewhere(found, kept) + found, kept, _spans(document, found))
+
+
+def _kept_elsewhere(found: list[FormField], kept: list[str]) -> list[FormField]:
+    """The "reviewed" controls of the kept fields the form has no field for (the routing envelope)."""
+    controls = {f.id for f in found}
+    return [_kept_control(p, KEPT_ELSEWHERE) for p in kept if f"unreviewed:{p}" not in controls]
 
 
 def _mapping(data: Any, key: Any) -> dict[Any, Any]:

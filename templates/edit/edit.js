@@ -153,7 +153,8 @@
       if (!field.required || !field.value) {
         made.append(element("option", { value: "" }, "(none)"));
       }
-      field.choices.forEach((choice) => made.append(element("option", { value: choice }, choice)));
+      const choices = field.value && !field.choices.includes(field.value) ? [field.value, ...field.choices] : field.choices;
+      choices.forEach((choice) => made.append(element("option", { value: choice }, choice))); // the file's own too
     } else if (field.kind === "reviewed") {
       made = element("input", { id: domId, type: "checkbox" });
     } else if (field.kind === "rows") {
