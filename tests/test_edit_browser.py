@@ -230,3 +230,25 @@ def test_axe_core_finds_no_serious_or_critical_violation(browser: Any, edited: t
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result if v["impact"] in ("serious", "critical")
     ]
     assert bad == []
+
+
+def test_what_is_still_to_review_is_counted_filtered_and_stepped_through(browser: Any, edited: tuple[str, Path]) -> None:  # noqa: F811
+    url, _ = edited
+    page = Page(browser, url)
+    count = page.find("#review-count").text
+    left = int(count.split()[0])
+    assert left > 40 and "still to review" in count
+    page.find("#review-next").click()
+    first = browser.switch_to.active_element
+    assert first.get_attribute("id") == page.control("unreviewed:contact").get_attribute("id") or first.tag_name in (
+        "textarea",
+        "input",
+    )
+    page.find("#review-next").click()
+    assert browser.switch_to.active_element != first
+    page.control("answers/23/A:reviewed").click()
+    page.until(lambda: page.find("#review-count").text.startswith(f"{left - 1} item(s)"))
+    page.find("#review-only").click()
+    assert not page.control("answers/23/A:text").is_displayed()  # reviewed: filtered out
+    assert page.control("answers/23/B:text").is_displayed()  # still to review
+    assert not page.control("answers/24/A:to_follow").is_displayed() or page.control("answers/24/A:reviewed").is_displayed()

@@ -12,7 +12,7 @@ from .compare import answer_text, word_diff
 from .country_format import CABLE, FRAMING, PARAGRAPH, letters_of, paragraph_number
 from .editing import Edit, Key, Pointer
 from .edition import Edition, Paragraph
-from .fields import Choice, Field, ListOf, Number
+from .fields import Choice, Field, ListOf, Number, json_pointer
 from .load import Document
 
 # The header's fields in the order the cable prints them; the format's other fields follow.
@@ -80,6 +80,7 @@ class FormField:
             "required": self.required,
             "item": self.item,
             "carried": self.carried,
+            "pointer": json_pointer(self.pointer),  # where the value is in the file (RFC 6901)
         }
         if self.last_year:
             out["last_year"] = self.last_year

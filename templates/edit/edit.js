@@ -18,6 +18,7 @@
   let timer = null;
   let asked = 0; // the last check asked for: older answers are ignored
   let saving = false;
+  let lastStep = null; // the field "Next/Previous to review" went to last
 
   // ---- talking to the server ----
   async function call(path, body) {
@@ -103,7 +104,8 @@
     }
     keep();
     if (entry.field.kind === "reviewed") {
-      entry.box.closest(".item, section").classList.toggle("carried", !value);
+      const group = entry.box.closest(".item, section");
+      group.classList.toggle("carried", Array.from(group.querySelectorAll(".kind-reviewed input")).some((c) => !c.checked));
       countReview();
     }
     clearTimeout(timer);
@@ -289,11 +291,13 @@
     if (!left.length) {
       return;
     }
-    const here = document.activeElement;
+    // from the field last stepped to while the buttons have the focus, else from the focus
+    const here = $("review").contains(document.activeElement) && lastStep && lastStep.isConnected ? lastStep : document.activeElement;
     const after = left.filter((g) => here.compareDocumentPosition(g) & Node.DOCUMENT_POSITION_FOLLOWING && !g.contains(here));
     const before = left.filter((g) => here.compareDocumentPosition(g) & Node.DOCUMENT_POSITION_PRECEDING && !g.contains(here));
     const target = forward ? after[0] || left[0] : before[before.length - 1] || left[left.length - 1];
     const first = target.querySelector("textarea, input, select");
+    lastStep = first;
     first.focus();
     first.scrollIntoView({ block: "center" });
   }
