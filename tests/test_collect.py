@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from posts import make_posts
+from ruamel.yaml import YAML
 
 from tip_drafter import api
 from tip_drafter.collect.gather import ANSWER_COLUMNS, NOT_REVIEWED, TO_FOLLOW, Collection, collect, withhold
@@ -210,3 +211,37 @@ def test_collect_cables_imports_them_on_the_fly(tmp_path: Path) -> None:
     assert db.execute("SELECT post, country, year, answered, required FROM submissions").fetchall() == [
         ("BRUSSELS", "BELGIUM", 2009, 42, 42)
     ]
+
+
+def test_the_book_has_every_post_in_country_order_marked_and_numbered(tmp_path: Path, posts: list[Path]) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    chosen = []
+    for path in posts:
+        if collect([path], api.Options()).submissions[0].errors == 0:
+            chosen.append(path)
+        if len(chosen) == 3:
+            break
+    for path in reversed(chosen):  # named out of order: the book sorts by country
+        (folder / f"z-{path.name}").write_bytes(path.read_bytes())
+    confidential = folder / "z-confidential.yaml"
+    yaml = YAML(typ="safe")
+    data = yaml.load(chosen[0].read_text(encoding="utf-8"))
+    data["cable"] |= {"post": "X" + data["cable"]["post"], "classification": "CONFIDENTIAL", "caveats": ["SIPDIS"]}
+    data["cable"] |= {"declassify": "02/20/2019", "classified_by": "Political Counselor Richard Eason"}
+    with confidential.open("w", encoding="utf-8") as out_file:
+        yaml.dump(data, out_file)
+    broken = folder / "z-broken.yaml"
+    broken.write_text("cable: [\n", encoding="utf-8")
+    out = tmp_path / "book.pdf"
+    done = _tipdraft("collect", str(folder), "-o", str(out))
+    assert done.returncode == 1 and f"{broken}:" in done.stderr and "4 cable(s); 1 not in the book" in done.stdout
+    reader = pypdf.PdfReader(out)
+    countries = [collect([p], api.Options()).submissions[0].country for p in [*chosen, confidential]]
+    tops = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert [t.split(":")[0] for t in tops] == sorted(countries)
+    assert all(isinstance(item, list) and len(item) == 9 for item in reader.outline if isinstance(item, list))
+    pages = [page.extract_text() for page in reader.pages]
+    assert all(page.count("CONFIDENTIAL") >= 2 for page in pages)  # the highest of the cables', top and bottom of every page
+    assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from pathlib import Path
 
@@ -19,7 +20,7 @@ def test_a_draft_has_draft_names_and_says_draft_first_and_last(tmp_path: Path) -
     out = tmp_path / "out"
     result = runner.invoke(app, ["render", str(BELGIUM), "--draft", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["belgium.draft.pdf", "belgium.draft.txt"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["belgium.draft.pdf", "belgium.draft.txt"]
     lines = (out / "belgium.draft.txt").read_text().splitlines()
     assert lines[0] == lines[-1] == DRAFT_LINE
     final = runner.invoke(app, ["render", str(BELGIUM), "-o", str(out)])
@@ -51,3 +52,51 @@ def test_strict_says_how_many_warnings_it_treated_as_errors(tmp_path: Path) -> N
     render = runner.invoke(app, ["render", str(path), "--strict", "-o", str(tmp_path / "out")])
     assert render.exit_code == 1
     assert f"{path}: not rendered: 1 warning(s) treated as errors (--strict)" in render.stderr
+
+
+def new_draft(folder: Path, name: str) -> Path:
+    """``tipdraft new --from belgium.yaml --year 2010`` into ``folder/name``: every answer
+    unreviewed, the serial and date-time group placeholders."""
+    shutil.copy(BELGIUM, folder / "belgium.yaml")
+    target = folder / name
+    made = runner.invoke(app, ["new", "--from", str(folder / "belgium.yaml"), "--year", "2010", "-o", str(target)])
+    assert made.exit_code == 0, made.output
+    return target
+
+
+def test_a_new_draft_that_only_a_final_render_refuses_is_told_the_draft_command(tmp_path: Path) -> None:
+    """It fails on unreviewed answers and placeholders alone: the last line says --draft
+    renders it, with the command quoted for the shell (the name has a space and a quote)."""
+    path = new_draft(tmp_path, "belgium's draft 2010.yaml")
+    out = tmp_path / "my out"
+    result = runner.invoke(app, ["render", str(path), "-o", str(out)])
+    assert result.exit_code == 1
+    last = result.stderr.splitlines()[-1]
+    command = f"tipdraft render --draft -o {shlex.quote(str(out))} {shlex.quote(str(path))}"
+    assert last == f"tipdraft: note: {path}: a draft allows each of these; to render it as a draft: {command}"
+    pasted = shlex.split(last.split("to render it as a draft: ")[1])
+    drafted = runner.invoke(app, pasted[1:])
+    assert drafted.exit_code == 0, drafted.output
+    assert (out / "belgium's draft 2010.draft.pdf").exists()
+
+
+def test_a_draft_with_an_error_a_draft_does_not_allow_is_not_told_to_render_as_a_draft(tmp_path: Path) -> None:
+    path = new_draft(tmp_path, "belgium-2010.yaml")
+    path.write_text(path.read_text().replace("  signature: BUSH\n", "  signature: BUSH\n  signatory: BUSH\n"))
+    result = runner.invoke(app, ["render", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "unknown key 'signatory'" in result.stderr
+    assert "--draft" not in result.stderr
+
+
+def test_the_suggested_commands_are_quoted_for_the_shell(tmp_path: Path) -> None:
+    """A new draft's name with a space: the review command it suggests pastes as it stands,
+    and so does the one each unreviewed answer suggests."""
+    folder = tmp_path / "my countries"
+    folder.mkdir()
+    shutil.copy(BELGIUM, folder / "belgium.yaml")
+    target = folder / "belgium 2010.yaml"
+    made = runner.invoke(app, ["new", "--from", str(folder / "belgium.yaml"), "--year", "2010", "-o", str(target)])
+    assert f"(review them: tipdraft review '{target}')" in made.stdout
+    checked = runner.invoke(app, ["validate", str(target)])
+    assert f"check it, then: tipdraft review '{target}' 23.A\n" in checked.stderr

@@ -13,9 +13,11 @@ import re
 from typing import Any
 
 import jsonschema
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tip_drafter.classification import WORDS as WORDS_OF_CLASSIFICATION
 from tip_drafter.edition import load_edition
 from tip_drafter.fields import FORMAT_CODES, json_pointer
 from tip_drafter.load import Document, parse
@@ -62,11 +64,23 @@ def places(node: Any, pointer: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 PLACES = [p for p in places(parse(TEXT, "belgium.yaml").data) if p != ("edition",)]
 
 
+# The places the rules between keys turn on, drawn as often as all the others, with the words
+# they turn on: the edition's required tags (contains) and the SENSITIVE caveat (if/then).
+RULE_PLACES: dict[tuple[Any, ...], st.SearchStrategy[Any]] = {
+    ("cable", "classification"): st.sampled_from([*WORDS_OF_CLASSIFICATION, "SBU"]),
+    ("cable", "caveats"): st.lists(st.sampled_from(["SENSITIVE", "SIPDIS"]), max_size=2),
+    ("cable", "caveats", 0): st.sampled_from(["SENSITIVE", "SIPDIS"]),
+    ("cable", "tags"): st.lists(st.sampled_from(["KTIP", "PHUM", "KCRM"]), max_size=3),
+    ("cable", "tags", 1): st.sampled_from(["KTIP", "PHUM"]),
+}
+
+
 @st.composite
 def changes(draw: st.DrawFn) -> list[tuple[str, tuple[Any, ...], Any]]:
     """One to three changes: (what, where, new value)."""
-    picked = draw(st.lists(st.sampled_from(PLACES), min_size=1, max_size=3))
-    return [(draw(st.sampled_from(["replace", "replace", "delete", "add"])), place, draw(values)) for place in picked]
+    picked = draw(st.lists(st.one_of(st.sampled_from(PLACES), st.sampled_from(list(RULE_PLACES))), min_size=1, max_size=3))
+    what = st.sampled_from(["replace", "replace", "delete", "add"])
+    return [(draw(what), place, draw(st.one_of(RULE_PLACES.get(place, values), values))) for place in picked]
 
 
 def apply(data: Any, change: tuple[str, tuple[Any, ...], Any]) -> None:
@@ -81,7 +95,7 @@ def apply(data: Any, change: tuple[str, tuple[Any, ...], Any]) -> None:
     key = place[-1]
     if not isinstance(parent, (dict, list)) or (isinstance(parent, dict) and key not in parent):
         return
-    if isinstance(parent, list) and key >= len(parent):
+    if isinstance(parent, list) and (not isinstance(key, int) or key >= len(parent)):
         return
     if what == "replace":
         parent[key] = value
@@ -118,7 +132,7 @@ def schema_pointers(data: Any) -> set[str]:
             patterns = list(schema.get("patternProperties", {}))
             extra = [k for k in instance if k not in schema.get("properties", {}) and not any(re.search(p, k) for p in patterns)]
             found |= {json_pointer((*path, key)) for key in extra}
-        elif error.validator == "not":  # a required item: no key names its letter
+        elif error.validator == "not" and "propertyNames" in error.validator_value:  # a required item: no key names its letter
             letter = re.search(r"\)\*([A-Z])\(", error.validator_value["propertyNames"]["not"]["pattern"])
             assert letter is not None
             found.add(json_pointer((*path, letter[1])))
@@ -146,6 +160,25 @@ def test_one_known_change_is_found_by_both_at_the_same_pointer() -> None:
     data["cable"]["signatur"] = "BUSH"
     expected = {"/cable/post", "/answers/25/E", "/cable/signatur"}
     assert schema_pointers(data) == expected == validate_pointers(data)
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer"),
+    [
+        ({"tags": ["PHUM", "KCRM"]}, "/cable/tags"),  # the edition requires KTIP: contains
+        ({"caveats": ["SIPDIS"]}, "/cable/caveats"),  # FOR OFFICIAL USE ONLY without SENSITIVE: if/then
+        ({"caveats": None}, "/cable/caveats"),  # ... with no caveats at all
+        ({"classification": "UNCLASSIFIED"}, "/cable/caveats"),  # SENSITIVE under another classification
+    ],
+)
+def test_the_rules_between_keys_are_in_the_json_schema_too(change: dict[str, Any], pointer: str) -> None:
+    data = parse(TEXT, "belgium.yaml").data
+    for key, value in change.items():
+        if value is None:
+            del data["cable"][key]
+        else:
+            data["cable"][key] = value
+    assert schema_pointers(data) == {pointer} == validate_pointers(data)
 
 
 def test_another_edition_is_found_by_both() -> None:

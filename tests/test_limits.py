@@ -51,3 +51,30 @@ def test_a_file_past_the_cap_is_refused(tmp_path: Path) -> None:
     code, stderr = validate(path)
     assert code == 1
     assert stderr.startswith(f"{path}:1:1: error: file is larger than the 4 MiB limit for a country file")
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [('"' + "a" * 5000 + '"', "File name too long"), ('"a\\u0000b"', "embedded null byte"), ('"nowhere"', "no such folder")],
+)
+def test_a_setting_the_system_refuses_names_the_settings_file_and_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, problem: str
+) -> None:
+    from conftest import BELGIUM
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tipdraft.toml").write_text(f"# house style\n[render]\n  template_dir = {value}\n")
+    for args in (["validate", str(BELGIUM)], ["render", str(BELGIUM), "-o", "out"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith(f"tipdraft.toml:3:3: error: [render] template_dir: {problem}"), result.stderr[:300]
+        assert len(result.stderr.splitlines()) == 1 and len(result.stderr) < 400
+        assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", ["b" * 5000, "b/" * 3000])
+def test_a_template_folder_the_system_refuses_on_the_command_line_is_one_usage_line(name: str) -> None:
+    result = runner.invoke(app, ["validate", "belgium", "--template-dir", name])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("tipdraft: error: template folder ")
+    assert len(result.stderr.splitlines()) == 1 and len(result.stderr) < 400

@@ -309,3 +309,16 @@ def test_paragraph_numbers_must_go_up_and_letters_go_in_order(tmp_path: Path) ->
         f"{BELGIUM}:{line[23]}:3: error: para 23: paragraph 23 follows paragraph 24: the numbers must go up",
         f"{BELGIUM}:{line[24]}:3: error: para 24: item A follows item B: the letters must go in order",
     ]
+
+
+def test_a_word_too_wide_in_a_to_follow_note_is_placed_in_the_note(tmp_path: Path) -> None:
+    """The cable prints the note in parentheses, "(NOTE)": the word it prints is not the word the
+    file holds; it was placed at 1:1 with no item (a property test of test_fast_parse found it)."""
+    wide = "A" * 70
+    path = tmp_path / "wide.yaml"
+    text = BELGIUM.read_text(encoding="utf-8").replace("to_follow: 2008 LAW", f"to_follow: {wide} 2008 LAW", 1)
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if wide in row)
+    column = text.splitlines()[line - 1].index(wide) + 1
+    found = [d for d in api.check(path).diagnostics if d.code == "width"]
+    assert [(d.line, d.column, d.where) for d in found] == [(line, column, "para 25.E")]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tip_drafter import api
 
-from conftest import BELGIUM
+from conftest import BELGIUM, examples
 
 TEXT = BELGIUM.read_text(encoding="utf-8")
 ANSWER_23B = TEXT[TEXT.index("    B: |-") : TEXT.index("    C: |-")]
@@ -68,3 +72,58 @@ def test_a_misindented_key_is_placed_at_its_paragraph_never_at_a_key_that_is_no_
     assert f" error: {place}: YAML syntax error: " in problem, problem
     assert hint in problem, problem
     assert "put the value in double quotes" not in problem  # the value is quoted already, or no value is the matter
+
+
+# A block answer (``E: |-``), its text lines after the first: (0-based line, text's indentation).
+_HEADER = re.compile(r"^ +[A-Z]+: \|-$")
+
+
+def _block_lines(text: str) -> list[tuple[int, int]]:
+    lines, found = text.split("\n"), []
+    for i, line in enumerate(lines):
+        if not _HEADER.match(line):
+            continue
+        body = list(itertools.takewhile(lambda j: not lines[j] or lines[j].startswith(" " * 6), range(i + 1, len(lines))))
+        texts = [j for j in body if lines[j].strip()]
+        indent = len(lines[texts[0]]) - len(lines[texts[0]].lstrip())
+        # the first line sets the block's indentation: dedenting it alone only moves the text
+        found += [(j, indent) for j in texts[1:]]
+    return found
+
+
+BLOCK_LINES = _block_lines(TEXT)
+
+
+def _dedent(text: str, index: int, spaces: int) -> str:
+    lines = text.split("\n")
+    lines[index] = " " * spaces + lines[index].lstrip(" ")
+    return "\n".join(lines)
+
+
+def test_a_line_dedented_inside_a_block_answer_is_reported_at_that_line(tmp_path: Path) -> None:
+    """A line of 25.E moved to the left margin: the parser fails lines later, in the middle of
+    the text; the report names the dedented line, its first column, the answer and what happened."""
+    index = TEXT.split("\n").index("        drug trade. On July 1, 2008, the labor court magistrate's office conducted a")
+    problem = first_problem(tmp_path, _dedent(TEXT, index, 0))
+    assert problem == (
+        f":{index + 1}:1: error: para 25.E: YAML syntax error: this line is indented less than the lines of text"
+        " above it (8 spaces), so it ends the text that starts on line 236 and cannot be read itself:"
+        " indent it by 8 spaces like them"
+    )
+
+
+@settings(max_examples=examples(3))
+@given(st.sampled_from(BLOCK_LINES), st.data())
+def test_whichever_line_of_a_block_answer_is_dedented_the_first_problem_is_at_that_line(
+    tmp_path_factory: pytest.TempPathFactory, where: tuple[int, int], data: st.DataObject
+) -> None:
+    """Whatever line of whichever block answer loses some of its indentation, the file's first
+    problem is on that line: a syntax error saying so, or (where the line now reads as a key)
+    the unknown key it became."""
+    index, indent = where
+    spaces = data.draw(st.integers(0, indent - 1), label="spaces")
+    path = tmp_path_factory.mktemp("dedent") / "country.yaml"
+    path.write_text(_dedent(TEXT, index, spaces), encoding="utf-8")
+    first = api.check(path).diagnostics[0]
+    assert (first.line, first.column) == (index + 1, spaces + 1), first.format()
+    assert "is indented less than the lines of text above it" in first.message or "unknown key" in first.message

@@ -26,7 +26,7 @@ def test_a_failed_rename_leaves_the_previous_output_and_no_temporary_file(
     with pytest.raises(OutputError, match=r"belgium\.txt: cannot write: No space left on device"):
         api.render_file(BELGIUM, tmp_path, api.Options(formats=("txt",), settings=layout.Settings(width=40)))
     assert (tmp_path / "belgium.txt").read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["belgium.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".belgium.tipdraft.json", "belgium.txt"]
 
 
 def test_an_interrupt_mid_write_leaves_the_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

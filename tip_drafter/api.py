@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import rules, write
+from . import manifest, rules, write
 from .edition import Edition
-from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, OutputError, TemplateProblem, UnreadableFile, has_errors
+from .errors import (
+    ERROR,
+    UNREVIEWED,
+    Diagnostic,
+    InvalidCountryFile,
+    OutputError,
+    TemplateProblem,
+    UnreadableFile,
+    command,
+    has_errors,
+)
 from .load import Document, load
 from .model import Cable, build
 from .options import FORMATS, PAPERS, Options, expand, resolve
@@ -96,6 +106,7 @@ class Prepared:
     outputs: dict[str, bytes]
     targets: dict[str, Path]
     pdf_job: PdfJob | None
+    repaired: list[Path] = field(default_factory=list)  # a pair left mixed, replaced whole
 
 
 def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
@@ -111,18 +122,26 @@ def prepare_checked(path: Path, checked: Checked, out_dir: Path, options: Option
     checks at each save and renders the PDF only when asked)."""
     cable, rendered = _renderable(path, checked, options)
     targets = output_targets(path, out_dir, options)
+    repaired = manifest.mixed(manifest.recorded(next(iter(targets.values()))))
+    if repaired:  # a render stopped between its renames: this one replaces the whole pair
+        formats = dict.fromkeys([*options.formats, *(t.suffix.lstrip(".") for t in repaired)])
+        options = replace(options, formats=tuple(formats))
+        targets = output_targets(path, out_dir, options)
     if any(t.resolve() == path.resolve() for t in targets.values()):
         raise OutputError(f"{path}: refusing to write the output over the country file itself")
     text = f"{DRAFT_LINE}\n\n{rendered.text}\n{DRAFT_LINE}\n" if options.draft else rendered.text
     outputs: dict[str, bytes] = {"txt": text.encode("ascii")}
     job = None
     if "pdf" in options.formats or "html" in options.formats:
-        html = renderer_for(tuple(options.template_dirs)).html(cable, rendered, banner(cable, options), options.paper)
+        draft_line = DRAFT_LINE if options.draft else ""
+        html = renderer_for(tuple(options.template_dirs)).html(
+            cable, rendered, banner(cable, options), options.paper, draft_line=draft_line
+        )
         outputs["html"] = html.encode("utf-8")
         if "pdf" in options.formats:
             assets = (*options.template_dirs, bundled_templates().resolve())
             job = PdfJob(html, assets, options.strict, cable.sent_epoch, options.tagged)
-    return Prepared(path, checked, outputs, targets, job)
+    return Prepared(path, checked, outputs, targets, job, repaired)
 
 
 def banner(cable: Cable, options: Options) -> str:
@@ -141,14 +160,24 @@ def _renderable(path: Path, checked: Checked, options: Options) -> tuple[Cable, 
     """The cable and its text, if the file may be rendered; otherwise why not, in one line."""
     found = checked.diagnostics
     if checked.cable is None or checked.rendered is None or has_errors(found, options.strict):
-        raise InvalidCountryFile(f"{path}: not rendered: {_why(found)}", diagnostics=found)
+        raise InvalidCountryFile(f"{path}: not rendered: {_why(path, found)}", diagnostics=found)
     return checked.cable, checked.rendered
 
 
-def _why(found: list[Diagnostic]) -> str:
+def draft_would_render(path: Path, options: Options) -> bool:
+    """Whether ``--draft`` would render a file that a final render refused: every error it has
+    is one a draft allows (an unreviewed answer, a placeholder, an empty answer). The file is
+    checked again as a draft, so the answer is the draft render's own."""
+    if options.draft:
+        return False
+    checked = check(path, replace(options, draft=True))
+    return checked.cable is not None and not has_errors(checked.diagnostics, options.strict)
+
+
+def _why(path: Path, found: list[Diagnostic]) -> str:
     errors = [d for d in found if d.severity == ERROR]
     if errors and all(d.code == UNREVIEWED for d in errors):  # a final render waits for the review
-        return f"{len(errors)} item(s) kept from last year and not yet reviewed (tipdraft review; or --draft for a draft)"
+        return f"{len(errors)} item(s) kept from last year and not yet reviewed ({command('review', path)})"
     return f"{len(errors)} error(s)" if errors else f"{len(found)} warning(s) treated as errors (--strict)"
 
 
@@ -159,10 +188,26 @@ def finish(prepared: Prepared, pdf: PdfMade | None) -> Result:
     if pdf is not None:
         outputs["pdf"] = pdf[0]
         notes = refused_notes(pdf[1])
-    write.replace_all({target: outputs[fmt] for fmt, target in prepared.targets.items()})
+    if prepared.repaired:
+        notes.append(manifest.said(prepared.repaired, "all replaced by this render"))
+    files = {target: outputs[fmt] for fmt, target in prepared.targets.items()}
+    document = prepared.checked.document
+    source = document.text.encode("utf-8") if document is not None else None
+    write.replace_all(files, manifest.made(prepared.path, source, files))
     rendered = prepared.checked.rendered
     pages = rendered.pages if rendered is not None else 0
     return Result(prepared.path, list(prepared.targets.values()), prepared.checked.diagnostics, pages, notes)
+
+
+def made_pdf(prepared: Prepared, making: Callable[[], PdfMade]) -> PdfMade:
+    """The PDF ``making`` returns (in this process or from a worker); a system error on the way
+    (a full disk: WeasyPrint finds no temporary folder) is the PDF output's, said with its cause,
+    and nothing is written."""
+    try:
+        return making()
+    except OSError as exc:
+        target = prepared.targets.get("pdf") or next(iter(prepared.targets.values()))
+        raise OutputError(f"{target}: cannot write: {write.cause(exc, target.parent)}; {write.KEPT}") from None
 
 
 def refused_notes(urls: list[str]) -> list[str]:
@@ -174,4 +219,5 @@ def render_file(path: Path, out_dir: Path, options: Options) -> Result:
     """Check ``path`` and, if it has no errors, write each requested format to ``out_dir``,
     all in this process."""
     prepared = prepare(path, out_dir, options)
-    return finish(prepared, make(prepared.pdf_job) if prepared.pdf_job else None)
+    job = prepared.pdf_job
+    return finish(prepared, made_pdf(prepared, lambda: make(job)) if job else None)

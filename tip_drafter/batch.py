@@ -88,6 +88,6 @@ def render_files(paths: Sequence[Path], out_dir: Path, options: api.Options, mak
             yield Outcome(path, error=prepared)
             continue
         try:
-            yield Outcome(path, result=api.finish(prepared, ticket.result() if ticket else None))
+            yield Outcome(path, result=api.finish(prepared, api.made_pdf(prepared, ticket.result) if ticket else None))
         except TipDraftError as exc:
             yield Outcome(path, error=exc)

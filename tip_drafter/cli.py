@@ -21,11 +21,11 @@ from typer.main import get_command_name
 from . import __version__, config, importing, layout
 from .console import Console
 from .edition import default_edition
-from .errors import ExitStatus, FileProblem, TipDraftError, has_errors, to_json
+from .errors import ExitStatus, FileProblem, InvalidCountryFile, TipDraftError, command, has_errors, to_json
 from .options import Options, expand, folder
 
 if TYPE_CHECKING:
-    pass
+    from . import batch
 
 
 class Commands(typer.core.TyperGroup):
@@ -245,10 +245,25 @@ def render(
     with batch.pdf_maker(jobs, len(paths), "pdf" in formats) as maker:
         outcomes = batch.render_files(paths, output, options, maker)
         with console.progress(outcomes, len(paths), "rendering") as steps:
-            failed = [str(outcome.path) for outcome in steps if not console.outcome(outcome)]
+            failed = [str(outcome.path) for outcome in steps if not _said(outcome, output, options)]
     if len(paths) > 1:
         console.info(f"{len(paths) - len(failed)} rendered, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""))
     return ExitStatus.FAILED if failed else ExitStatus.OK
+
+
+def _said(outcome: batch.Outcome, output: Path, options: Options) -> bool:
+    """Print one file's render; True if it was written. A file refused only for what a draft
+    allows is told the command that renders it as a draft."""
+    if console.outcome(outcome):
+        return True
+    from . import api
+
+    if isinstance(outcome.error, InvalidCountryFile) and api.draft_would_render(outcome.path, options):
+        formats = ("--format", options.formats[0]) if len(options.formats) == 1 else ()
+        folder = ("-o", output) if output != Path("output") else ()
+        suggestion = command("render", "--draft", *formats, *folder, outcome.path)
+        console.problem(f"{outcome.path}: a draft allows each of these; to render it as a draft: {suggestion}", "note")
+    return False
 
 
 @app.command("schema", short_help="Write the JSON Schema of country files, for editors.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from . import importing
 from .cli import Editions, Files, app, console
 from .errors import ExitStatus, OutputError, UsageError
 from .options import Options, expand
+
+if TYPE_CHECKING:
+    from .collect.gather import Collection
 
 edition_app = typer.Typer(
     name="edition",
@@ -29,7 +32,7 @@ app.add_typer(edition_app)
 def collect(
     files: Files,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="What to write; its name says the format: .csv, .xlsx, .sqlite, .html")
+        Path, typer.Option("-o", "--output", help="What to write; its name says the format: .csv, .xlsx, .sqlite, .html, .pdf")
     ],
     cables: Annotated[bool, typer.Option("--cables", help="The files are sent cables (.txt), imported on the fly.")] = False,
     up_to: Annotated[
@@ -51,25 +54,47 @@ def collect(
         from .collect import gather, outputs
         from .importmany import cable_files
 
-    write = outputs.writer_for(output)
     limit = _mark(up_to)
     paths = cable_files([Path(f) for f in files]) if cables else expand(files)
-    found = gather.Collection()
     options = Options(editions=editions or (), draft=draft)
+    if output.suffix.lower() == ".pdf":
+        return _book(paths, options, output, cables)
+    write = outputs.writer_for(output)
+    found = gather.Collection()
     with console.progress(paths, len(paths), "collecting") as steps:
         for path in steps:
             gather.gather(found, path, options, cables)
     found = gather.finish(found)
-    if limit is not None:
-        found = gather.withhold(found, limit)
-    write(found, output)
+    write(found if limit is None else gather.withhold(found, limit), output)
+    _said(found)
+    console.info(
+        f"wrote {output}: {len(found.submissions)} submission(s), {len(found.answers)} answer(s)"
+        + (f"; {len(found.failures)} file(s) not collected" if found.failures else "")
+    )
+    return ExitStatus.FAILED if found.failures else ExitStatus.OK
+
+
+def _said(found: Collection) -> None:
+    """Each file that was not collected, with its problems; each note about the collection."""
     for failure in found.failures:
         console.diagnostics(failure.problems)
     for note in found.notes:
         console.problem(note, "warning")
+
+
+def _book(paths: list[Path], options: Options, output: Path, cables: bool) -> ExitStatus:
+    """Every post's cable in one PDF, from the country files (a sent cable is its own PDF)."""
+    from .collect.book import write_book
+    from .collect.gather import Collection
+
+    if cables:
+        raise UsageError("the book is made from country files: import the cables first (tipdraft import DIR -o countries)")
+    found = Collection()
+    write_book(paths, options, found, output)
+    _said(found)
     console.info(
-        f"wrote {output}: {len(found.submissions)} submission(s), {len(found.answers)} answer(s)"
-        + (f"; {len(found.failures)} file(s) not collected" if found.failures else "")
+        f"wrote {output}: {len(paths) - len(found.failures)} cable(s)"
+        + (f"; {len(found.failures)} not in the book" if found.failures else "")
     )
     return ExitStatus.FAILED if found.failures else ExitStatus.OK
 

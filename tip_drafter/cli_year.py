@@ -19,8 +19,8 @@ import typer
 from . import config, importing
 from .cli import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
 from .edition import default_edition
-from .errors import ExitStatus, UsageError
-from .options import Options, expand
+from .errors import ExitStatus, UsageError, command
+from .options import OUTPUT, Options, expand
 
 if TYPE_CHECKING:
     from .compare import Status
@@ -65,7 +65,7 @@ def new(
     with _new_schemas_said():
         draft = nextyear.new_draft(path, year, target, edition, editions or (), force)
     console.info(
-        f"wrote {draft.path}: {draft.carried} answer(s) carried over, marked unreviewed (review them: tipdraft review {draft.path})"
+        f"wrote {draft.path}: {draft.carried} answer(s) carried over, marked unreviewed (review them: {command('review', draft.path)})"
     )
     for label, items in (
         ("cleared", draft.cleared),
@@ -146,7 +146,9 @@ def import_command(
         console.detail(f"{cable}: {note}")
     for warning in read.result.warnings:
         console.problem(f"{cable}: {warning}", "warning")
-    console.info(f"wrote {read.output} ({len(read.result.warnings)} warning(s)); check it with: tipdraft validate {read.output}")
+    console.info(
+        f"wrote {read.output} ({len(read.result.warnings)} warning(s)); check it with: {command('validate', read.output)}"
+    )
     return ExitStatus.OK
 
 
@@ -245,8 +247,9 @@ def status(
 
     options = Options(editions=editions or (), template_dirs=config.template_dirs(Path()))
     rows = _status_rows(expand(files or ["countries"]), options)
-    if output_format is PrintFormat.json:
-        console.result(json.dumps([asdict(r) for r in rows], indent=2))
+    if output_format is PrintFormat.json:  # the shape of validate's: the files, then a summary
+        summary = {**compare.status_summary(rows), "failed": any(r.errors for r in rows)}
+        console.result(json.dumps({"files": [asdict(r) for r in rows], "summary": summary}, indent=2))
     else:
         console.result(compare.format_status(rows).rstrip("\n"))
     return ExitStatus.FAILED if any(r.errors for r in rows) else ExitStatus.OK
@@ -255,13 +258,14 @@ def status(
 def _status_rows(paths: list[Path], options: Options) -> list[Status]:
     """Check each file: its row of the status table; its errors printed, located."""
     with importing():
-        from . import api, compare
+        from . import api, compare, manifest
     rows = []
     for path in paths:
         checked = api.check(path, options)
-        console.diagnostics(d for d in checked.diagnostics if d.severity == "error")
+        mixed = manifest.problems(path, OUTPUT)  # a render stopped between its renames
+        console.diagnostics([*(d for d in checked.diagnostics if d.severity == "error"), *mixed])
         data = checked.document.data if checked.document else None
-        rows.append(compare.status_row(path, data, checked.report.edition, checked.diagnostics))
+        rows.append(compare.status_row(path, data, checked.report.edition, [*checked.diagnostics, *mixed]))
     return rows
 
 

@@ -171,8 +171,8 @@ class Status:
     """One row of ``tipdraft status``."""
 
     path: str
-    country: str
-    edition: str
+    country: str | None  # None where the file does not say, or cannot be read (so for each below)
+    edition: str | None
     year: int | None
     answered: int
     required: int
@@ -184,11 +184,12 @@ class Status:
 def status_row(path: Path, data: Any, edition: Edition | None, diagnostics: Sequence[Any]) -> Status:
     """Count one file's answers and problems."""
     cable = data.get("cable") if isinstance(data, dict) else None
+    country = cable.get("country") if isinstance(cable, dict) else None
     answered, required = _answered(data, edition)
     return Status(
         path=str(path),
-        country=str(cable.get("country", "?")) if isinstance(cable, dict) else "?",
-        edition=edition.name if edition else "?",
+        country=str(country) if country not in (None, "") else None,
+        edition=edition.name if edition else None,
         year=report_year(data, edition) if edition else None,
         answered=answered,
         required=required,
@@ -223,16 +224,29 @@ def _aligned(row: Sequence[str], widths: Sequence[int]) -> str:
     return "  ".join(cells).rstrip()
 
 
+def status_summary(rows: Sequence[Status]) -> dict[str, int]:
+    """The counts under the table: files, ready (every required item answered, reviewed, no
+    error), with errors, and the items unreviewed, warnings and errors of them all."""
+    return {
+        "files": len(rows),
+        "ready": sum(r.answered == r.required and not r.errors and not r.unreviewed for r in rows),
+        "with_errors": sum(r.errors > 0 for r in rows),
+        "unreviewed": sum(r.unreviewed for r in rows),
+        "warnings": sum(r.warnings for r in rows),
+        "errors": sum(r.errors for r in rows),
+    }
+
+
 def _summary(rows: Sequence[Status]) -> str:
-    complete = sum(r.answered == r.required and not r.errors and not r.unreviewed for r in rows)
+    counts = status_summary(rows)
     return (
-        f"{len(rows)} file(s): {complete} ready, {sum(r.errors > 0 for r in rows)} with errors, "
-        f"{sum(r.unreviewed for r in rows)} item(s) unreviewed"
+        f"{counts['files']} file(s): {counts['ready']} ready, {counts['with_errors']} with errors, "
+        f"{counts['unreviewed']} item(s) unreviewed"
     )
 
 
 def _cells(r: Status) -> tuple[str, ...]:
     """One row of the status table."""
     counts = (r.unreviewed, r.warnings, r.errors)
-    names = (one_line(r.path), one_line(r.country), one_line(r.edition))  # from file names and files: escaped
+    names = (one_line(r.path), one_line(r.country or "?"), one_line(r.edition or "?"))  # from files: escaped
     return (*names, str(r.year or "?"), f"{r.answered}/{r.required}", *map(str, counts))

@@ -27,11 +27,21 @@ def template_dirs(folder: Path) -> list[Path]:
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise _error(path, text, "template_dir", "[render] template_dir must be a folder name or a list of them")
-    dirs = [(path.parent / n).resolve() for n in names]
-    missing = [str(d) for d in dirs if not d.is_dir()]
-    if missing:
-        raise _error(path, text, "template_dir", f"[render] template_dir: no such folder: {', '.join(missing)}")
-    return dirs
+    return [_folder(path, text, path.parent / n) for n in names]
+
+
+def _folder(path: Path, text: str, name: Path) -> Path:
+    """``name`` made absolute, if it is a folder; whatever the system says of it (no such
+    folder, a name too long, no permission) is an error located at the setting."""
+    try:
+        name = name.resolve()
+        if name.is_dir():
+            return name
+        problem = "not a folder" if name.exists() else "no such folder"
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        problem = str(getattr(exc, "strerror", None) or exc)
+    shown = str(name) if len(str(name)) <= 200 else f"{str(name)[:200]}... ({len(str(name))} characters)"
+    raise _error(path, text, "template_dir", f"[render] template_dir: {problem}: {shown}")
 
 
 def _read(path: Path) -> str:
@@ -75,8 +85,9 @@ def _known(path: Path, text: str, table: dict[str, object], names: tuple[str, ..
 def _error(path: Path, text: str, key: str, message: str) -> SettingsError:
     """An error located at the line that sets ``key`` (or opens its table)."""
     pattern = re.compile(rf"\s*(\[\s*{key}\s*\]|{key}\s*=)")
-    line = next((n for n, t in enumerate(text.splitlines(), 1) if pattern.match(t)), 1)
-    return _at(path, line, 1, message)
+    found = ((n, m.start(1) + 1) for n, t in enumerate(text.splitlines(), 1) if (m := pattern.match(t)))
+    line, column = next(found, (1, 1))
+    return _at(path, line, column, message)
 
 
 def _at(path: Path, line: int, column: int, message: str) -> SettingsError:

@@ -6,8 +6,8 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -38,21 +38,33 @@ class Console:
     -1 quiet (errors only), 0 normal, 1 verbose."""
 
     level: int = 0
+    # While a progress bar is on the terminal, the rich console that draws it: a line for the
+    # terminal is printed through it, above the bar, never glued to the bar's last frame.
+    _live: Any = field(default=None, repr=False)
+
+    def _echo(self, text: str, err: bool = False) -> None:
+        stream = sys.stderr if err else sys.stdout
+        if self._live is None or not stream.isatty():
+            typer.echo(text, err=err)
+            return
+        from rich.text import Text
+
+        self._live.print(Text.from_ansi(text), soft_wrap=True, markup=False, highlight=False)
 
     def result(self, text: str) -> None:
         """The command's result (stdout; a table, a diff, JSON), kept even when quiet; its lines
         are its own, so each part that came from a file was escaped where it was put in."""
-        typer.echo(safe(text))
+        self._echo(safe(text))
 
     def info(self, text: str) -> None:
         """A progress or summary line: not shown when quiet."""
         if self.level >= 0:
-            typer.echo(one_line(text))
+            self._echo(one_line(text))
 
     def detail(self, text: str) -> None:
         """Only when verbose."""
         if self.level > 0:
-            typer.echo(one_line(text), err=True)
+            self._echo(one_line(text), err=True)
 
     def diagnostics(self, found: Iterable[Diagnostic]) -> None:
         """Each diagnostic on one line of stderr; warnings hidden when quiet."""
@@ -64,14 +76,14 @@ class Console:
             if colour:
                 head = one_line(f"{d.location}: ")
                 line = head + typer.style(d.severity, fg=COLOURS.get(d.severity), bold=True) + line[len(head) + len(d.severity) :]
-            typer.echo(line, err=True)
+            self._echo(line, err=True)
 
     def problem(self, text: str, severity: str = "error") -> None:
         """A problem that has no place in a file: ``tipdraft: error: ...``."""
         if severity != ERROR and self.level < 0:
             return
         label = typer.style(severity, fg=COLOURS.get(severity), bold=True) if colour_wanted(sys.stderr) else severity
-        typer.echo(f"tipdraft: {label}: {one_line(text)}", err=True)
+        self._echo(f"tipdraft: {label}: {one_line(text)}", err=True)
 
     def error(self, exc: TipDraftError) -> None:
         """An error: its located diagnostics, or its message."""
@@ -111,4 +123,8 @@ class Console:
                     yield item
                     bar.advance(task)
 
-            yield advance()
+            self._live = bar.console
+            try:
+                yield advance()
+            finally:
+                self._live = None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
-from . import dtg
-from .classification import MARKS, WORDS
+from . import classification, dtg
+from .classification import FOUO, MARKS, SENSITIVE, WORDS
 from .edition import Edition, Paragraph
 from .fields import (
     SEPARATOR,
@@ -26,6 +26,7 @@ from .fields import (
     Text,
     fields,
     is_blank,
+    join,
 )
 from .load import describe, key_name, key_position, value_position
 
@@ -38,6 +39,37 @@ MARK = Field(
     required=True,
     missing="no portion mark: add mark: U, SBU, C or S",
 )
+
+
+@dataclass(frozen=True)
+class SensitiveCaveat:
+    """The cable's rule between classification and caveats: SENSITIVE under an SBU (FOR
+    OFFICIAL USE ONLY) cable, and under no other (the words: ``classification``)."""
+
+    def check(self, value: dict[Any, Any], at: Place) -> None:
+        """The caveat missing, or where it may not be (an unknown word, or caveats that are not
+        a list: the format says so already)."""
+        level = classification.of(value.get("classification"))
+        caveats = value.get("caveats", [])
+        if level is None or not isinstance(caveats, list):
+            return
+        if problem := classification.caveat_problem(level, caveats):
+            key = "classification" if level.sensitive else "caveats"  # missing, or where it may not be
+            Place(at.out, value_position(value, key), join(at.where, key), (*at.pointer, "caveats")).error(problem, "caveat")
+
+    def json(self) -> Json:
+        """``if`` FOR OFFICIAL USE ONLY ``then`` caveats contain SENSITIVE; ``if`` another
+        known classification ``then`` they do not."""
+        sensitive = {"contains": {"const": SENSITIVE}}
+        fouo = {"if": _classified([FOUO.word]), "then": {"required": ["caveats"], "properties": {"caveats": sensitive}}}
+        others = _classified([word for word in WORDS if word != FOUO.word])
+        return {"allOf": [fouo, {"if": others, "then": {"properties": {"caveats": {"not": sensitive}}}}]}
+
+
+def _classified(words: list[str]) -> Json:
+    """A cable classified as one of ``words``."""
+    return {"required": ["classification"], "properties": {"classification": {"enum": words}}}
+
 
 CABLE = Record(
     fields(
@@ -64,7 +96,17 @@ CABLE = Record(
         signature=Field(Text(), "the chief of mission's surname", required=True),
     ),
     "the cable's metadata: header, classification, subject",
+    rules=(SensitiveCaveat(),),
 )
+
+
+def cable_for(edition: Edition) -> Record:
+    """The cable's section for ``edition``: its tags must hold the tags the edition requires."""
+    tags = CABLE.keys["tags"]
+    why = f"the {edition.name} questionnaire requires the tag(s)"
+    kind = ListOf(Text(), nonempty=True, contains=edition.required_tags, contains_why=why)
+    return replace(CABLE, keys={**CABLE.keys, "tags": replace(tags, kind=kind)})
+
 
 ADDRESSEE = Record(
     fields(
@@ -351,6 +393,7 @@ def country_file(edition: Edition | None) -> Record:
         return Record(TOP_LEVEL, "a tipdraft country file", open=True)
     keys = dict(TOP_LEVEL)
     keys["edition"] = Field(EditionName(edition.name), TOP_LEVEL["edition"].doc, required=True)
+    keys["cable"] = Field(cable_for(edition), CABLE.doc, required=True)
     for frame in edition.framing:
         keys[frame.id] = Field(FRAMING[frame.kind], frame.title, required=frame.required)
     keys["answers"] = Field(Answers(edition), TOP_LEVEL["answers"].doc, required=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import IntEnum
@@ -11,6 +12,12 @@ from typing import ClassVar
 ERROR = "error"
 WARNING = "warning"
 UNREVIEWED = "unreviewed"  # the code of an answer carried over and not yet reviewed
+
+
+def command(*words: object) -> str:
+    """A ``tipdraft`` command line suggested to the user, each word shell-quoted so that it
+    can be pasted as it stands (a path with a space, a quote or a ``$`` in it)."""
+    return shlex.join(["tipdraft", *(str(word) for word in words)])
 
 
 @dataclass(frozen=True, order=True)

@@ -22,7 +22,7 @@ Pointer = tuple[str | int, ...]
 Json = dict[str, Any]
 
 # Codes of the diagnostics the format gives (the rules beyond the format give others).
-FORMAT_CODES = frozenset({"type", "enum", "pattern", "empty", "required", "unknown-key"})
+FORMAT_CODES = frozenset({"type", "enum", "pattern", "empty", "required", "unknown-key", "contains", "caveat"})
 
 # A value the drafter has still to fill in. Accepted wherever a value goes (the text rules
 # report it: an error in a final, a warning in a draft).
@@ -208,14 +208,18 @@ class Choice(Kind):
 
 @dataclass(frozen=True)
 class ListOf(Kind):
-    """A list whose every element is of ``element``'s kind; ``nonempty`` when it must hold one."""
+    """A list whose every element is of ``element``'s kind; ``nonempty`` when it must hold one;
+    ``contains``: values it must hold (an edition's required tags), said by ``contains_why``
+    (``the 2009 questionnaire requires the tag(s)``)."""
 
     element: Kind
     nonempty: bool = False
+    contains: tuple[str, ...] = ()
+    contains_why: str = "the list must hold"
     placeholder = False
 
     def check(self, value: Any, at: Place) -> None:
-        """A list; each element checked at its own place."""
+        """A list; each element checked at its own place; the values it must hold."""
         if not isinstance(value, list):
             at.error(f"expected a list, found {describe(value)}", "type")
             return
@@ -223,13 +227,29 @@ class ListOf(Kind):
             at.error("list is empty", "empty")
         for index, element in enumerate(value):
             self.element.validate(element, at.item(value, index))
+        missing = [v for v in self.contains if v not in value]
+        if missing:
+            at.error(f"{self.contains_why} {', '.join(missing)}", "contains")
 
     def json(self) -> Json:
-        """An array of the element's schema."""
+        """An array of the element's schema (``contains`` each value it must hold)."""
         out: Json = {"type": "array", "items": self.element.schema()}
         if self.nonempty:
             out["minItems"] = 1
+        if self.contains:
+            out["allOf"] = [{"contains": {"const": v}} for v in self.contains]
         return out
+
+
+class Rule(Protocol):
+    """A rule between the keys of one mapping (this key's value asks for that one's), which
+    checks a mapping and says itself in JSON Schema (draft-07 ``if``/``then``)."""
+
+    def check(self, value: dict[Any, Any], at: Place) -> None:
+        """Report what breaks the rule in ``value``."""
+
+    def json(self) -> Json:
+        """The rule as a JSON Schema fragment over the mapping."""
 
 
 @dataclass(frozen=True)
@@ -258,16 +278,19 @@ class Record(Kind):
     needs_message: str = ""
     optional: frozenset[str] = frozenset()  # declared required, but not here (a framing paragraph's mark)
     open: bool = False  # other keys allowed (a file whose edition is unknown: its paragraphs are too)
+    rules: tuple[Rule, ...] = ()  # rules between its keys
     placeholder = False
 
     def check(self, value: Any, at: Place) -> None:
-        """A mapping: unknown keys, missing keys, each value, then the alternatives."""
+        """A mapping: unknown keys, missing keys, each value, the alternatives, then the rules."""
         if not isinstance(value, dict):
             at.error(f"expected a mapping of keys, found {describe(value)}", "type")
             return
         self.check_keys(value, at)
         if self.needs and not any(all(k in value for k in alternative) for alternative in self.needs):
             at.error(self.needs_message, "required", at_key=True)
+        for rule in self.rules:
+            rule.check(value, at)
 
     def check_keys(self, value: Any, at: Place, others: Callable[[Any, Place], bool] | None = None) -> None:
         """Each key of ``value``: known and checked, or passed to ``others`` (True: it took it)."""
@@ -306,6 +329,8 @@ class Record(Kind):
             out["description"] = self.doc
         if self.needs:
             out["anyOf"] = [{"required": list(alternative)} for alternative in self.needs]
+        if self.rules:
+            out["allOf"] = [rule.json() for rule in self.rules]
         return out
 
 

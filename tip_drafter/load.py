@@ -472,6 +472,9 @@ def _yaml_error(exc: Exception, text: str, shown: str) -> UnreadableFile:
         case MarkedYAMLError():
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            if dedent := syntax.dedented(text, line):  # the parser fails later, where the text goes on
+                message = f"YAML syntax error: {dedent.message()}"
+                return _fatal(shown, dedent.line, dedent.column, message, syntax.place(text, dedent.header), code="syntax")
             hint = syntax.explain(exc, text, line)
             message = f"YAML syntax error: {_yaml_message(exc)}" + (f": {hint}" if hint else "")
             return _fatal(shown, line, col, message, syntax.place(text, line), code="syntax")

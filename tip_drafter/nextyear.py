@@ -16,7 +16,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from . import countries, write
 from .classification import FOUO, SENSITIVE, highest_mark
 from .edition import Edition, Item, Paragraph, load_edition, report_year
-from .errors import TipDraftError, UsageError
+from .errors import TipDraftError, UsageError, command
 from .framing import KINDS
 from .load import flow_list, load
 from .model import answers_by_item
@@ -49,7 +49,7 @@ def new_draft(
     data = doc.data
     old = edition_of(doc, editions)
     if not isinstance(data.get("answers"), dict):
-        raise TipDraftError(f"{source}: not a country file with an edition and answers: run tipdraft validate on it")
+        raise TipDraftError(f"{source}: not a country file with an edition and answers: run {command('validate', source)} on it")
     new = load_edition(edition, editions) if edition else old
     report = Draft(output)
     old_year = report_year(data, old)

@@ -14,6 +14,7 @@ from . import layout
 from .errors import UsageError
 
 COUNTRIES = Path("countries")
+OUTPUT = Path("output")  # where render writes unless told (-o), and where status looks
 FORMATS = ("txt", "pdf", "html")
 PAPERS = ("Letter", "A4")
 
@@ -52,10 +53,14 @@ def template_folder(path: Path) -> Path:
 def folder(path: Path, what: str) -> Path:
     """``path``, if it is a folder; a mistyped one is a usage error (``what``: the option's name
     for it), never silently searched and found empty."""
-    if not path.is_dir():
+    try:
+        if path.is_dir():
+            return path
         problem = "is a file, not a folder" if path.exists() else "no such folder"
-        raise UsageError(f"{what} {path}: {problem}")
-    return path
+    except (OSError, ValueError) as exc:  # a name too long, a loop of links, a NUL: the system's reason
+        problem = str(getattr(exc, "strerror", None) or exc)
+    shown = str(path) if len(str(path)) <= 200 else f"{str(path)[:200]}... ({len(str(path))} characters)"
+    raise UsageError(f"{what} {shown}: {problem}")
 
 
 def resolve(name: str | Path) -> Path:

@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-import signal
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
 from . import cache, charset, layout
 from .errors import TemplateProblem
 from .layout import Kind, Line
 from .model import Answer, Cable, Section
+from .sandbox import GENERATION, MAX_OUTPUT, Sandbox, limits
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"  # where a wheel installs them
 SOURCE_TEMPLATES = Path(__file__).parent.parent / "templates"  # a source checkout
 TEXT_ENVELOPE = "transmission.txt.j2"
 TEXT_BODY = "cable.txt.j2"
 HTML_PAGE = "cable.html.j2"
-MAX_OUTPUT = 8 * 1024 * 1024  # characters one template may write (a cable is ~40,000)
 MAX_SECONDS = 10.0  # one template's time (Belgium's cable takes ~10 ms)
 TAG = "\x1f"  # opens and closes a line-kind tag in a text template's output (see LineKinds)
 
@@ -103,38 +98,6 @@ class LineKinds:
         return lines
 
 
-MAX_BITS = 1_000_000  # the largest number one ** or * may make (a cable needs a few digits)
-
-
-class Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, where one operator may not make a huge value: ``10 ** 1000000000``,
-    ``'x' * 10 ** 12``. Each is one step in C, which no time limit interrupts (and Jinja would
-    work a constant one out while compiling the template, before any limit applies); an
-    intercepted operator is never worked out at compile time."""
-
-    intercepted_binops = frozenset({"**", "*"})
-
-    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
-        """``left operator right``, unless its result would be too big to be part of a cable."""
-        if _too_big(operator, left, right):
-            raise SecurityError(f"{left!r:.20} {operator} {right!r:.20} would make a value too big for a cable")
-        return super().call_binop(context, operator, left, right)
-
-
-def _too_big(operator: str, left: Any, right: Any) -> bool:
-    """Whether ``left ** right`` or ``left * right`` would exceed ``MAX_BITS`` or ``MAX_OUTPUT``."""
-    if isinstance(left, int) and isinstance(right, int):
-        if operator == "**":
-            return abs(left) > 1 and abs(left).bit_length() * right > MAX_BITS
-        return abs(left).bit_length() + abs(right).bit_length() > MAX_BITS
-    return operator == "*" and any(_repeats(seq, times) > MAX_OUTPUT for seq, times in ((left, right), (right, left)))
-
-
-def _repeats(seq: Any, times: Any) -> int:
-    """How long ``seq * times`` would be, for text or a list repeated (0 for anything else)."""
-    return len(seq) * times if isinstance(seq, str | list | tuple) and isinstance(times, int) else 0
-
-
 class Renderer:
     """Jinja environments over a template search path: user folders first, then the bundled ones.
 
@@ -184,9 +147,12 @@ class Renderer:
         text = self._render(self.text_env, TEXT_ENVELOPE, cable=cable)
         return layout.wrap((Line(Kind.ENVELOPE, raw) for raw in text.splitlines()), sys.maxsize)
 
-    def html(self, cable: Cable, rendered: Rendered, banner: str, paper: str = "Letter", anchors: bool = False) -> str:
+    def html(
+        self, cable: Cable, rendered: Rendered, banner: str, paper: str = "Letter", anchors: bool = False, draft_line: str = ""
+    ) -> str:
         """The printable HTML page: the laid-out cable, one line per line box, with a
-        bookmark on the first line and on the first line of every numbered paragraph.
+        bookmark on the first line and on the first line of every numbered paragraph;
+        a draft's (``draft_line``) opens and closes with that line, as its text does.
 
         ``anchors`` (the live preview's page, never a PDF: an id would be a PDF destination)
         gives the header, each numbered paragraph and each lettered item an id to point at."""
@@ -197,6 +163,7 @@ class Renderer:
             rendered=rendered,
             banner=banner,
             paper=paper,
+            draft_line=draft_line,
             blocks=_blocks(cable, rendered.lines, anchors),
             assets=bundled_templates().as_uri(),
         )
@@ -211,7 +178,7 @@ class Renderer:
         the template file and line."""
         try:
             template = env.get_template(name)
-            with _time_limit(template.filename or name):
+            with limits(MAX_SECONDS):  # no signal: this holds in any thread
                 return _collect(template.generate(**context), template.filename or name)
         except TemplateProblem:
             raise
@@ -318,8 +285,8 @@ def _template_frame(exc: BaseException, name: str) -> str:
 @functools.cache
 def _bytecode_cache(kind: str) -> jinja2.BytecodeCache:
     """The user's cache of compiled templates (see :mod:`cache`: used only where it is safe;
-    compiling instead costs ~20 ms a run)."""
-    return cache.bytecode_cache(f"jinja-{jinja2.__version__}-{kind}")
+    compiling instead costs ~20 ms a run); a new generation of the sandbox, a new folder."""
+    return cache.bytecode_cache(f"jinja-{jinja2.__version__}-{GENERATION}-{kind}")
 
 
 def _collect(chunks: Iterator[str], name: str) -> str:
@@ -332,25 +299,3 @@ def _collect(chunks: Iterator[str], name: str) -> str:
             raise TemplateProblem(f"{name}: template error: output larger than {MAX_OUTPUT // 1024 // 1024} MiB: not a cable")
         out.append(chunk)
     return "".join(out)
-
-
-@contextlib.contextmanager
-def _time_limit(name: str) -> Iterator[None]:
-    """Stop a template that runs longer than ``MAX_SECONDS`` (an endless loop in an override).
-
-    A timer signal interrupts it, so this works in the main thread only; elsewhere the
-    template runs unlimited in time (its output is still capped)."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum: int, frame: object) -> None:
-        raise TemplateProblem(f"{name}: template error: still running after {MAX_SECONDS:g} s (an endless loop?)")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,34 +48,21 @@ class Checker:
 
 
 def cable_rules(c: Checker, cable: Any, edition: Edition | None) -> None:
-    """Date-time group, required tags, subject in capitals."""
+    """Date-time group, subject in capitals (the required tags are the format's: ``country_format``)."""
     dtg = cable.get("date_time_group")
     if dtg_form(dtg) and DateTimeGroup.read(dtg) is None:
         c.error(
             value_position(cable, "date_time_group"), "cable.date_time_group", f"{dtg!r} is not a real date and time", code="date"
         )
-    if edition is not None:
-        _required_tags(c, cable, edition)
     subject = cable.get("subject")
     if isinstance(subject, str) and subject != subject.upper():
         c.warn(value_position(cable, "subject"), "cable.subject", "a cable's subject is written in capitals", code="capitals")
 
 
-def _required_tags(c: Checker, cable: Any, edition: Edition) -> None:
-    tags = cable.get("tags")
-    missing = [t for t in edition.required_tags if t not in tags] if isinstance(tags, list) else []
-    if missing:
-        c.error(
-            value_position(cable, "tags"),
-            "cable.tags",
-            f"the {edition.name} questionnaire requires the tag(s) {', '.join(missing)}",
-            code="tags",
-        )
-
-
 def classification_rules(c: Checker, cable: Any) -> None:
-    """Portions never above the cable; the caveat its classification asks for; DECL and
-    Classified By exactly when classified (what each level means: ``classification``)."""
+    """Portions never above the cable; DECL and Classified By exactly when classified (what
+    each level means: ``classification``; the caveat it asks for is the format's rule, which
+    the JSON Schema says too: ``country_format.SensitiveCaveat``)."""
     level = classification.of(cable.get("classification"))
     if level is None:
         return
@@ -86,10 +74,6 @@ def classification_rules(c: Checker, cable: Any) -> None:
                 f"portion marked ({mark}) is above the cable's classification {level}: not rendered",
                 code="classification",
             )
-    caveats = cable.get("caveats") if isinstance(cable.get("caveats"), list) else []
-    if problem := classification.caveat_problem(level, caveats):
-        key = "classification" if level.sensitive else "caveats"  # missing, or where it may not be
-        c.error(value_position(cable, key), f"cable.{key}", problem, code="classification")
     for key in ("declassify", "classified_by"):
         _classified_only(c, cable, level, key)
 
@@ -234,13 +218,20 @@ def _lint_width(c: Checker, texts: Callable[[], list[tuple[str, Position, str]]]
     """A line is wider than the cable only where one word is: words are never split. It is
     placed in the value it comes from (the first of the file's ``texts`` that holds it as written)."""
     for word in (w for w in text.split() if len(w) > width):
-        source = next(((where, pos) for where, pos, value in texts() if word in value), ("", (1, 1)))
+        written = _as_written(word)  # the cable may print a value inside brackets: "(" + a to-follow note + ")"
+        source = next(((where, pos) for where, pos, value in texts() if written in value), ("", (1, 1)))
         c.error(
-            locate(c.doc, source[1], word, 1),
+            locate(c.doc, source[1], written, 1),
             source[0],
             f"{word[:40]!r}... is {len(word)} characters, wider than the cable's width {width}: break it or raise --width",
             code="width",
         )
+
+
+def _as_written(word: str) -> str:
+    """The part of a printed word that a value holds: the longest run of it between the
+    brackets the templates print around a value (the to-follow note's parentheses)."""
+    return max(re.split(r"[()\[\]]", word), key=len) or word
 
 
 def _lint_paragraph(c: Checker, line: Line, before: int, where_is: Callable[[int], tuple[Position, str]]) -> None:

@@ -12,7 +12,7 @@ from . import countries, rules
 from .country_format import TOP_LEVEL, country_file, letters_of, paragraph_number, portion_marks
 from .dtg import DateTimeGroup
 from .edition import Edition, load_edition, report_year
-from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, TipDraftError
+from .errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, TipDraftError, command
 from .fields import Place, Records
 from .load import Document, describe, item_position, key_position, value_position
 from .rules import Checker
@@ -164,7 +164,7 @@ def _unreviewed(c: Checker, answers: Any) -> None:
             if letters and isinstance(value, dict) and "carried_over" in value:
                 year = value["carried_over"]
                 label = f"{key}.{letters[0]}"  # the name review takes (a joint answer by any of its letters)
-                message = f"carried over from {year}, not yet reviewed: check it, then: tipdraft review {c.doc.path} {label}"
+                message = f"carried over from {year}, not yet reviewed: check it, then: {command('review', c.doc.path, label)}"
                 c.final_error(key_position(value, "carried_over"), f"para {key}.{'/'.join(letters)}", message, code=UNREVIEWED)
 
 
@@ -173,7 +173,7 @@ def _stale(c: Checker, data: Any) -> None:
     the hours, the signature ...): each one, until reviewed, as a carried-over answer is."""
     places = data.get("unreviewed")
     for index, place in enumerate(places if isinstance(places, list) else ()):
-        message = f"kept from last year, not yet reviewed: check it, then: tipdraft review {c.doc.path} {place}"
+        message = f"kept from last year, not yet reviewed: check it, then: {command('review', c.doc.path, place)}"
         c.final_error(item_position(places, index), str(place), message, code=UNREVIEWED)
 
 

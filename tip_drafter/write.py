@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import re
@@ -15,6 +16,12 @@ from typing import TYPE_CHECKING, Any
 from .errors import OutputError
 
 TMP_SUFFIX = ".tipdraft-tmp"
+FULL = {  # the system's reasons that mean: no room to write (said as the cause, "disk full")
+    errno.ENOSPC: "disk full",
+    errno.EDQUOT: "disk full: over the disk quota",
+    errno.EFBIG: "disk full: the file size limit (ulimit -f) is reached",
+}
+KEPT = "the previous outputs are kept"
 
 if TYPE_CHECKING:
     from .edition import Edition
@@ -25,19 +32,26 @@ def atomic_write(path: Path, data: bytes) -> None:
     replace_all({path: data})
 
 
-def replace_all(outputs: Mapping[Path, bytes]) -> None:
+def replace_all(outputs: Mapping[Path, bytes], record: tuple[Path, bytes] | None = None) -> None:
     """Write every output, all or nothing: each to a temporary file beside it first (a full
     disk or a bad path stops here, with nothing replaced), then every rename at once, with
     SIGINT, SIGTERM and SIGHUP held until the last is done, so an interrupted render leaves
-    all the old files or all the new ones. Temporary files never outlive a failure."""
+    all the old files or all the new ones. Temporary files never outlive a failure.
+
+    ``record`` (a manifest of the outputs, see :mod:`manifest`) is staged after them and
+    renamed before them: whatever stops the renames (SIGKILL, a power cut), the manifest on
+    disk knows both the old outputs and the new."""
     staged: dict[Path, str] = {}
     try:
         for path, data in outputs.items():
             staged[path] = _stage(path, data)
+        named = next(iter(outputs), None)  # the manifest's troubles are said as the first output's
+        if record is not None:
+            staged = {record[0]: _stage(*record, named=named), **staged}
         with _signals_held():
-            for path, tmp in staged.items():
-                _replace(tmp, path)
-            staged.clear()
+            for path, tmp in list(staged.items()):
+                _replace(tmp, path, named if record is not None and path == record[0] else None)
+                del staged[path]
     finally:
         for tmp in staged.values():
             with contextlib.suppress(OSError):
@@ -56,9 +70,11 @@ def _refuse_special(path: Path) -> None:
         raise OutputError(f"{path}: is {kind}; not replaced (name a regular file or a new one)")
 
 
-def _stage(path: Path, data: bytes) -> str:
+def _stage(path: Path, data: bytes, named: Path | None = None) -> str:
     """``data`` in a temporary file in ``path``'s folder (named for this process, so a later
-    run can tell a crashed one's leftovers from a running one's)."""
+    run can tell a crashed one's leftovers from a running one's); a problem is said as
+    ``named``'s (the output a manifest goes with)."""
+    shown = named or path
     try:
         if path.is_dir():
             raise OutputError(f"{path}: is a folder; cannot write the output there")
@@ -68,7 +84,7 @@ def _stage(path: Path, data: bytes) -> str:
 
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {_why_not(path, exc)}") from None
+        raise OutputError(f"{shown}: cannot write: {_why_not(path, exc)}; {KEPT}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -79,9 +95,47 @@ def _stage(path: Path, data: bytes) -> str:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            raise OutputError(f"{shown}: cannot write: {reason(exc)}; {KEPT}") from None
         raise
     return tmp
+
+
+def reason(exc: OSError) -> str:
+    """The system's reason, and "disk full" said where that is the cause (ENOSPC, a quota, the
+    file size limit), so a political officer knows what to free."""
+    said = str(exc.strerror or exc)
+    return f"{said} ({FULL[exc.errno]})" if exc.errno in FULL else said
+
+
+def cause(exc: OSError, folder: Path) -> str:
+    """Why an output for ``folder`` could not be made, when ``exc`` came from a step that hides
+    the system's reason (WeasyPrint's temporary folder: "No usable temporary directory found"):
+    a small probe file written in ``folder`` tells a full disk."""
+    if exc.errno not in FULL:
+        probed = _probe(folder)
+        if probed is not None and probed.errno in FULL:
+            return f"{exc.strerror or exc} ({FULL[probed.errno]})"
+    return reason(exc)
+
+
+def _probe(folder: Path) -> OSError | None:
+    """What the system says now to a small file written in ``folder`` (None: it could be);
+    named as a temporary file of this process, so a crash leaves nothing that is not cleaned."""
+    name = folder / f".tipdraft-probe.{os.getpid()}.x{TMP_SUFFIX}"
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        return exc
+    try:
+        os.write(fd, b"\0" * 4096)
+        os.fsync(fd)
+        return None
+    except OSError as exc:
+        return exc
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def _why_not(path: Path, exc: OSError) -> str:
@@ -98,11 +152,11 @@ def _why_not(path: Path, exc: OSError) -> str:
     return str(exc.strerror or exc)
 
 
-def _replace(tmp: str, path: Path) -> None:
+def _replace(tmp: str, path: Path, named: Path | None = None) -> None:
     try:
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputError(f"{named or path}: cannot write: {reason(exc)}") from None
 
 
 @contextlib.contextmanager

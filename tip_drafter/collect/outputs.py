@@ -24,6 +24,6 @@ def writer_for(out: Path) -> Callable[[Collection, Path], None]:
     """The writer for ``out``'s suffix; any other name is a usage error that lists the formats."""
     writer = WRITERS.get(out.suffix.lower())
     if writer is None:
-        known = ", ".join(WRITERS)
+        known = ", ".join([*WRITERS, ".pdf"])
         raise UsageError(f"{out}: say the format by the output's name, ending in one of {known}")
     return writer
