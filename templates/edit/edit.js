@@ -194,8 +194,13 @@
     );
   }
 
-  function fieldBox(field, index) {
-    const domId = "f" + index;
+  // A control's id, the same for a field whatever else the file holds (focus survives a rebuild).
+  function domIdOf(field) {
+    return "f-" + field.id.replace(/[^A-Za-z0-9-]/g, "_");
+  }
+
+  function fieldBox(field) {
+    const domId = domIdOf(field);
     const box = element("div", { class: "field kind-" + field.kind });
     box.dataset.field = field.id;
     const hintId = domId + "-hint";
@@ -230,7 +235,9 @@
   }
 
   function build(fields, typed) {
-    const focused = document.activeElement && document.activeElement.id;
+    const active = document.activeElement;
+    const focused = active && active.id;
+    const caret = active && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
     form.replaceChildren();
     byId = new Map();
     let section = null;
@@ -251,7 +258,7 @@
       } else if (!field.item) {
         item = null;
       }
-      const entry = fieldBox(field, index);
+      const entry = fieldBox(field);
       (item || section).append(entry.box);
       if (field.carried) {
         (item || section).classList.add("carried");
@@ -270,8 +277,11 @@
     }
     byId.forEach((entry) => grow(entry.control));
     countReview();
-    if (focused && $(focused)) {
+    if (focused && $(focused) && $(focused) !== document.activeElement) {
       $(focused).focus();
+      if (caret && typeof $(focused).selectionStart === "number") {
+        $(focused).setSelectionRange(caret[0], caret[1]);
+      }
     }
   }
 
