@@ -252,3 +252,37 @@ def test_what_is_still_to_review_is_counted_filtered_and_stepped_through(browser
     assert not page.control("answers/23/A:text").is_displayed()  # reviewed: filtered out
     assert page.control("answers/23/B:text").is_displayed()  # still to review
     assert not page.control("answers/24/A:to_follow").is_displayed() or page.control("answers/24/A:reviewed").is_displayed()
+
+
+def test_typing_survives_a_crash_of_the_server(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    """Killed, then started again on the same file: the same address (the file's own port),
+    so the page finds what was typed and not saved."""
+    from urllib.parse import urlsplit
+
+    path = tmp_path / "belgium.yaml"
+    shutil.copy(BELGIUM, path)
+    command = [sys.executable, "-m", "tip_drafter", "edit", path.name, "--no-open"]
+    first = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert first.stdout is not None
+        url = first.stdout.readline().strip()
+        page = Page(browser, url)
+        page.type("answers/23/D:text", "Typed before the crash.")
+        page.until(lambda: page.status().startswith("Not saved yet"))
+    finally:
+        first.kill()
+        first.wait(15)
+    second = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert second.stdout is not None
+        again = second.stdout.readline().strip()
+        assert urlsplit(again).port == urlsplit(url).port and again != url  # the same address, a new token
+        page = Page(browser, again)
+        page.until(lambda: page.find("#recover").is_displayed())
+        page.find("#recover-yes").click()
+        page.until(lambda: page.control("answers/23/D:text").get_attribute("value") == "Typed before the crash.")
+        second.send_signal(signal.SIGINT)
+        _, err = second.communicate(timeout=15)
+        assert second.returncode == 130 and "Traceback" not in err, err
+    finally:
+        second.kill()

@@ -141,3 +141,27 @@ def test_a_save_writes_the_file_and_a_conflict_is_409(server: EditServer) -> Non
     assert status == 409 and answer["conflict"][0]["theirs"] == "JONES" and "signature: JONES" in path.read_text()
     status, answer = post(server, "/check", {"digest": "f" * 64, "values": {}})
     assert status == 410 and "reload" in answer["error"]
+
+
+def test_a_file_is_edited_at_its_own_port_or_a_free_one_if_taken(tmp_path: Path) -> None:
+    path = tmp_path / "belgium.yaml"
+    shutil.copy(BELGIUM, path)
+    session = EditSession.open(path, Options())
+    own = edit_http.own_port(path)
+    assert edit_http.OWN_PORTS[0] <= own < edit_http.OWN_PORTS[1] and own == edit_http.own_port(tmp_path / "." / "belgium.yaml")
+    with socket.socket() as taken:
+        try:
+            taken.bind(("127.0.0.1", own))
+        except OSError:
+            pytest.skip(f"port {own} is in use here")
+        taken.listen()
+        server = edit_http.listening(session, None)
+        try:
+            assert server.port != own
+        finally:
+            server.server_close()
+    server = edit_http.listening(session, None)
+    try:
+        assert server.port == own
+    finally:
+        server.server_close()

@@ -27,7 +27,15 @@ def edit(
             autocompletion=complete_country_files,
         ),
     ],
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: a free one).", min=0, max=65535)] = 0,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            help="Port on 127.0.0.1 (0: a free one). Default: the file's own, the same each time (a free one if taken).",
+            min=0,
+            max=65535,
+            show_default=False,
+        ),
+    ] = None,
     no_open: Annotated[bool, typer.Option("--no-open", help="Do not open a browser; print the address only.")] = False,
     editions: Editions = None,
     template_dir: TemplateDirs = None,
@@ -58,5 +66,5 @@ def edit(
             # never waited for: a $BROWSER command may run until the browser is closed
             threading.Thread(target=_open, args=(opener,), name="tipdraft-browser", daemon=True).start()
 
-    serve(session, port, ready)
+    serve(session, port, ready)  # None: the file's own port, so typing kept in the browser is found again
     return ExitStatus.OK

@@ -6,6 +6,7 @@ header, or the page's cookie), comes from the page's own origin, is JSON and is 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import json
 import queue
@@ -15,12 +16,13 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import render
 from .edit_session import EditSession, Stale
-from .errors import TipDraftError
+from .errors import TipDraftError, UsageError
 from .preview import Preview
 from .preview_http import FIELD, Handler, Server
 
@@ -30,6 +32,7 @@ JOB_SECONDS = 60.0  # a check or save waits this long for the main thread
 ASSETS = "edit"
 STATIC = {"/edit.js": ("edit.js", "text/javascript"), "/edit.css": ("edit.css", "text/css")}
 TOKEN_HEADER = "X-Tipdraft-Token"
+OWN_PORTS = (20000, 32000)  # a file's own port is in this range (Linux hands out 32768 and up to clients)
 Job = Callable[[], tuple[HTTPStatus, dict[str, Any]]]
 
 
@@ -153,11 +156,30 @@ def _job(session: EditSession, path: str, request: dict[str, Any]) -> tuple[HTTP
         return HTTPStatus.CONFLICT, {"error": str(exc)}
 
 
-def serve(session: EditSession, port: int, ready: Callable[[str, str], None]) -> None:
-    """Serve the form until Ctrl-C (or SIGTERM): listen, call ``ready`` with the page's address
-    and the one-time address to open, run each check and save in this (main) thread, where
-    a template's time limit works and Ctrl-C is seen at once."""
-    server = EditServer(session, port)
+def own_port(path: Path) -> int:
+    """The port a file is edited on unless another is asked for: the same for the same file
+    each time, below the system's ephemeral ports. The browser keeps unsaved typing per
+    address (scheme, host and port): a form restarted after a crash, or the next day, is at
+    the same address, and its page finds the typing again."""
+    digest = hashlib.sha256(str(path.resolve()).encode()).digest()
+    return OWN_PORTS[0] + int.from_bytes(digest[:4], "big") % (OWN_PORTS[1] - OWN_PORTS[0])
+
+
+def listening(session: EditSession, port: int | None) -> EditServer:
+    """The server on ``port``; with None, on the file's own port, or a free one if it is taken."""
+    if port is not None:
+        return EditServer(session, port)
+    try:
+        return EditServer(session, own_port(session.path))
+    except UsageError:  # taken (the file open twice, or another program): any free one
+        return EditServer(session, 0)
+
+
+def serve(session: EditSession, port: int | None, ready: Callable[[str, str], None]) -> None:
+    """Serve the form until Ctrl-C (or SIGTERM): listen (see :func:`listening`), call ``ready``
+    with the page's address and the one-time address to open, run each check and save in this
+    (main) thread, where a template's time limit works and Ctrl-C is seen at once."""
+    server = listening(session, port)
     work: queue.Queue[Callable[[], object]] = queue.Queue()
     server.run = lambda job: _in_main(work, job)
     listener = threading.Thread(target=server.serve_forever, args=(0.2,), name="tipdraft-serve", daemon=True)
