@@ -355,7 +355,16 @@
   }
 
   function words(p) {
-    return (p.place ? p.place + ": " : "") + p.text + (p.command ? " " + p.command : "");
+    return (p.place ? p.place + ": " : "") + p.text;
+  }
+
+  // What validate says, its command (the one that fixes it) set small after it.
+  function said(p, prefix) {
+    const parts = [document.createTextNode(prefix + words(p))];
+    if (p.command) {
+      parts.push(document.createTextNode(" "), element("code", { class: "command" }, p.command));
+    }
+    return parts;
   }
 
   function showProblems(problems) {
@@ -367,9 +376,15 @@
     });
     byId.forEach((entry, id) => {
       const list = mine.get(id) || [];
-      const texts = list.map((p) => (p.severity === "error" ? "Error: " : "Warning: ") + words(p));
+      const prefixes = list.map((p) => (p.severity === "error" ? "Error: " : "Warning: "));
+      const texts = list.map((p, i) => prefixes[i] + words(p) + (p.command ? " " + p.command : ""));
       if (!same(texts, Array.from(entry.problems.children).map((li) => li.textContent))) {
-        entry.problems.replaceChildren(...list.map((p, i) => element("li", { class: p.severity }, texts[i])));
+        const items = list.map((p, i) => {
+          const li = element("li", { class: p.severity });
+          li.append(...said(p, prefixes[i]));
+          return li;
+        });
+        entry.problems.replaceChildren(...items); // only when changed: a live region says only what is new
       }
       entry.box.classList.toggle("has-error", list.some((p) => p.severity === "error"));
       const invalid = entry.control && entry.control.tagName !== "DIV" ? entry.control : null;
@@ -397,7 +412,8 @@
       item.textContent = words(p) + (p.detail ? " (" + p.detail + ")" : "");
       return item;
     }
-    const jump = element("button", { type: "button", class: "jump" }, words(p));
+    const jump = element("button", { type: "button", class: "jump" });
+    jump.append(...said(p, ""));
     jump.addEventListener("click", () => {
       if (document.body.classList.contains("only-review")) {
         $("review-only").click();
