@@ -164,6 +164,17 @@ def test_a_change_on_disk_is_merged_or_asked_about(browser: Any, edited: tuple[s
     page.until(lambda: page.status().startswith("Saved at"))
     assert "Belgium is no source country." in path.read_text() and "signature: SMITH" in path.read_text()
 
+    saved = path.read_text()
+    page.type("answers/23/D:text", "Mine, to be dropped.")
+    path.write_text(saved.replace("Belgium is no source country.", "Theirs, to be kept."))
+    page.find("#save").click()
+    page.until(lambda: page.find("#conflict").is_displayed())
+    page.find("#conflict-0-theirs").click()
+    page.find("#conflict-save").click()
+    page.until(lambda: page.status().startswith("Saved at"))
+    assert "Theirs, to be kept." in path.read_text() and "Mine" not in path.read_text()
+    assert page.control("answers/23/D:text").get_attribute("value") == "Theirs, to be kept."
+
 
 def test_typing_not_saved_is_offered_back_after_a_reload(browser: Any, edited: tuple[str, Path]) -> None:  # noqa: F811
     url, path = edited
