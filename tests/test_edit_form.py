@@ -232,3 +232,15 @@ def test_a_row_edited_changes_its_line_only_the_others_keep_their_quotes(belgium
         '+    - "Charge Wayne Bush (FE-MC): 4 hours"',
         '+    - "Consular Officer Ann Lee (FO-03): 5 hours"',
     ]
+
+
+def test_an_item_not_answered_yet_has_its_field_and_goes_in_its_letter_s_place(belgium: Path) -> None:
+    text = TEXT.replace("\n    D: |-\n      Belgium is not a source country.", "", 1)
+    belgium.write_text(text)
+    session, page = opened(belgium)
+    assert field(page, "answers/23/D:text")["value"] == "" and field(page, "answers/23/D:text")["required"]
+    problems = session.check(page["digest"], {})["problems"]
+    assert [p["field"] for p in problems if "no answer" in p["text"]] == ["answers/23/D:text"]  # at its field
+    saved, _ = session.save(page["digest"], {"answers/23/D:text": "Belgium is not a source country."})
+    assert saved and changed_lines(text, belgium.read_text()) == ["+    D: Belgium is not a source country."]
+    assert belgium.read_text().index("    D: Belgium") < belgium.read_text().index("    E: |-\n      Traffickers")
