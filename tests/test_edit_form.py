@@ -244,3 +244,12 @@ def test_an_item_not_answered_yet_has_its_field_and_goes_in_its_letter_s_place(b
     saved, _ = session.save(page["digest"], {"answers/23/D:text": "Belgium is not a source country."})
     assert saved and changed_lines(text, belgium.read_text()) == ["+    D: Belgium is not a source country."]
     assert belgium.read_text().index("    D: Belgium") < belgium.read_text().index("    E: |-\n      Traffickers")
+
+
+def test_a_header_field_added_goes_where_the_format_declares_it(belgium: Path) -> None:
+    session, page = opened(belgium)
+    saved, _ = session.save(page["digest"], {"cable/declassify": "02/20/2019"})
+    assert saved
+    lines = belgium.read_text().splitlines()
+    at = lines.index("  declassify: 02/20/2019")
+    assert lines[at - 1] == '  executive_order: "12958"' and lines[at + 1].startswith("  tags:")

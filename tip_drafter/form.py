@@ -226,7 +226,8 @@ def _with(form_field: FormField, **changes: Any) -> FormField:
 
 def _header(cable: Mapping[Any, Any], kept: list[str]) -> list[FormField]:
     keys = {k: CABLE.keys[k] for k in (*PRINTED, *CABLE.keys) if k in CABLE.keys}
-    found = _declared(("cable",), cable, keys, "Cable header")
+    # shown in the order printed; a new key goes where the format declares it, as files have it
+    found = [_with(f, order=tuple(CABLE.keys)) for f in _declared(("cable",), cable, keys, "Cable header")]
     return _kept_controls(found, kept)
 
 
