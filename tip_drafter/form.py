@@ -5,7 +5,7 @@ last year's text and whether it is still to review; and the edits a filled-in fo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .compare import answer_text, word_diff
@@ -219,8 +219,6 @@ def _declared(prefix: Pointer, mapping: Mapping[Any, Any], keys: Mapping[str, Fi
 
 
 def _with(form_field: FormField, **changes: Any) -> FormField:
-    from dataclasses import replace
-
     return replace(form_field, **changes)
 
 
