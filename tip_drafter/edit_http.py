@@ -186,6 +186,7 @@ def serve(session: EditSession, port: int | None, ready: Callable[[str, str], No
     try:
         listener.start()
         ready(server.url, server.opener)
+        work.put(lambda: _warm(session))  # while the browser starts: its first check is then as quick as the next
         while True:
             with contextlib.suppress(queue.Empty):  # short waits: Ctrl-C is seen between them
                 work.get(timeout=0.25)()
@@ -193,6 +194,12 @@ def serve(session: EditSession, port: int | None, ready: Callable[[str, str], No
         if listener.is_alive():
             server.shutdown()
         server.server_close()
+
+
+def _warm(session: EditSession) -> None:
+    """Check the file once as it is (templates compiled, the form built); a problem is the page's to show."""
+    with contextlib.suppress(TipDraftError):
+        session.check(session.load()["digest"], {})
 
 
 def _in_main(work: queue.Queue[Callable[[], object]], job: Job) -> tuple[HTTPStatus, dict[str, Any]]:

@@ -115,10 +115,18 @@
 
   // ---- building the form ----
   function grow(control) {
-    if (control && control.tagName === "TEXTAREA") {
+    if (control && control.tagName === "TEXTAREA" && control.isConnected) {
       control.style.height = "auto";
       control.style.height = control.scrollHeight + 4 + "px";
     }
+  }
+
+  // Every text area to its text's height: all heights cleared, then all read (one layout), then set.
+  function growAll() {
+    const areas = Array.from(form.querySelectorAll("textarea"));
+    areas.forEach((area) => (area.style.height = "auto"));
+    const heights = areas.map((area) => area.scrollHeight);
+    areas.forEach((area, i) => (area.style.height = heights[i] + 4 + "px"));
   }
 
   function element(tag, attributes, text) {
@@ -275,7 +283,7 @@
         }
       }
     }
-    byId.forEach((entry) => grow(entry.control));
+    growAll();
     countReview();
     if (focused && $(focused) && $(focused) !== document.activeElement) {
       $(focused).focus();
