@@ -161,7 +161,9 @@ def in_browser(path: Path, runs: int) -> list[float]:
             served = Served(path)
             try:
                 driver.get(f"http://127.0.0.1:{served.port}/?token={served.token}")
-                WebDriverWait(driver, 30, poll_frequency=0.01).until(lambda d: d.execute_script("return document.body.dataset.state") == "ready")
+                WebDriverWait(driver, 30, poll_frequency=0.01).until(
+                    lambda d: d.execute_script("return document.body.dataset.state") == "ready"
+                )
                 times.append((time.perf_counter() - served.started) * 1000)
             finally:
                 served.stop()
