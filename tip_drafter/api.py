@@ -78,6 +78,13 @@ def check(path: Path, options: Options | None = None) -> Checked:
         document = load(path)
     except UnreadableFile as exc:
         return Checked(None, Validation(exc.diagnostics, None))
+    return check_document(document, options)
+
+
+def check_document(document: Document, options: Options) -> Checked:
+    """:func:`check` for a file already read and parsed (``tipdraft edit`` checks the text
+    being typed, which is not on disk): the same checks, the same words."""
+    path = document.path
     report = validate(document, options.editions, options.draft)
     if report.edition is None or report.errors:
         return Checked(document, report)
@@ -85,7 +92,7 @@ def check(path: Path, options: Options | None = None) -> Checked:
     try:
         rendered = renderer_for(tuple(options.template_dirs)).text(cable, options.settings)
     except TemplateProblem as exc:  # the file's problem too: it cannot be rendered; the others go on
-        report.diagnostics.append(Diagnostic(str(path), 0, 0, ERROR, "", str(exc), "template"))
+        report.diagnostics.append(Diagnostic(path, 0, 0, ERROR, "", str(exc), "template"))
         return Checked(document, report)
     c = rules.Checker(document, options.draft)
     lint.lint(c, document.data, report.edition, rendered.lines, options.settings.width)

@@ -190,7 +190,7 @@ def only(group: typer.Typer, args: list[str]) -> typer.Typer:
 
 
 # last, so that --help lists these commands after validate, render and schema
-from . import gtip, preview, year  # noqa: E402, F401  (registers the drafting year's, the preview's and G/TIP's commands on the app)
+from . import edit, gtip, preview, year  # noqa: E402, F401  (registers the drafting year's, the preview's, the form's and G/TIP's commands on the app)
 
 
 def run() -> None:

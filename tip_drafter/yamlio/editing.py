@@ -10,6 +10,7 @@ checked by reading the new text back: it must hold exactly the old data with the
 from __future__ import annotations
 
 import copy
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,12 +54,12 @@ def apply_edits(text: str, edits: Sequence[Edit], shown: str = "country file") -
     """``text`` with every edit made in place (each value's own lines rewritten, new keys added
     in their place, deleted keys' lines removed); raises :class:`EditError` if the result would
     not read back as the old data with exactly these edits."""
-    expected = _plain(parse(text, shown).data)
+    expected = _plain(_parsed(text, shown).data)
     for edit in edits:
         text = _apply(text, edit, shown)
         _set(expected, edit)
     try:
-        got = _plain(parse(text, shown).data)
+        got = _plain(_parsed(text, shown).data)
     except TipDraftError:
         got = None
     if got != expected:
@@ -66,8 +67,15 @@ def apply_edits(text: str, edits: Sequence[Edit], shown: str = "country file") -
     return text
 
 
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str, shown: str) -> Document:
+    """The text parsed, kept for the next edits of the same text (the form checks each
+    keystroke's edits against the text it loaded); only read here, never changed."""
+    return parse(text, shown)
+
+
 def _apply(text: str, edit: Edit, shown: str) -> str:
-    document = parse(text, shown)
+    document = _parsed(text, shown)
     lines = text.split("\n")
     parent, key, depth = _deepest(document.data, edit.pointer)
     if depth == len(edit.pointer) - 1 and isinstance(parent, CommentedMap) and key in parent:
@@ -75,7 +83,8 @@ def _apply(text: str, edit: Edit, shown: str) -> str:
         if edit.value is DELETE:
             return "\n".join(lines[:start] + lines[end:])
         indent = parent.lc.key(key)[1]
-        style = _Style(_flow(lines, parent, key), _quote(lines, parent, key), _child_indent(lines, start, end, indent))
+        child = _child_indent(lines, start, end, indent)
+        style = _Style(_flow(lines, parent, key), _quote(lines, parent, key), child, _item_lines(lines, parent[key]))
         new = _entry_lines(_key_text(lines[start], indent, key), edit.value, indent, style)
         return "\n".join(lines[:start] + new + lines[end:])
     if edit.value is DELETE:
@@ -136,6 +145,7 @@ class _Style:
     flow: bool = False  # a list in flow style, [A, B]
     quote: str = ""  # the quote a quoted scalar had
     child: int | None = None  # the column its block's lines started at
+    items: tuple[tuple[Any, str], ...] = ()  # a block list's items of one line each: (value, line as written)
 
 
 def _quote(lines: list[str], mapping: CommentedMap, key: Key) -> str:
@@ -186,9 +196,43 @@ def _entry_lines(key_text: str, value: Any, indent: int, style: _Style) -> list[
     if isinstance(value, str) and "\n" in value and _literal_ok(value):
         return [f"{pad}{key_text}: {_literal(value, inner, indent)[0]}", *_literal(value, inner, indent)[1:]]
     if isinstance(value, (dict, list)) and not (style.flow and isinstance(value, list)):
-        nested = _dump(value).rstrip("\n").split("\n")
-        return [f"{pad}{key_text}:", *(f"{inner}{line}" for line in nested)]
+        return [f"{pad}{key_text}:", *_block_lines(value, inner, style)]
     return [f"{pad}{key_text}: {_inline(value, style.quote)}"]
+
+
+def _block_lines(value: dict[Any, Any] | list[Any], inner: str, style: _Style) -> list[str]:
+    """A mapping or list in block style below its key: a list of text item by item as it was written."""
+    if isinstance(value, list) and _text_list(value) and style.items:
+        return _list_lines(value, inner, style.items)
+    return [f"{inner}{line}" for line in _dump(value).rstrip("\n").split("\n")]
+
+
+def _text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _item_lines(lines: list[str], value: Any) -> tuple[tuple[Any, str], ...]:
+    """A block list's items as written, when each stands on one line of its own (``- "X"``)."""
+    if not isinstance(value, CommentedSeq) or not value or not _text_list(value):
+        return ()
+    found = []
+    for index, item in enumerate(value):
+        line, col = value.lc.item(index)
+        text = lines[line]
+        if not text[:col].rstrip().endswith("-") or (index + 1 < len(value) and value.lc.item(index + 1)[0] != line + 1):
+            return ()
+        found.append((item, text))
+    return tuple(found)
+
+
+def _list_lines(value: list[str], inner: str, items: tuple[tuple[Any, str], ...]) -> list[str]:
+    """A list of text in block style, each item as it was written where it is unchanged, a
+    new one quoted as the list's first item is (so a list edited keeps its look, and git diff
+    shows only the items that changed)."""
+    kept = {str(v): line for v, line in items}
+    first = items[0][1]
+    quote = '"' if first.lstrip()[1:].lstrip().startswith('"') else ""
+    return [kept.get(v) or f"{inner}- {_inline(v, quote)}" for v in value]
 
 
 def _literal(value: str, inner: str, indent: int) -> list[str]:

@@ -1,0 +1,70 @@
+"""The ``tipdraft edit`` command: a form in the browser that writes the country file, with the
+live cable beside it. A command of the one app in ``cli`` (which registers it by importing this module).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+import typer
+
+from . import importing
+from .cli import Draft, Editions, TemplateDirs, app, complete_country_files, console
+from .cli_preview import _open
+from .errors import ExitStatus
+from .options import Options, resolve
+
+
+@app.command(short_help="Fill in the country file in a form in the browser, the cable beside it.")
+def edit(
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="The country file (a bare name is looked up in countries/).",
+            show_default=False,
+            metavar="FILE",
+            autocompletion=complete_country_files,
+        ),
+    ],
+    port: Annotated[
+        int | None,
+        typer.Option(
+            help="Port on 127.0.0.1 (0: a free one). Default: the file's own, the same each time (a free one if taken).",
+            min=0,
+            max=65535,
+            show_default=False,
+        ),
+    ] = None,
+    no_open: Annotated[bool, typer.Option("--no-open", help="Do not open a browser; print the address only.")] = False,
+    editions: Editions = None,
+    template_dir: TemplateDirs = None,
+    draft: Draft = False,
+) -> ExitStatus:
+    """Serve a form of the country file on 127.0.0.1: one field per thing the cable prints,
+    each problem at its field as you type, the cable as it will print beside it. Save (the
+    button or Ctrl-S) writes only what changed into the file; a change made to the file
+    meanwhile is merged, or you are asked. Ctrl-C stops it.
+
+    The first line printed is the page's address (with its token).
+
+    Example: tipdraft edit countries/belgium.yaml
+    """
+    with importing():
+        from . import load
+        from .edit_http import serve
+        from .edit_session import EditSession
+
+    path = resolve(file)
+    load.read_capped(path, str(path), load.MAX_BYTES, "a country file")  # a mistyped name: said at once
+    session = EditSession.open(path, Options(editions=editions or (), template_dirs=template_dir or (), draft=draft))
+
+    def ready(url: str, opener: str) -> None:
+        console.result(url)
+        console.info(f"editing {path} in the browser: Save writes the file; Ctrl-C stops")
+        if not no_open:
+            # never waited for: a $BROWSER command may run until the browser is closed
+            threading.Thread(target=_open, args=(opener,), name="tipdraft-browser", daemon=True).start()
+
+    serve(session, port, ready)  # None: the file's own port, so typing kept in the browser is found again
+    return ExitStatus.OK

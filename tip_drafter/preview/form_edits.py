@@ -1,0 +1,65 @@
+"""The edits a filled-in form makes to its country file: one per changed field, in the file's
+own terms (a note added to a plain answer makes it a mapping; "reviewed" removes the marker)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .editing import DELETE, Edit
+
+if TYPE_CHECKING:
+    from .form import Form, FormField
+
+
+def edits(form: Form, changed: Mapping[str, Any]) -> list[Edit]:
+    """The edits for ``changed`` (field id -> new value, as the form holds values)."""
+    out: list[Edit] = []
+    reviewed: list[str] = []
+    for fid, value in changed.items():
+        if fid.startswith("unreviewed:"):
+            reviewed += [fid.split(":", 1)[1]] if value else []
+        else:
+            out += _edit(form, form.by_id[fid], value, changed)
+    if reviewed:
+        left = [place for place in form.kept if place not in reviewed]
+        out.append(Edit(("unreviewed",), left or DELETE))
+    return out
+
+
+def _edit(form: Form, form_field: FormField, value: Any, changed: Mapping[str, Any]) -> list[Edit]:
+    """The edit of one field (none for an answer's text that goes in with its new note)."""
+    if form_field.answer and form_field.id.endswith(":to_follow"):
+        return [_note_on_plain(form, form_field, value, changed)]
+    if _joined(form, form_field.id, changed):
+        return []
+    return [Edit(form_field.pointer, _value(form_field, value), form_field.order)]
+
+
+def _joined(form: Form, fid: str, changed: Mapping[str, Any]) -> bool:
+    """Whether the text of a plain answer goes in with its new note (one edit for the answer)."""
+    note = fid.removesuffix(":text") + ":to_follow"
+    return fid.endswith(":text") and note in changed and bool(form.by_id[note].answer)
+
+
+def _note_on_plain(form: Form, note: FormField, value: Any, changed: Mapping[str, Any]) -> Edit:
+    """A data-to-follow note on an answer the file has as plain text: the answer becomes a
+    mapping of its text and the note (or stays text, if the note is empty)."""
+    text_id = note.id.removesuffix(":to_follow") + ":text"
+    text = changed.get(text_id, form.by_id[text_id].value)
+    if not value:
+        return Edit(note.answer, text, note.order)
+    return Edit(note.answer, {"text": text, "to_follow": value} if text else {"to_follow": value}, note.order)
+
+
+def _value(form_field: FormField, value: Any) -> Any:
+    """The file's value for a field's new value: an optional field left empty is removed; a
+    number stays a number; "reviewed" removes the carried-over marker."""
+    if form_field.kind == "reviewed":
+        return DELETE
+    empty = value in ("", [])
+    if empty and not form_field.required and not form_field.id.endswith(":text"):
+        return DELETE
+    if form_field.number and isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
