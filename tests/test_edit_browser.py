@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from test_preview_browser import browser  # noqa: F401  (the fixture: Debian's chromium through its chromedriver)
 
-from tip_drafter.nextyear import new_draft
+from tip_drafter.year.nextyear import new_draft
 
 from conftest import BELGIUM
 

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tip_drafter.edit_session import EditSession
-from tip_drafter.nextyear import new_draft
 from tip_drafter.options import Options
+from tip_drafter.preview.edit_session import EditSession
+from tip_drafter.year.nextyear import new_draft
 
 from conftest import ROOT
 

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tip_drafter import review
-from tip_drafter.edit_session import EditSession, Stale
-from tip_drafter.form import Form, normal
-from tip_drafter.nextyear import new_draft
 from tip_drafter.options import Options
+from tip_drafter.preview.edit_session import EditSession, Stale
+from tip_drafter.preview.form import Form, normal
+from tip_drafter.year import review
+from tip_drafter.year.nextyear import new_draft
 
 from conftest import BELGIUM, examples
 

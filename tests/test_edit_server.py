@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from tip_drafter import edit_http
-from tip_drafter.edit_http import EditServer
-from tip_drafter.edit_session import EditSession
 from tip_drafter.options import Options
+from tip_drafter.preview import edit_server
+from tip_drafter.preview.edit_server import EditServer
+from tip_drafter.preview.edit_session import EditSession
 
 from conftest import BELGIUM
 
@@ -59,7 +59,7 @@ def form(server: EditServer) -> dict[str, Any]:
 
 
 def post(server: EditServer, path: str, payload: Any, **headers: str) -> tuple[int, Any]:
-    sent = {"Content-Type": "application/json", edit_http.TOKEN_HEADER: server.token, **headers}
+    sent = {"Content-Type": "application/json", edit_server.TOKEN_HEADER: server.token, **headers}
     return request(server, "POST", path, json.dumps(payload).encode(), {k: v for k, v in sent.items() if v})
 
 
@@ -75,15 +75,17 @@ def test_a_check_from_the_page_is_answered(server: EditServer) -> None:
 def test_the_cookie_carries_the_token_for_the_opened_browser(server: EditServer) -> None:
     page = form(server)
     cookie = f"{server.cookie}={server.token}"
-    status, _ = post(server, "/check", {"digest": page["digest"], "values": {}}, **{edit_http.TOKEN_HEADER: "", "Cookie": cookie})
+    status, _ = post(
+        server, "/check", {"digest": page["digest"], "values": {}}, **{edit_server.TOKEN_HEADER: "", "Cookie": cookie}
+    )
     assert status == 200
 
 
 @pytest.mark.parametrize(
     ("headers", "status"),
     [
-        ({edit_http.TOKEN_HEADER: ""}, 403),  # no token
-        ({edit_http.TOKEN_HEADER: "guess"}, 403),
+        ({edit_server.TOKEN_HEADER: ""}, 403),  # no token
+        ({edit_server.TOKEN_HEADER: "guess"}, 403),
         ({"Origin": "http://evil.example"}, 403),  # a page the user visits, posting here
         ({"Origin": "null"}, 403),
         ({"Sec-Fetch-Site": "cross-site"}, 403),
@@ -104,11 +106,11 @@ def test_a_request_not_from_the_page_is_refused_and_changes_nothing(
 
 
 def test_bodies_are_json_of_the_right_shape_and_small(server: EditServer) -> None:
-    headers = {"Content-Type": "application/json", edit_http.TOKEN_HEADER: server.token}
+    headers = {"Content-Type": "application/json", edit_server.TOKEN_HEADER: server.token}
     assert request(server, "POST", "/check", b"{not json", headers)[0] == 400
     assert request(server, "POST", "/check", b"[1, 2]", headers)[0] == 400
     assert request(server, "POST", "/check", json.dumps({"digest": 1, "values": []}).encode(), headers)[0] == 400
-    big = json.dumps({"digest": "x", "values": {"a": "x" * edit_http.MAX_BODY}}).encode()
+    big = json.dumps({"digest": "x", "values": {"a": "x" * edit_server.MAX_BODY}}).encode()
     status, answer = request(server, "POST", "/check", big, headers)
     assert status == 413 and "at most" in answer["error"]
     assert request(server, "POST", "/elsewhere", b"{}", headers)[0] == 404
@@ -117,15 +119,15 @@ def test_bodies_are_json_of_the_right_shape_and_small(server: EditServer) -> Non
 def test_a_body_without_a_length_is_refused(server: EditServer) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
         head = f"POST /check HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nContent-Type: application/json\r\n"
-        raw.sendall(f"{head}{edit_http.TOKEN_HEADER}: {server.token}\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
+        raw.sendall(f"{head}{edit_server.TOKEN_HEADER}: {server.token}\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
         assert raw.recv(100).startswith(b"HTTP/1.1 411 ")
 
 
 def test_a_body_that_never_comes_frees_its_thread(server: EditServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(edit_http, "BODY_SECONDS", 0.5)
+    monkeypatch.setattr(edit_server, "BODY_SECONDS", 0.5)
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
         head = f"POST /check HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nContent-Type: application/json\r\n"
-        raw.sendall(f"{head}{edit_http.TOKEN_HEADER}: {server.token}\r\nContent-Length: 1000\r\n\r\n{{".encode())
+        raw.sendall(f"{head}{edit_server.TOKEN_HEADER}: {server.token}\r\nContent-Length: 1000\r\n\r\n{{".encode())
         started = time.monotonic()
         assert raw.recv(100) == b""  # closed, unanswered, once the time is up
         assert time.monotonic() - started < 5
@@ -147,20 +149,22 @@ def test_a_file_is_edited_at_its_own_port_or_a_free_one_if_taken(tmp_path: Path)
     path = tmp_path / "belgium.yaml"
     shutil.copy(BELGIUM, path)
     session = EditSession.open(path, Options())
-    own = edit_http.own_port(path)
-    assert edit_http.OWN_PORTS[0] <= own < edit_http.OWN_PORTS[1] and own == edit_http.own_port(tmp_path / "." / "belgium.yaml")
+    own = edit_server.own_port(path)
+    assert edit_server.OWN_PORTS[0] <= own < edit_server.OWN_PORTS[1] and own == edit_server.own_port(
+        tmp_path / "." / "belgium.yaml"
+    )
     with socket.socket() as taken:
         try:
             taken.bind(("127.0.0.1", own))
         except OSError:
             pytest.skip(f"port {own} is in use here")
         taken.listen()
-        server = edit_http.listening(session, None)
+        server = edit_server.listening(session, None)
         try:
             assert server.port != own
         finally:
             server.server_close()
-    server = edit_http.listening(session, None)
+    server = edit_server.listening(session, None)
     try:
         assert server.port == own
     finally:

@@ -214,7 +214,10 @@ def test_a_problem_is_placed_in_its_own_value_whatever_else_the_file_holds(
     prose = [i for i, line in enumerate(lines) if line.startswith("      ") and len(line.split()) > 3]
     index = data.draw(st.sampled_from(prose))
     words = lines[index].split(" ")
-    at = data.draw(st.integers(7, len(words) - 1))
+    first = next(
+        n for n, word in enumerate(words) if word
+    )  # after the indentation (6 or 8 spaces): a line indented less ends a block
+    at = data.draw(st.integers(first + 1, len(words) - 1))
     lines[index] = " ".join([*words[:at], LONG, *words[at:]])
     plain = "".join(lines)
     folder = tmp_path_factory.mktemp("place")

@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 
-from . import importing
-from .cli import Draft, Editions, TemplateDirs, app, complete_country_files, console
-from .cli_preview import _open
-from .errors import ExitStatus
-from .options import Options, resolve
+from ..errors import ExitStatus
+from ..options import Options, resolve
+from ..startup import importing
+from .app import Draft, Editions, TemplateDirs, app, complete_country_files, console
+from .preview import _open
 
 
 @app.command(short_help="Fill in the country file in a form in the browser, the cable beside it.")
@@ -51,9 +51,9 @@ def edit(
     Example: tipdraft edit countries/belgium.yaml
     """
     with importing():
-        from . import load
-        from .edit_http import serve
-        from .edit_session import EditSession
+        from ..preview.edit_server import serve
+        from ..preview.edit_session import EditSession
+        from ..yamlio import load
 
     path = resolve(file)
     load.read_capped(path, str(path), load.MAX_BYTES, "a country file")  # a mistyped name: said at once

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from . import render
+from ..cable import render
+from ..errors import TipDraftError, UsageError
 from .edit_session import EditSession, Stale
-from .errors import TipDraftError, UsageError
-from .preview import Preview
-from .preview_http import FIELD, Handler, Server
+from .server import FIELD, Handler, Server
+from .state import Preview
 
 MAX_BODY = 1024 * 1024  # the most a request body may hold (a whole country file is ~40 KB)
 BODY_SECONDS = 10.0  # a request body arrives within this, whole

@@ -10,14 +10,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import api, config, render, review, rewrite
-from .editing import EditError, apply_edits
-from .edition import Edition
-from .errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError, has_errors
+from .. import api, config
+from ..cable import render
+from ..edition import Edition
+from ..errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError, has_errors
+from ..options import Options
+from ..yamlio import rewrite
+from ..yamlio.editing import EditError, apply_edits
+from ..yamlio.load import MAX_BYTES, decode, parse, read_capped
+from ..year import review
 from .form import Form, build, normal
-from .load import MAX_BYTES, decode, parse, read_capped
-from .options import Options
-from .preview import BODY, STYLE, Snapshot
+from .form_edits import form_edits
+from .state import BODY, STYLE, Snapshot
 
 BOM = b"\xef\xbb\xbf"
 KEPT_TEXTS = 16  # the texts a page may still be working from (each save and each change on disk adds one)
@@ -88,7 +92,7 @@ class EditSession:
         form = self._form(name)
         changed = form.changed(values)
         try:
-            text = apply_edits(self.text(name), form.edits(changed), self.path.name)
+            text = apply_edits(self.text(name), form_edits(form, changed), self.path.name)
         except EditError as exc:
             return {"problems": [_general(str(exc))], "cable": None, "summary": str(exc), "diffs": {}}
         out = self._checked(text)
@@ -150,7 +154,7 @@ class EditSession:
         clash = _clash(disk, changed, theirs)
         if clash:
             return False, _conflict(now, base, disk, changed, clash) | self.page(now)
-        data = _encoded(apply_edits(self.text(now), disk.edits(changed), self.path.name), raw)
+        data = _encoded(apply_edits(self.text(now), form_edits(disk, changed), self.path.name), raw)
         if data != raw and not rewrite.replace_if_unchanged(self.path, data, raw):
             return None
         saved = self.remember(data)

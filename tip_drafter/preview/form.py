@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .compare import answer_text, word_diff
-from .country_format import CABLE, FRAMING, PARAGRAPH, letters_of, paragraph_number
-from .editing import Edit, Key, Pointer
-from .edition import Edition, Paragraph
-from .fields import Choice, Field, ListOf, Number, json_pointer
-from .load import Document
+from ..domain.numbering import letters_of, paragraph_number
+from ..edition import Edition, Paragraph
+from ..format.country_format import CABLE, FRAMING, PARAGRAPH
+from ..format.fields import Choice, Field, ListOf, Number, json_pointer
+from ..yamlio.editing import Key, Pointer
+from ..yamlio.load import Document
+from ..year.compare import answer_text, word_diff
 
 # The header's fields in the order the cable prints them; the format's other fields follow.
 PRINTED = (
@@ -112,12 +113,6 @@ class Form:
     def changed(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The values that differ from the file's, of fields the form has."""
         return {k: v for k, v in values.items() if k in self.by_id and normal(self.by_id[k], v) != self.by_id[k].value}
-
-    def edits(self, values: Mapping[str, Any]) -> list[Edit]:
-        """The edits that make the file hold ``values`` (only what changed)."""
-        from .form_edits import edits
-
-        return edits(self, self.changed(values))
 
     def diffs(self, changed: Mapping[str, Any]) -> dict[str, list[list[str]]]:
         """The word diffs against last year of the answers ``changed`` touches (text or note), by text field."""

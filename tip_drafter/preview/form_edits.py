@@ -4,12 +4,15 @@ own terms (a note added to a plain answer makes it a mapping; "reviewed" removes
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .editing import DELETE, Edit
+from ..yamlio.editing import DELETE, Edit
+from .form import Form, FormField
 
-if TYPE_CHECKING:
-    from .form import Form, FormField
+
+def form_edits(form: Form, values: Mapping[str, Any]) -> list[Edit]:
+    """The edits that make the file hold ``values`` (only what changed)."""
+    return edits(form, form.changed(values))
 
 
 def edits(form: Form, changed: Mapping[str, Any]) -> list[Edit]:
