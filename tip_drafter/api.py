@@ -15,9 +15,11 @@ from .edition import Edition
 from .errors import (
     ERROR,
     UNREVIEWED,
+    Code,
     Diagnostic,
     InvalidCountryFile,
     OutputError,
+    Place,
     TemplateProblem,
     UnreadableFile,
     command,
@@ -85,7 +87,7 @@ def check(path: Path, options: Options | None = None) -> Checked:
     try:
         rendered = renderer_for(tuple(options.template_dirs)).text(cable, options.settings)
     except TemplateProblem as exc:  # the file's problem too: it cannot be rendered; the others go on
-        report.diagnostics.append(Diagnostic(str(path), 0, 0, ERROR, "", str(exc), "template"))
+        report.diagnostics.append(Diagnostic(str(path), 0, 0, ERROR, Place(), str(exc), Code.TEMPLATE))
         return Checked(document, report)
     c = rules.Checker(document, options.draft)
     lint.lint(c, document.data, report.edition, rendered.lines, options.settings.width)
