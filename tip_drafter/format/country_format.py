@@ -31,7 +31,7 @@ from .fields import (
 )
 
 # Precedence word -> the letter doubled on the relay line and single before the date-time group.
-PRECEDENCE = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
+PRECEDENCE: dict[str, str] = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
 
 MARK = Field(
     Choice(MARKS),

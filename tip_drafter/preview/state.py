@@ -185,9 +185,7 @@ class Preview:
         prepared = api.prepare_checked(self.path, checked, OUTPUT, options)
         assert checked.cable is not None and checked.rendered is not None and checked.report.edition is not None
         self._edition = checked.report.edition.source.resolve()
-        page = render.renderer_for(self._template_dirs).html(
-            checked.cable, checked.rendered, api.banner(checked.cable, options), options.paper, anchors=True
-        )
+        page = api.page(checked.cable, checked.rendered, options, anchors=True)
         body = BODY.search(page)
         numbers = {section.key: section.number for section in checked.cable.sections}
         shown = Shown(

@@ -261,6 +261,14 @@ def load(path: Path, shown: str | None = None, keep_comments: bool = False) -> D
     return parse(read_text(path, name), name, keep_comments)
 
 
+def load_text(text: str, shown: str) -> Document:
+    """Parse a country file given as text, as :func:`load` reads one from a file named
+    ``shown``: the same size limit, the same located diagnostics."""
+    raw = text.encode("utf-8", "surrogatepass")  # a lone surrogate: reported as a file's bad bytes are
+    _refuse_size(raw, shown, MAX_BYTES, "a country file")
+    return parse(decode(raw, shown), shown)
+
+
 def describe(value: object) -> str:
     """A short, safe description of a value's type for messages (never its whole content)."""
     if value is None:
