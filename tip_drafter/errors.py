@@ -1,4 +1,4 @@
-"""Diagnostics, exit statuses, and every error class, each with the status the CLI exits with."""
+"""Diagnostics (severity, code and place as data, the one label of a place), exit statuses, and every error class."""
 
 from __future__ import annotations
 
