@@ -163,6 +163,7 @@ def test_severity_and_code_are_enums_that_compare_as_words() -> None:
     assert d.severity is Severity.ERROR and d.severity == "error"
     assert d.code is Code.EMPTY and d.code == "empty"
     assert d.as_json()["severity"] == "error" and d.as_json()["where"] == "para 25.B/C"
+    assert d.as_json()["place"] == {"paragraph": 25, "letters": ["B", "C"], "field_path": []}
     assert d.format() == "x.yaml:3:4: error: para 25.B/C: answer is empty"
     with pytest.raises(ValueError):
         Diagnostic("x.yaml", 1, 1, "error", Place(), "", "no-such-code")

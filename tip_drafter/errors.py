@@ -169,6 +169,11 @@ class Diagnostic:
             "column": self.column,
             "severity": str(self.severity),
             "where": self.where,
+            "place": {
+                "paragraph": self.place.paragraph,
+                "letters": list(self.place.letters),
+                "field_path": list(self.place.field_path),
+            },
             "message": self.message,
             "code": str(self.code),
             "pointer": self.pointer,
