@@ -118,6 +118,14 @@ def test_data_gives_the_diagnostics_of_its_text(belgium_data: Any) -> None:
     assert Place(25, ("Q",)) in {d.place for d in from_data}
 
 
+def test_data_that_is_no_mapping_is_a_diagnostic_and_no_data_a_type_error() -> None:
+    """What a file could hold is a diagnostic, as in a file; what none could is the caller's error."""
+    assert [d.message for d in api.check_data([]).diagnostics] == ["expected a mapping of keys at the top level, found a list"]
+    assert [d.code for d in api.check_data(None, name="x.yaml").diagnostics] == [Code.FILE]
+    with pytest.raises(TypeError, match=r"x\.yaml: not country-file data"):
+        api.check_data({"edition": object()}, name="x.yaml")
+
+
 def test_render_returns_the_bytes_render_writes(tmp_path: Path) -> None:
     """``render`` of a file's text: the same text and page ``tipdraft render`` writes, and a
     PDF, with nothing written."""

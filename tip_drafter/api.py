@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.error import YAMLError
+
 from . import manifest, output
 from .cable import lint
 from .cable.model import Cable, build
@@ -95,12 +97,16 @@ def check_text(text: str, name: str = "<text>", options: Options | None = None) 
     return check_document(document, options)
 
 
-def check_data(data: Mapping[str, Any], name: str = "<data>", options: Options | None = None) -> Checked:
+def check_data(data: object, name: str = "<data>", options: Options | None = None) -> Checked:
     """:func:`check` for a country file given as data (mappings, lists, strings, numbers, as
     a YAML or JSON reader gives them). It is checked as the YAML text it is written as, so the
-    lines and columns of the diagnostics are that text's (``Checked.document.text``)."""
+    lines and columns of the diagnostics are that text's (``Checked.document.text``). A value
+    YAML cannot hold (an arbitrary object) raises :class:`TypeError`."""
     buffer = io.StringIO()
-    CountryYAML().dump(_plain(data), buffer)
+    try:
+        CountryYAML().dump(_plain(data), buffer)
+    except YAMLError as exc:  # the caller's program is wrong, not a country file
+        raise TypeError(f"{name}: not country-file data: {exc}") from None
     return check_text(buffer.getvalue(), name, options)
 
 
