@@ -124,6 +124,10 @@ def test_data_that_is_no_mapping_is_a_diagnostic_and_no_data_a_type_error() -> N
     assert [d.code for d in api.check_data(None, name="x.yaml").diagnostics] == [Code.FILE]
     with pytest.raises(TypeError, match=r"x\.yaml: not country-file data"):
         api.check_data({"edition": object()}, name="x.yaml")
+    looped: dict[str, Any] = {"edition": "2009"}
+    looped["cable"] = looped
+    with pytest.raises(TypeError):
+        api.check_data(looped)
 
 
 def test_render_returns_the_bytes_render_writes(tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ def check(path: Path, options: Options | None = None) -> Checked:
 
 def check_text(text: str, name: str = "<text>", options: Options | None = None) -> Checked:
     """:func:`check` for a country file given as text: ``name`` is the file's name in the
-    diagnostics (as ``check`` names the path); nothing is read or written."""
+    diagnostics (as ``check`` names the path); no country file is read or written."""
     try:
         document = load_text(text, name)
     except UnreadableFile as exc:
@@ -101,11 +101,11 @@ def check_data(data: object, name: str = "<data>", options: Options | None = Non
     """:func:`check` for a country file given as data (mappings, lists, strings, numbers, as
     a YAML or JSON reader gives them). It is checked as the YAML text it is written as, so the
     lines and columns of the diagnostics are that text's (``Checked.document.text``). A value
-    YAML cannot hold (an arbitrary object) raises :class:`TypeError`."""
+    YAML cannot hold (an arbitrary object, a mapping that holds itself) raises :class:`TypeError`."""
     buffer = io.StringIO()
     try:
         CountryYAML().dump(_plain(data), buffer)
-    except YAMLError as exc:  # the caller's program is wrong, not a country file
+    except (YAMLError, RecursionError) as exc:  # the caller's program is wrong (a value no file holds, a cycle)
         raise TypeError(f"{name}: not country-file data: {exc}") from None
     return check_text(buffer.getvalue(), name, options)
 
