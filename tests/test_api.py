@@ -192,6 +192,7 @@ def test_severity_and_code_are_enums_that_compare_as_words() -> None:
         (Place(field_path=("cable", "subject")), "cable.subject"),
         (Place(field_path=("contact", 1, "name")), "contact[2].name"),
         (Place.item("abc"), "para abc"),
+        (Place.item("25", ["E"]), "para 25.E"),
         (Place.named("cable.post"), "cable.post"),
     ],
 )
@@ -226,6 +227,7 @@ def test_preview_points_at_the_place_given_as_data() -> None:
     assert at(Place(field_path=("contact", "name"))) == "para-3"
     assert at(Place(field_path=("cable", "subject"))) == "header"
     assert at(Place.item("abc")) == ""
+    assert at(Place.item("25", ["B"])) == "item-25-B"  # a paragraph keyed "25" (quoted) in the file
     # a place whose label reads like an item's, but is not one, is not taken for one
     assert at(Place(field_path=("para 25", "B"))) == ""
 

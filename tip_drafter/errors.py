@@ -80,8 +80,12 @@ class Place:
 
     @classmethod
     def item(cls, number: object, letters: Iterable[str] = ()) -> Place:
-        """A questionnaire paragraph's place, or its item's: ``number`` as the file keys it."""
-        return cls(number if isinstance(number, int) and not isinstance(number, bool) else str(number), tuple(letters))
+        """A questionnaire paragraph's place, or its item's: ``number`` as the file keys it
+        (``25`` or ``"25"``: the number; a key that is no number: as written)."""
+        if isinstance(number, int) and not isinstance(number, bool):
+            return cls(number, tuple(letters))
+        text = str(number)
+        return cls(int(text) if text.isascii() and text.isdigit() else text, tuple(letters))
 
     @classmethod
     def named(cls, text: str) -> Place:
