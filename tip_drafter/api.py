@@ -1,11 +1,15 @@
-"""The library API the CLI calls: check a country file, render it to text, HTML and PDF."""
+"""The library's entry points: check a country file (a path, its text or its data), render it to
+bytes (text, HTML, PDF) without writing, write its outputs all or nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import io
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from ruamel.yaml.error import YAMLError
 
 from . import manifest, output
 from .cable import lint
@@ -15,11 +19,14 @@ from .edition import Edition
 from .errors import (
     ERROR,
     UNREVIEWED,
+    Code,
     Diagnostic,
     InvalidCountryFile,
     OutputError,
+    Place,
     TemplateProblem,
     UnreadableFile,
+    UsageError,
     command,
     has_errors,
 )
@@ -28,7 +35,7 @@ from .format.validate import Validation, edition_of, validate
 from .options import FORMATS, PAPERS, Options, expand, resolve
 from .pdf.job import PdfJob, PdfMade
 from .pdf.maker import make
-from .yamlio.load import Document, load
+from .yamlio.load import CountryYAML, Document, load, load_text
 
 DRAFT_LINE = "DRAFT -- NOT FOR TRANSMISSION -- DRAFT"  # first and last line of a draft's text
 __all__ = ["FORMATS", "PAPERS", "Options", "expand", "resolve"]  # re-exported: they live in options.py
@@ -73,7 +80,6 @@ def check(path: Path, options: Options | None = None) -> Checked:
     Every problem in the file comes back as a diagnostic, not an exception; so does a missing
     or unreadable file (located at the file itself).
     """
-    options = options or Options()
     try:
         document = load(path)
     except UnreadableFile as exc:
@@ -81,10 +87,41 @@ def check(path: Path, options: Options | None = None) -> Checked:
     return check_document(document, options)
 
 
-def check_document(document: Document, options: Options) -> Checked:
-    """:func:`check` for a file already read and parsed (``tipdraft edit`` checks the text
-    being typed, which is not on disk): the same checks, the same words."""
-    path = document.path
+def check_text(text: str, name: str = "<text>", options: Options | None = None) -> Checked:
+    """:func:`check` for a country file given as text: ``name`` is the file's name in the
+    diagnostics (as ``check`` names the path); no country file is read or written."""
+    try:
+        document = load_text(text, name)
+    except UnreadableFile as exc:
+        return Checked(None, Validation(exc.diagnostics, None))
+    return check_document(document, options)
+
+
+def check_data(data: object, name: str = "<data>", options: Options | None = None) -> Checked:
+    """:func:`check` for a country file given as data (mappings, lists, strings, numbers, as
+    a YAML or JSON reader gives them). It is checked as the YAML text it is written as, so the
+    lines and columns of the diagnostics are that text's (``Checked.document.text``). A value
+    YAML cannot hold (an arbitrary object, a mapping that holds itself) raises :class:`TypeError`."""
+    buffer = io.StringIO()
+    try:
+        CountryYAML().dump(_plain(data), buffer)
+    except (YAMLError, RecursionError) as exc:  # the caller's program is wrong (a value no file holds, a cycle)
+        raise TypeError(f"{name}: not country-file data: {exc}") from None
+    return check_text(buffer.getvalue(), name, options)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every mapping a dict and every list a list (tuples too), for the writer."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def check_document(document: Document, options: Options | None = None) -> Checked:
+    """Validate a parsed country file, then render its text and lint it if it had no errors."""
+    options = options or Options()
     report = validate(document, options.editions, options.draft)
     if report.edition is None or report.errors:
         return Checked(document, report)
@@ -92,7 +129,7 @@ def check_document(document: Document, options: Options) -> Checked:
     try:
         rendered = renderer_for(tuple(options.template_dirs)).text(cable, options.settings)
     except TemplateProblem as exc:  # the file's problem too: it cannot be rendered; the others go on
-        report.diagnostics.append(Diagnostic(path, 0, 0, ERROR, "", str(exc), "template"))
+        report.diagnostics.append(Diagnostic(document.path, 0, 0, ERROR, Place(), str(exc), Code.TEMPLATE))
         return Checked(document, report)
     c = rules.Checker(document, options.draft)
     lint.lint(c, document.data, report.edition, rendered.lines, options.settings.width)
@@ -123,28 +160,68 @@ def prepare(path: Path, out_dir: Path, options: Options) -> Prepared:
 def prepare_checked(path: Path, checked: Checked, out_dir: Path, options: Options) -> Prepared:
     """:func:`prepare` for a file :func:`check` has read with these options (the live preview
     checks at each save and renders the PDF only when asked)."""
-    cable, rendered = _renderable(path, checked, options)
     targets = output_targets(path, out_dir, options)
     repaired = manifest.mixed(manifest.recorded(next(iter(targets.values()))))
     if repaired:  # a render stopped between its renames: this one replaces the whole pair
         formats = dict.fromkeys([*options.formats, *(t.suffix.lstrip(".") for t in repaired)])
         options = replace(options, formats=tuple(formats))
         targets = output_targets(path, out_dir, options)
+    outputs, job = rendered_outputs(checked, options, str(path))
     if any(t.resolve() == path.resolve() for t in targets.values()):
-        raise OutputError(f"{path}: refusing to write the output over the country file itself")
+        message = "refusing to write the output over the country file itself"
+        raise OutputError(f"{path}: {message}", diagnostics=[Diagnostic(str(path), 0, 0, ERROR, Place(), message, Code.FILE)])
+    return Prepared(path, checked, outputs, targets, job, repaired)
+
+
+def rendered_outputs(checked: Checked, options: Options, name: str) -> tuple[dict[str, bytes], PdfJob | None]:
+    """The text (and, for ``html`` or ``pdf`` in ``options.formats``, the page) of a checked
+    file, in memory, and the job that makes its PDF; raise if it must not be rendered
+    (:class:`InvalidCountryFile`, with the diagnostics :func:`check` gave)."""
+    cable, rendered = _renderable(name, checked, options)
     text = f"{DRAFT_LINE}\n\n{rendered.text}\n{DRAFT_LINE}\n" if options.draft else rendered.text
     outputs: dict[str, bytes] = {"txt": text.encode("ascii")}
     job = None
     if "pdf" in options.formats or "html" in options.formats:
-        draft_line = DRAFT_LINE if options.draft else ""
-        html = renderer_for(tuple(options.template_dirs)).html(
-            cable, rendered, banner(cable, options), options.paper, draft_line=draft_line
-        )
+        html = page(cable, rendered, options)
         outputs["html"] = html.encode("utf-8")
         if "pdf" in options.formats:
             assets = (*options.template_dirs, bundled_templates().resolve())
             job = PdfJob(html, assets, options.strict, cable.sent_epoch, options.tagged)
-    return Prepared(path, checked, outputs, targets, job, repaired)
+    return outputs, job
+
+
+def render(
+    source: Checked | str, formats: Iterable[str] = ("txt", "html", "pdf"), options: Options | None = None
+) -> dict[str, bytes]:
+    """A country file's outputs as bytes, keyed by format (``txt``, ``html``, ``pdf``), nothing
+    written: ``source`` is what :func:`check` (or :func:`check_text`, :func:`check_data`)
+    returned with these ``options``, or the file's text. A file with errors raises
+    :class:`InvalidCountryFile`, carrying the same diagnostics ``check`` gives."""
+    wanted = tuple(dict.fromkeys(formats))
+    unknown = [f for f in wanted if f not in ("txt", "html", "pdf")]
+    if unknown:
+        raise UsageError(f"unknown output format {unknown[0]!r}: txt, html or pdf")
+    options = replace(options or Options(), formats=wanted)
+    checked = check_text(source, options=options) if isinstance(source, str) else source
+    name = checked.document.path if checked.document is not None else "<text>"
+    outputs, job = rendered_outputs(checked, options, name)
+    if job is not None:  # in this process (a refused fetch stops a strict one, as in render_file)
+        outputs["pdf"] = make(job)[0]
+    return {fmt: outputs[fmt] for fmt in wanted}
+
+
+def write(path: Path, out_dir: Path = Path("output"), options: Options | None = None) -> Result:
+    """Check the country file at ``path`` and write its outputs to ``out_dir`` (the formats of
+    ``options``), all or nothing: nothing for a file with errors (:class:`InvalidCountryFile`)."""
+    return render_file(path, out_dir, options or Options())
+
+
+def page(cable: Cable, rendered: Rendered, options: Options, anchors: bool = False) -> str:
+    """The printable page (HTML) the PDF is made from; ``anchors``: with an id at each
+    paragraph and item, for the preview to set each problem at its place."""
+    draft_line = DRAFT_LINE if options.draft else ""
+    renderer = renderer_for(tuple(options.template_dirs))
+    return renderer.html(cable, rendered, banner(cable, options), options.paper, draft_line=draft_line, anchors=anchors)
 
 
 def banner(cable: Cable, options: Options) -> str:
@@ -159,7 +236,7 @@ def output_targets(path: Path, out_dir: Path, options: Options) -> dict[str, Pat
     return {fmt: output.output_path(out_dir, stem, fmt) for fmt in options.formats}
 
 
-def _renderable(path: Path, checked: Checked, options: Options) -> tuple[Cable, Rendered]:
+def _renderable(path: Path | str, checked: Checked, options: Options) -> tuple[Cable, Rendered]:
     """The cable and its text, if the file may be rendered; otherwise why not, in one line."""
     found = checked.diagnostics
     if checked.cable is None or checked.rendered is None or has_errors(found, options.strict):
@@ -177,7 +254,7 @@ def draft_would_render(path: Path, options: Options) -> bool:
     return checked.cable is not None and not has_errors(checked.diagnostics, options.strict)
 
 
-def _why(path: Path, found: list[Diagnostic]) -> str:
+def _why(path: Path | str, found: list[Diagnostic]) -> str:
     errors = [d for d in found if d.severity == ERROR]
     if errors and all(d.code == UNREVIEWED for d in errors):  # a final render waits for the review
         return f"{len(errors)} item(s) kept from last year and not yet reviewed ({command('review', path)})"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import ERROR, Diagnostic, SettingsError
+from .errors import ERROR, Code, Diagnostic, Place, SettingsError
 
 NAME = "tipdraft.toml"
 KNOWN = {"render": ("template_dir",)}  # each table and its settings; anything else is a typo
@@ -91,5 +91,5 @@ def _error(path: Path, text: str, key: str, message: str) -> SettingsError:
 
 
 def _at(path: Path, line: int, column: int, message: str) -> SettingsError:
-    diagnostic = Diagnostic(str(path), line, column, ERROR, "", message, "settings")
+    diagnostic = Diagnostic(str(path), line, column, ERROR, Place(), message, Code.SETTINGS)
     return SettingsError(diagnostic.format(), diagnostics=[diagnostic])

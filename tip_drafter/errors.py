@@ -1,17 +1,126 @@
-"""Diagnostics, exit statuses, and every error class, each with the status the CLI exits with."""
+"""Diagnostics (severity, code and place as data, the one label of a place), exit statuses, and every error class."""
 
 from __future__ import annotations
 
+import functools
 import json
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from enum import IntEnum
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
 from typing import ClassVar
 
-ERROR = "error"
-WARNING = "warning"
-UNREVIEWED = "unreviewed"  # the code of an answer carried over and not yet reviewed
+
+class Severity(StrEnum):
+    """How bad a problem is: an error stops a render, a warning does not (unless ``--strict``)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(StrEnum):
+    """The kind of a problem, as ``validate --format json`` names it (README, "Commands")."""
+
+    NONE = ""  # a problem no caller acts on by its kind
+    TYPE = "type"
+    ENUM = "enum"
+    PATTERN = "pattern"
+    EMPTY = "empty"
+    REQUIRED = "required"
+    UNKNOWN_KEY = "unknown-key"
+    CONTAINS = "contains"  # a required tag
+    CAVEAT = "caveat"  # SENSITIVE
+    PLACEHOLDER = "placeholder"
+    CHARSET = "charset"
+    CONVERTED = "converted"  # a character transliterated to ASCII
+    CLASSIFICATION = "classification"
+    MARK = "mark"
+    YEAR = "year"
+    DATE = "date"
+    CAPITALS = "capitals"
+    COUNTRY = "country"
+    WIDTH = "width"
+    ORDER = "order"
+    SEQUENCE = "sequence"
+    ANSWERED_TWICE = "answered-twice"
+    UNREVIEWED = "unreviewed"  # an answer carried over and not yet reviewed
+    KEPT = "kept"
+    SYNTAX = "syntax"
+    ENCODING = "encoding"
+    DUPLICATE_KEY = "duplicate-key"
+    FILE = "file"  # the whole file: missing, unreadable
+    SETTINGS = "settings"  # tipdraft.toml
+    TEMPLATE = "template"
+    IMPORT = "import"
+    MIXED_OUTPUTS = "mixed-outputs"  # outputs left from two renders
+    # an edition file's own
+    NAME = "name"
+    DUPLICATE = "duplicate"
+    PREVIOUS = "previous"
+    CONTINUES = "continues"
+    FRAMING = "framing"
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+UNREVIEWED = Code.UNREVIEWED
+
+
+@functools.total_ordering
+@dataclass(frozen=True)
+class Place:
+    """Where a problem is in the questionnaire, as data: a paragraph's number (or its key as
+    written, when that is no number), the letters of its item, then the keys and list indexes
+    below (``field_path``). A problem outside the answers has only a ``field_path``
+    (``("cable", "subject")``). Ordered as its label reads."""
+
+    paragraph: int | str | None = None
+    letters: tuple[str, ...] = ()
+    field_path: tuple[str | int, ...] = ()
+
+    @classmethod
+    def item(cls, number: object, letters: Iterable[str] = ()) -> Place:
+        """A questionnaire paragraph's place, or its item's: ``number`` as the file keys it
+        (``25`` or ``"25"``: the number; a key that is no number: as written)."""
+        if isinstance(number, int) and not isinstance(number, bool):
+            return cls(number, tuple(letters))
+        text = str(number)
+        return cls(int(text) if text.isascii() and text.isdigit() else text, tuple(letters))
+
+    @classmethod
+    def named(cls, text: str) -> Place:
+        """The place outside the answers that ``text`` names, key by key (``cable.subject``)."""
+        return cls(field_path=tuple(text.split("."))) if text else cls()
+
+    def child(self, part: str | int) -> Place:
+        """The place one key (or list index) deeper."""
+        return Place(self.paragraph, self.letters, (*self.field_path, part))
+
+    @property
+    def label(self) -> str:
+        """How messages name this place: see :func:`label`."""
+        return label(self)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Place):
+            return NotImplemented
+        return label(self) < label(other)
+
+
+def label(place: Place) -> str:
+    """The one way a place is written for the user: ``para 25``, ``para 25.E``, ``para 25.B/C``
+    (an answer to several items), ``para 25.E.text``, ``cable.subject``, ``contact[2].name``."""
+    out = ""
+    if place.paragraph is not None:
+        out = f"para {place.paragraph}" + (f".{'/'.join(place.letters)}" if place.letters else "")
+    for part in place.field_path:
+        out += f"[{part + 1}]" if isinstance(part, int) and out else f"{'.' if out else ''}{part}"
+    return out
+
+
+def para_label(number: object, letters: Iterable[str] = ()) -> str:
+    """``para 25`` or ``para 25.E``: the label of a questionnaire paragraph or item (:func:`label`)."""
+    return label(Place.item(number, letters))
 
 
 def command(*words: object) -> str:
@@ -27,11 +136,23 @@ class Diagnostic:
     path: str
     line: int
     column: int
-    severity: str
-    where: str
+    severity: Severity
+    place: Place  # where in the questionnaire (``where`` is its label)
     message: str
-    code: str = ""  # a machine-readable kind, for the few that callers act on
+    code: Code = Code.NONE  # a machine-readable kind
     pointer: str = ""  # the value's JSON pointer (RFC 6901) in the file, where the format found it
+
+    def __post_init__(self) -> None:
+        # callers outside the package may pass plain strings: the enums are string enums
+        object.__setattr__(self, "severity", Severity(self.severity))
+        object.__setattr__(self, "code", Code(self.code))
+        if isinstance(self.place, str):
+            object.__setattr__(self, "place", Place.named(self.place))
+
+    @property
+    def where(self) -> str:
+        """The questionnaire place as the user reads it (``para 25.E``, ``cable.subject``)."""
+        return label(self.place)
 
     def format(self) -> str:
         """Render GCC style: ``FILE:LINE:COL: error: para 25.E: answer is empty``, on one line
@@ -46,7 +167,21 @@ class Diagnostic:
 
     def as_json(self) -> dict[str, object]:
         """The same content as :meth:`format`, as a JSON-ready mapping."""
-        return asdict(self)
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": str(self.severity),
+            "where": self.where,
+            "place": {
+                "paragraph": self.place.paragraph,
+                "letters": list(self.place.letters),
+                "field_path": list(self.place.field_path),
+            },
+            "message": self.message,
+            "code": str(self.code),
+            "pointer": self.pointer,
+        }
 
 
 def one_line(text: str) -> str:
@@ -111,7 +246,7 @@ class UnreadableFile(TipDraftError):
     @classmethod
     def whole(cls, path: str, message: str) -> UnreadableFile:
         """A problem with the whole file (missing, a folder, no permission): ``FILE: error: ...``."""
-        return cls(f"{path}: {message}", diagnostics=[Diagnostic(path, 0, 0, ERROR, "", message, "file")])
+        return cls(f"{path}: {message}", diagnostics=[Diagnostic(path, 0, 0, ERROR, Place(), message, Code.FILE)])
 
 
 class InvalidCountryFile(TipDraftError):

@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import WARNING, Diagnostic
+from .errors import WARNING, Code, Diagnostic, Place
 from .options import FORMATS
 
 SUFFIX = ".tipdraft.json"
-MIXED = "mixed-outputs"  # the diagnostic's code
+MIXED = Code.MIXED_OUTPUTS  # the diagnostic's code
 LIMIT = 64 * 1024  # a manifest is a few hundred bytes: a bigger file there is not ours
 
 
@@ -118,5 +118,5 @@ def problems(source: Path, out_dir: Path) -> list[Diagnostic]:
     for stem in (source.stem, f"{source.stem}.draft"):
         broken = mixed(recorded(out_dir / f"{stem}.txt"))
         if broken:
-            found.append(Diagnostic(str(source), 0, 0, WARNING, "", said(broken), MIXED))
+            found.append(Diagnostic(str(source), 0, 0, WARNING, Place(), said(broken), MIXED))
     return found

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..edition import Edition
+from ..errors import Place
 from ..format.rules import Checker, Position, locate, strings
 from ..yamlio.load import key_position, value_position
 from .layout import Kind, Line
@@ -46,7 +47,7 @@ def _lint_classification(c: Checker, cable: Any, text: str, width: int) -> None:
         )
 
 
-def _lint_width(c: Checker, texts: Callable[[], list[tuple[str, Position, str]]], text: str, width: int) -> None:
+def _lint_width(c: Checker, texts: Callable[[], list[tuple[Place, Position, str]]], text: str, width: int) -> None:
     """A line is wider than the cable only where one word is: words are never split. It is
     placed in the value it comes from (the first of the file's ``texts`` that holds it as written)."""
     for word in (w for w in text.split() if len(w) > width):
@@ -66,7 +67,7 @@ def _as_written(word: str) -> str:
     return max(re.split(r"[()\[\]]", word), key=len) or word
 
 
-def _lint_paragraph(c: Checker, line: Line, before: int, where_is: Callable[[int], tuple[Position, str]]) -> None:
+def _lint_paragraph(c: Checker, line: Line, before: int, where_is: Callable[[int], tuple[Position, Place]]) -> None:
     """A numbered paragraph says something, and its number is above the one before it."""
     pos, where = where_is(line.number)
     if line.section is not None and not (line.section.paragraphs or line.section.answers):
@@ -75,15 +76,15 @@ def _lint_paragraph(c: Checker, line: Line, before: int, where_is: Callable[[int
         c.error(pos, where, f"paragraph {line.number} follows paragraph {before}: the numbers must go up", code="sequence")
 
 
-def _paragraph_places(data: Any, edition: Edition) -> Callable[[int], tuple[Position, str]]:
+def _paragraph_places(data: Any, edition: Edition) -> Callable[[int], tuple[Position, Place]]:
     """A function from a rendered paragraph number to (position, place) in the file."""
     framing = [f.id for f in edition.framing if f.id in data]
     answers = data.get("answers") or {}
 
-    def where_is(number: int) -> tuple[Position, str]:
+    def where_is(number: int) -> tuple[Position, Place]:
         if 1 <= number <= len(framing):
-            return key_position(data, framing[number - 1]), framing[number - 1]
+            return key_position(data, framing[number - 1]), Place.named(framing[number - 1])
         key = next((k for k in answers if str(k) == str(number)), None)
-        return (key_position(answers, key) if key is not None else (1, 1)), f"para {number}"
+        return (key_position(answers, key) if key is not None else (1, 1)), Place(number)
 
     return where_is

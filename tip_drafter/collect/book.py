@@ -14,7 +14,7 @@ from .. import api, output
 from ..cable.model import Cable
 from ..cable.render import Rendered, bundled_templates, renderer_for
 from ..domain import classification
-from ..errors import ERROR, Diagnostic
+from ..errors import ERROR, Code, Diagnostic, Place
 from ..pdf.job import PdfJob
 from ..pdf.maker import PdfMaker, make
 from .gather import Collection, Failure
@@ -59,7 +59,7 @@ def _chapter(cable: Cable, rendered: Rendered, data: Any, paper: str) -> Chapter
 
 
 def _not_rendered(path: Path) -> Diagnostic:
-    return Diagnostic(str(path), 0, 0, ERROR, "", "not in the book: the file cannot be rendered", "file")
+    return Diagnostic(str(path), 0, 0, ERROR, Place(), "not in the book: the file cannot be rendered", Code.FILE)
 
 
 def book_html(parts: Sequence[Chapter], paper: str = "Letter") -> str:

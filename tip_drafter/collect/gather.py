@@ -12,7 +12,7 @@ from .. import api
 from ..cable.model import answers_by_item, prose
 from ..domain import classification
 from ..edition import Edition, report_year
-from ..errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError
+from ..errors import ERROR, UNREVIEWED, WARNING, Code, Diagnostic, Place, TipDraftError
 from ..year.compare import answer_text, answers_by_id
 
 ANSWERED, EMPTY, TO_FOLLOW, NOT_REVIEWED, DROPPED, UNPLACED = (
@@ -116,7 +116,7 @@ def gather(found: Collection, path: Path, options: api.Options, cables: bool = F
     try:
         loaded = load_cable(path, options) if cables else load_country_file(path, options)
     except TipDraftError as exc:
-        loaded = Failure(str(path), tuple(exc.diagnostics) or (Diagnostic(str(path), 0, 0, ERROR, "", str(exc), "file"),))
+        loaded = Failure(str(path), tuple(exc.diagnostics) or (Diagnostic(str(path), 0, 0, ERROR, Place(), str(exc), Code.FILE),))
     if isinstance(loaded, Failure):
         found.failures.append(loaded)
     else:
@@ -163,7 +163,7 @@ def load_cable(path: Path, options: api.Options) -> Loaded:
     from ..importing.importer import read_file  # here: importing cables is only needed with --cables
 
     read = read_file(path, None, None, options.editions)
-    warnings = tuple(Diagnostic(str(path), 0, 0, "warning", "", w, "import") for w in read.result.warnings)
+    warnings = tuple(Diagnostic(str(path), 0, 0, WARNING, Place(), w, Code.IMPORT) for w in read.result.warnings)
     return Loaded(str(path), read.result.data, read.edition, warnings)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
+from .. import errors
 from ..domain import classification, dtg
 from ..domain.classification import FOUO, MARKS, SENSITIVE, WORDS
 from ..domain.numbering import SEPARATOR, letters_of, paragraph_number
@@ -30,7 +31,7 @@ from .fields import (
 )
 
 # Precedence word -> the letter doubled on the relay line and single before the date-time group.
-PRECEDENCE = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
+PRECEDENCE: dict[str, str] = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
 
 MARK = Field(
     Choice(MARKS),
@@ -215,7 +216,7 @@ class QuestionnaireParagraph(Kind):
         PARAGRAPH.check_keys(value, at, lambda key, here: self._answer(value, key, here, answered))
         for item in self.para.items:
             if item.required and item.letter not in answered:
-                where = f"para {self.para.number}.{item.letter}"
+                where = errors.Place(self.para.number, (item.letter,))
                 Place(at.out, at.key_pos or at.pos, where, (*at.pointer, item.letter)).error(
                     f"no answer ({item.topic})", "required", final=True
                 )
@@ -224,7 +225,7 @@ class QuestionnaireParagraph(Kind):
         letters = letters_of(key_name(key))
         if not letters:
             return False  # reported as an unknown key
-        where = f"para {self.para.number}.{'/'.join(letters)}"
+        where = errors.Place(self.para.number, tuple(letters))
         unknown = [letter for letter in letters if self.para.item(letter) is None]
         if unknown:
             items = self.para.items
@@ -282,20 +283,22 @@ class Answers(Kind):
         seen = {self._paragraph(value, key, at) for key in value}
         for para in self.edition.paragraphs:
             if para.number not in seen and _asks(para):
-                missing = Place(at.out, at.key_pos or at.pos, f"para {para.number}", (*at.pointer, str(para.number)))
+                missing = Place(at.out, at.key_pos or at.pos, errors.Place(para.number), (*at.pointer, str(para.number)))
                 missing.error(f"paragraph is missing ({para.title})", "required", final=True)
 
     def _paragraph(self, value: Any, key: Any, at: Place) -> int | None:
         """Check one paragraph; its number, if the edition has it."""
         number = paragraph_number(key)
         para = self.edition.paragraph(number) if number is not None else None
-        here = at.key(value, key, f"para {key_name(key)}")
+        here = at.key(value, key, errors.Place.item(key_name(key) if number is None else number))
         if para is None:
             numbers = ", ".join(str(p.number) for p in self.edition.paragraphs)
             message = f"the {self.edition.name} questionnaire has no paragraph {key_name(key)!r} (it has {numbers})"
             here.on_key().error(message, "unknown-key")
             return None
-        QuestionnaireParagraph(para).check(value[key], Place(at.out, here.pos, f"para {para.number}", here.pointer, here.key_pos))
+        QuestionnaireParagraph(para).check(
+            value[key], Place(at.out, here.pos, errors.Place(para.number), here.pointer, here.key_pos)
+        )
         return para.number
 
     def json(self) -> Json:
@@ -317,7 +320,7 @@ class PortionMark(NamedTuple):
     """A portion mark a country file gives, or implies, and where it stands."""
 
     position: tuple[int, int]
-    where: str
+    where: errors.Place
     mark: str  # as given (``TS``, ``(S)``: not known marks, which the format's checks report)
     default: bool  # the file gives none: the edition's default for a framing paragraph
 
@@ -334,13 +337,13 @@ def portion_marks(data: Any, edition: Edition) -> list[PortionMark]:
     for frame in edition.framing:
         value = data.get(frame.id)
         if isinstance(value, dict) and "mark" not in value:
-            found.append(PortionMark(key_position(data, frame.id), frame.id, frame.mark, True))
+            found.append(PortionMark(key_position(data, frame.id), errors.Place.named(frame.id), frame.mark, True))
         elif isinstance(value, dict):
-            found.append(PortionMark(value_position(value, "mark"), frame.id, str(value["mark"]), False))
+            found.append(PortionMark(value_position(value, "mark"), errors.Place.named(frame.id), str(value["mark"]), False))
     answers = data.get("answers")
     for key, para in answers.items() if isinstance(answers, dict) else ():
         if isinstance(para, dict) and "mark" in para:
-            found.append(PortionMark(value_position(para, "mark"), f"para {key}", str(para["mark"]), False))
+            found.append(PortionMark(value_position(para, "mark"), errors.Place.item(key), str(para["mark"]), False))
     return found
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import errors
 from ..edition import ANSWER_KINDS, Edition, load_edition
 from ..errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
 from ..yamlio.load import describe, load
@@ -133,9 +134,11 @@ class Found:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, pos: Position, where: str, message: str, *, code: str = "", pointer: str = "", final: bool = False) -> None:
+    def error(
+        self, pos: Position, where: errors.Place, message: str, *, code: str = "", pointer: str = "", final: bool = False
+    ) -> None:
         """Record an error at ``pos``."""
-        self.diagnostics.append(Diagnostic(self.path, pos[0], pos[1], ERROR, where, message, code, pointer))
+        self.diagnostics.append(Diagnostic(self.path, pos[0], pos[1], ERROR, where, message, errors.Code(code), pointer))
 
 
 def check_edition(path: Path, search: Sequence[Path] = ()) -> list[Diagnostic]:
@@ -147,7 +150,7 @@ def check_edition(path: Path, search: Sequence[Path] = ()) -> list[Diagnostic]:
     except UnreadableFile as exc:
         return list(exc.diagnostics)
     found = Found(str(path))
-    root = Place(found, (1, 1), "")
+    root = Place(found, (1, 1), errors.Place())
     EDITION.validate(document.data, root)
     if not found.diagnostics:
         _rules(document.data, root, path, [path.parent, *search])
@@ -187,11 +190,11 @@ def _id_holders(data: Any, root: Place) -> list[tuple[Place, Any]]:
     out += [(frames.item(framing, n), f) for n, f in enumerate(framing)]
     paragraphs = root.key(data, "paragraphs", "")
     for n, para in enumerate(data["paragraphs"]):
-        at = Place(root.out, paragraphs.item(data["paragraphs"], n).pos, f"para {para['number']}")
+        at = Place(root.out, paragraphs.item(data["paragraphs"], n).pos, errors.Place.item(para["number"]))
         out.append((at, para))
         items = at.key(para, "items", at.where)
         out += [
-            (Place(root.out, items.item(para["items"], k).pos, f"para {para['number']}.{i['letter']}"), i)
+            (Place(root.out, items.item(para["items"], k).pos, errors.Place.item(para["number"], [str(i["letter"])])), i)
             for k, i in enumerate(para["items"])
         ]
     return out
@@ -202,7 +205,7 @@ def _paragraphs_in_order(data: Any, root: Place) -> None:
     numbers: dict[int, Position] = {}
     last = 0
     for n, para in enumerate(data["paragraphs"]):
-        at = Place(root.out, paragraphs.item(data["paragraphs"], n).pos, f"para {para['number']}")
+        at = Place(root.out, paragraphs.item(data["paragraphs"], n).pos, errors.Place.item(para["number"]))
         number = int(para["number"])
         if number in numbers:
             line, col = numbers[number]
@@ -223,7 +226,7 @@ def _letters_in_order(para: Any, at: Place) -> None:
     last = ""
     for k, item in enumerate(para["items"]):
         letter = str(item["letter"])
-        here = Place(at.out, items.item(para["items"], k).pos, f"{at.where}.{letter}")
+        here = Place(at.out, items.item(para["items"], k).pos, errors.Place(at.where.paragraph, (str(letter),)))
         if letter <= last:
             what = "is used twice" if letter == last else f"comes after {last}"
             here.key(item, "letter", here.where).error(f"letter {letter} {what}: letters go A, B, C, ... in order", "order")

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .. import errors
 from ..yamlio.load import describe, item_position, key_name, key_position, value_position
 
 Position = tuple[int, int]
@@ -37,7 +38,9 @@ VISIBLE = r"[^\t-\r \u0085\u00a0\u00ad\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2
 class Reporter(Protocol):
     """Where a kind's findings go (``rules.Checker``)."""
 
-    def error(self, pos: Position, where: str, message: str, *, code: str = "", pointer: str = "", final: bool = False) -> None:
+    def error(
+        self, pos: Position, where: errors.Place, message: str, *, code: str = "", pointer: str = "", final: bool = False
+    ) -> None:
         """Record an error (``final``: in a final only; a draft may still lack it)."""
 
 
@@ -62,12 +65,12 @@ def is_blank(value: object) -> bool:
 
 @dataclass(frozen=True)
 class Place:
-    """Where a value sits: in the file (position), in the questionnaire (``where``) and in the
+    """Where a value sits: in the file (position), in the questionnaire (``where``, as data) and in the
     document tree (``pointer``). Kinds report through it and descend with :meth:`key`/:meth:`item`."""
 
     out: Reporter
     pos: Position
-    where: str
+    where: errors.Place
     pointer: Pointer = ()
     key_pos: Position | None = None  # the key's position, for problems of the whole mapping
 
@@ -81,13 +84,15 @@ class Place:
         """This place, located at the key that holds the value (for a key that is wrong itself)."""
         return Place(self.out, self.key_pos or self.pos, self.where, self.pointer)
 
-    def key(self, mapping: Any, key: Any, where: str) -> Place:
-        """The place of the value under ``key``."""
-        return Place(self.out, value_position(mapping, key), where, (*self.pointer, key_name(key)), key_position(mapping, key))
+    def key(self, mapping: Any, key: Any, where: errors.Place | str) -> Place:
+        """The place of the value under ``key``, in the questionnaire at ``where`` (a string:
+        a place outside the answers, key by key: ``cable.post``)."""
+        at = where if isinstance(where, errors.Place) else errors.Place.named(where)
+        return Place(self.out, value_position(mapping, key), at, (*self.pointer, key_name(key)), key_position(mapping, key))
 
     def item(self, seq: Any, index: int) -> Place:
         """The place of item ``index`` of a list."""
-        return Place(self.out, item_position(seq, index), f"{self.where}[{index + 1}]", (*self.pointer, index))
+        return Place(self.out, item_position(seq, index), self.where.child(index), (*self.pointer, index))
 
 
 def json_pointer(pointer: Pointer) -> str:
@@ -95,9 +100,9 @@ def json_pointer(pointer: Pointer) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in pointer)
 
 
-def join(where: str, name: str) -> str:
+def join(where: errors.Place, name: str) -> errors.Place:
     """A questionnaire place one key deeper: ``cable`` + ``post`` -> ``cable.post``."""
-    return f"{where}.{name}" if where else name
+    return where.child(name)
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

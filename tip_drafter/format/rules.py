@@ -13,7 +13,7 @@ from ..domain import charset, classification, numbering
 from ..domain.dtg import DateTimeGroup
 from ..domain.dtg import looks_like as dtg_form
 from ..edition import Edition
-from ..errors import ERROR, WARNING, Diagnostic
+from ..errors import ERROR, WARNING, Code, Diagnostic, Place
 from ..yamlio.load import Document, item_position, key_name, key_position, value_position
 from .fields import PLACEHOLDERS
 
@@ -27,19 +27,22 @@ class Checker:
     doc: Document
     draft: bool = False
     found: list[Diagnostic] = field(default_factory=list)
-    marks: list[tuple[Position, str, str]] = field(default_factory=list)
+    marks: list[tuple[Position, Place, str]] = field(default_factory=list)
 
-    def error(self, pos: Position, where: str, message: str, *, code: str = "", pointer: str = "", final: bool = False) -> None:
-        """Record an error at ``pos`` (``code``: its kind; ``pointer``: the value's JSON pointer;
-        ``final``: an error in a final render only, a warning in a draft)."""
+    def error(
+        self, pos: Position, where: Place | str, message: str, *, code: str = "", pointer: str = "", final: bool = False
+    ) -> None:
+        """Record an error at ``pos`` in the questionnaire's place ``where`` (a string: a place
+        outside the answers, ``cable.subject``); ``code``: its kind; ``pointer``: the value's
+        JSON pointer; ``final``: an error in a final render only, a warning in a draft."""
         severity = WARNING if final and self.draft else ERROR
-        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], severity, where, message, code, pointer))
+        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], severity, _place(where), message, Code(code), pointer))
 
-    def warn(self, pos: Position, where: str, message: str, *, code: str = "") -> None:
+    def warn(self, pos: Position, where: Place | str, message: str, *, code: str = "") -> None:
         """Record a warning at ``pos``."""
-        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], WARNING, where, message, code))
+        self.found.append(Diagnostic(self.doc.path, pos[0], pos[1], WARNING, _place(where), message, Code(code)))
 
-    def final_error(self, pos: Position, where: str, message: str, *, code: str = "") -> None:
+    def final_error(self, pos: Position, where: Place | str, message: str, *, code: str = "") -> None:
         """An error in a final render, a warning in a draft."""
         self.error(pos, where, message, code=code, final=True)
 
@@ -108,7 +111,7 @@ def order_rules(c: Checker, answers: Any, order: dict[int, list[str]]) -> None:
         first = next(b for a, b in itertools.pairwise(numbers) if b < a)
         c.warn(
             key_position(answers, first),
-            f"para {first}",
+            Place(first),
             "paragraphs are out of order in the file; the cable prints them in order",
             code="order",
         )
@@ -125,13 +128,17 @@ def _letter_order(c: Checker, para: Any, number: int, letters: list[str]) -> Non
         if now < before:
             c.warn(
                 key_position(para, key),
-                f"para {number}.{letter}",
+                Place(number, (letter,)),
                 "answer is out of order in the file; the cable prints the letters in order",
                 code="order",
             )
 
 
-def strings(data: Any) -> Iterator[tuple[str, Position, str]]:
+def _place(where: Place | str) -> Place:
+    return where if isinstance(where, Place) else Place.named(where)
+
+
+def strings(data: Any) -> Iterator[tuple[Place, Position, str]]:
     """Every text value in the file with its questionnaire place and position.
 
     Shared (aliased) lists and mappings are visited once, so an alias bomb costs nothing.
@@ -152,15 +159,15 @@ def strings(data: Any) -> Iterator[tuple[str, Position, str]]:
                 stack.append((value, (*path, key)))
 
 
-def place(path: tuple[Any, ...]) -> str:
-    """A questionnaire place for a path in the file: ``para 25.B/C``, ``cable.subject``."""
+def place(path: tuple[Any, ...]) -> Place:
+    """The questionnaire place of a path in the file: ``para 25.B/C``, ``cable.subject``."""
+    parts = tuple(part if isinstance(part, int) and i else key_name(part) for i, part in enumerate(path))
     if len(path) >= 3 and path[0] == "answers":
+        number = numbering.paragraph_number(path[1])
         letters = numbering.letters_of(key_name(path[2]))
-        return f"para {key_name(path[1])}.{'/'.join(letters) if letters else key_name(path[2])}"
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) and out else f"{'.' if out else ''}{key_name(part)}"
-    return out
+        # what the text lies under, below the item (``E: {text: ...}``) is not part of its label
+        return Place.item(key_name(path[1]) if number is None else number, letters or (key_name(path[2]),))
+    return Place(field_path=parts)
 
 
 def locate(doc: Document, start: Position, needle: str, nth: int) -> Position:

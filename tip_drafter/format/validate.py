@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import countries
+from .. import countries, errors
 from ..domain.dtg import DateTimeGroup
 from ..domain.numbering import letters_of, paragraph_number
 from ..edition import Edition, load_edition, report_year
@@ -43,7 +43,7 @@ def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) 
     c = Checker(doc, draft)
     data = doc.data
     edition = _edition(c, data, editions)
-    country_file(edition).check(data, Place(c, (1, 1), ""))
+    country_file(edition).check(data, Place(c, (1, 1), errors.Place()))
     cable = data.get("cable") if isinstance(data.get("cable"), dict) else None
     if cable is not None:
         rules.cable_rules(c, cable, edition)
@@ -153,7 +153,7 @@ def _answered_twice(c: Checker, answers: Any, edition: Edition) -> None:
             for letter in letters_of(name) or ():
                 if letter in first:
                     message = f"answered twice: under {first[letter]!r} and under {name!r}"
-                    c.error(key_position(para, name), f"para {number}.{letter}", message, code="answered-twice")
+                    c.error(key_position(para, name), errors.Place(number, (letter,)), message, code="answered-twice")
                 first.setdefault(letter, name)
 
 
@@ -167,7 +167,7 @@ def _unreviewed(c: Checker, answers: Any) -> None:
                 year = value["carried_over"]
                 label = f"{key}.{letters[0]}"  # the name review takes (a joint answer by any of its letters)
                 message = f"carried over from {year}, not yet reviewed: check it, then: {command('review', c.doc.path, label)}"
-                c.final_error(key_position(value, "carried_over"), f"para {key}.{'/'.join(letters)}", message, code=UNREVIEWED)
+                c.final_error(key_position(value, "carried_over"), errors.Place.item(key, letters), message, code=UNREVIEWED)
 
 
 def _stale(c: Checker, data: Any) -> None:

@@ -16,6 +16,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ..cable.framing import KINDS
 from ..domain.classification import higher_mark
 from ..edition import Edition, load_edition
+from ..errors import para_label
 from ..format import schema
 from ..output import refuse_overwrite
 from . import cableinput, cableparse, header, kept, recognize
@@ -139,7 +140,7 @@ def _parts(cable: cableparse.ParsedCable, g: Gathered, edition: Edition) -> dict
     h = cable.header
     reference = " ".join(str(h.get(k, "")) for k in ("reference", "reference_note")).strip()
     body = [b.text for b in cable.body]
-    placed = [f"para {n}" for n, answers in g.answers.items() for _ in answers]  # this edition's, however keyed
+    placed = [para_label(n) for n, answers in g.answers.items() for _ in answers]  # this edition's, however keyed
     return {
         "subject": [str(h.get("subject", ""))],
         "tags": list(dict.fromkeys([*h.get("tags", []), *([h["country_code"]] if h.get("country_code") else [])])),
@@ -198,7 +199,7 @@ class _Reader:
             )
 
     def _unplace(self, block: Passage) -> None:
-        heading = self.g.headings.get(self.question, f"para {self.question}") if self.question else ""
+        heading = self.g.headings.get(self.question, para_label(self.question)) if self.question else ""
         self.g.unplaced.append(Piece(block.first, block.last, [block.text], heading))
 
     def _after_end(self, rest: list[Passage]) -> None:
@@ -247,7 +248,7 @@ class _Reader:
         if step.mark:
             self.g.marks[step.number] = higher_mark(self.g.marks.get(step.number, ""), step.mark)
         if step.heading and step.heading != self.g.headings.setdefault(step.number, step.heading):
-            self.g.unplaced.append(Piece(block.first, block.last, [block.text], f"para {step.number}: a second heading"))
+            self.g.unplaced.append(Piece(block.first, block.last, [block.text], f"{para_label(step.number)}: a second heading"))
         return True
 
     def _item(self, block: Passage, step: ItemStart) -> bool:
@@ -311,7 +312,7 @@ def _para_entry(g: Gathered, number: int, title: str) -> CommentedMap:
     if g.marks.get(number):
         entry["mark"] = g.marks[number]
     else:  # validate asks for one: a portion mark is the post's call, not ours
-        g.warnings.append(f"para {number}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
+        g.warnings.append(f"{para_label(number)}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
     heading = g.headings.get(number, "")
     if heading and heading != title:
         entry["heading"] = heading
@@ -324,7 +325,7 @@ def _drop_question(answer: GatheredAnswer, g: Gathered, number: int) -> list[str
     if len(answer.paragraphs) > 1 and answer.paragraphs[0].rstrip().endswith("?"):
         g.notes.append(f"line {answer.line}: the question repeated before the answer is kept under 'unplaced'")
         g.unplaced.append(
-            Piece(answer.line, answer.line, answer.paragraphs[:1], f"para {number}.{' and '.join(answer.letters)}: the question")
+            Piece(answer.line, answer.line, answer.paragraphs[:1], f"{para_label(number, answer.letters)}: the question")
         )
         return answer.paragraphs[1:]
     return answer.paragraphs
@@ -341,7 +342,7 @@ def _missing(g: Gathered, edition: Edition) -> list[str]:
     answered = {(n, letter) for n, answers in g.answers.items() for a in answers for letter in a.letters}
     lines = {n: answers[0].line for n, answers in g.answers.items() if answers}
     return [
-        f"para {p.number}.{i.letter}: no answer found ({i.topic})"
+        f"{para_label(p.number, (i.letter,))}: no answer found ({i.topic})"
         + (f"; paragraph {p.number} starts at line {lines[p.number]}" if p.number in lines else "")
         for p, i in edition.items()
         if i.required and (p.number, i.letter) not in answered

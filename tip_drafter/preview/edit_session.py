@@ -13,7 +13,7 @@ from typing import Any
 from .. import api, config
 from ..cable import render
 from ..edition import Edition
-from ..errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError, has_errors
+from ..errors import ERROR, UNREVIEWED, Code, Diagnostic, Place, TipDraftError, has_errors
 from ..options import Options
 from ..yamlio import rewrite
 from ..yamlio.editing import EditError, apply_edits
@@ -192,7 +192,7 @@ def _general(text: str) -> dict[str, str]:
 
 
 def _diagnostic(path: Path, message: str) -> Diagnostic:
-    return Diagnostic(str(path), 0, 0, ERROR, "", message)
+    return Diagnostic(str(path), 0, 0, ERROR, Place(), message, Code.FILE)
 
 
 def _answer(diagnostics: list[Diagnostic], edited: Form | None, cable: str | None) -> dict[str, Any]:

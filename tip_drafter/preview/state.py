@@ -19,7 +19,6 @@ from ..pdf import maker
 
 OUTPUT = Path("output")  # where render would write: only the PDF's file name is taken from it
 CATCH_UP_MS = 1000  # the watcher's idle wake-up, at which it refreshes once after moving to other folders
-PLACE = re.compile(r"para (\d+)(?:\.([A-Z]))?")
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 COMMAND = re.compile(r"(?::\s*|^)(tipdraft \S.*)$")  # a command a message ends with: machine detail on the page
@@ -99,16 +98,18 @@ class Snapshot:
 
 
 def anchor(d: Diagnostic, shown: Shown) -> str:
-    """The id in the shown cable nearest to what ``d`` is about: its item, else its paragraph,
-    the header for the cable's metadata; "" if it is about nothing shown."""
-    place = PLACE.fullmatch(d.where.split(" and ")[0]) or PLACE.match(d.where)
-    key = d.where.split(".")[0]
-    if place:
-        wanted = [f"item-{place[1]}-{place[2]}", f"para-{place[1]}"] if place[2] else [f"para-{place[1]}"]
-    elif key in shown.numbers:
+    """The id in the shown cable nearest to what ``d`` is about: its item (the first of an
+    answer to several), else its paragraph, the header for the cable's metadata; "" if it is
+    about nothing shown. Read from the diagnostic's place, never from its label."""
+    place = d.place
+    key = str(place.field_path[0]) if place.field_path else ""
+    if isinstance(place.paragraph, int):
+        para = f"para-{place.paragraph}"
+        wanted = [f"item-{place.paragraph}-{place.letters[0]}", para] if place.letters else [para]
+    elif place.paragraph is None and key in shown.numbers:
         wanted = [f"para-{shown.numbers[key]}"]
     else:
-        wanted = ["header"] if key in ("cable", "transmission") else []
+        wanted = ["header"] if place.paragraph is None and key in ("cable", "transmission") else []
     return next((w for w in wanted if w in shown.anchors), "")
 
 
@@ -184,9 +185,7 @@ class Preview:
         prepared = api.prepare_checked(self.path, checked, OUTPUT, options)
         assert checked.cable is not None and checked.rendered is not None and checked.report.edition is not None
         self._edition = checked.report.edition.source.resolve()
-        page = render.renderer_for(self._template_dirs).html(
-            checked.cable, checked.rendered, api.banner(checked.cable, options), options.paper, anchors=True
-        )
+        page = api.page(checked.cable, checked.rendered, options, anchors=True)
         body = BODY.search(page)
         numbers = {section.key: section.number for section in checked.cable.sections}
         shown = Shown(

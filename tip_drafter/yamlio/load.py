@@ -28,7 +28,7 @@ try:
 except ImportError:  # no ruamel.yaml.clib (not CPython): no early depth check, no fast path
     LibyamlParser = None  # type: ignore[assignment,misc]
 
-from ..errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
+from ..errors import ERROR, Code, Diagnostic, Place, TipDraftError, UnreadableFile
 from . import cache, syntax
 
 MAX_DEPTH = 100  # a country file nests 4 deep; the round-trip scanner slows quadratically with depth
@@ -261,6 +261,14 @@ def load(path: Path, shown: str | None = None, keep_comments: bool = False) -> D
     return parse(read_text(path, name), name, keep_comments)
 
 
+def load_text(text: str, shown: str) -> Document:
+    """Parse a country file given as text, as :func:`load` reads one from a file named
+    ``shown``: the same size limit, the same located diagnostics."""
+    raw = text.encode("utf-8", "surrogatepass")  # a lone surrogate: reported as a file's bad bytes are
+    _refuse_size(raw, shown, MAX_BYTES, "a country file")
+    return parse(decode(raw, shown), shown)
+
+
 def describe(value: object) -> str:
     """A short, safe description of a value's type for messages (never its whole content)."""
     if value is None:
@@ -379,7 +387,7 @@ def place_empty_values(root: Node) -> None:
 def _duplicate(shown: str, key: Node, first: Node) -> Diagnostic:
     mark, line = key.start_mark, first.start_mark.line + 1
     message = f"duplicate key {str(key.value)!r} (first given on line {line}); only one may stay"
-    return Diagnostic(shown, mark.line + 1, mark.column + 1, ERROR, "", message, "duplicate-key")
+    return Diagnostic(shown, mark.line + 1, mark.column + 1, ERROR, Place(), message, Code.DUPLICATE_KEY)
 
 
 def _yaml_message(exc: MarkedYAMLError) -> str:
@@ -407,8 +415,8 @@ def _not_printable(shown: str, text: str, offset: int, character: str) -> Unread
     return _fatal(shown, line, col, f"character {character!r} is not allowed in YAML text", code="syntax")
 
 
-def _fatal(shown: str, line: int, col: int, message: str, where: str = "", code: str = "file") -> UnreadableFile:
-    diag = Diagnostic(shown, line, col, ERROR, where, " ".join(message.split()), code)
+def _fatal(shown: str, line: int, col: int, message: str, where: Place | None = None, code: str = "file") -> UnreadableFile:
+    diag = Diagnostic(shown, line, col, ERROR, where or Place(), " ".join(message.split()), Code(code))
     return UnreadableFile(diag.format(), diagnostics=[diag])
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..domain.numbering import letters_of, paragraph_number
+from ..errors import Place
 
 # A line that opens a key: its indentation and the key (quoted keys unquoted).
 KEY = re.compile(r"""^(?P<indent> *)(?:- +)?(?P<key>'[^']*'|"[^"]*"|[A-Za-z0-9_][^:#]*?)\s*:(?:\s|$)""")
@@ -98,17 +99,17 @@ def _path(lines: list[str]) -> list[tuple[int, str]]:
     return path
 
 
-def place(text: str, line: int) -> str:
-    """The questionnaire place of ``line``: ``para 25.E``, ``cable.subject`` ("" at the top)."""
+def place(text: str, line: int) -> Place:
+    """The questionnaire place of ``line``: ``para 25.E``, ``cable.subject`` (none at the top)."""
     keys = keys_above(text, line)
     if not keys or keys[0] != "answers":
-        return ".".join(keys)
+        return Place(field_path=tuple(keys))
     # as far as the keys are what they should be: a paragraph's number, then an item's letters
-    if len(keys) < 2 or paragraph_number(keys[1]) is None:
-        return "answers"
-    if len(keys) < 3 or letters_of(keys[2]) is None:
-        return f"para {keys[1]}"
-    return f"para {keys[1]}.{keys[2]}"
+    number = paragraph_number(keys[1]) if len(keys) >= 2 else None
+    if number is None:
+        return Place.named("answers")
+    letters = letters_of(keys[2]) if len(keys) >= 3 else None
+    return Place(number, tuple(letters or ()))
 
 
 # A key whose value is a block of text: ``E: |-`` (an explicit indentation digit is left alone:

@@ -15,7 +15,7 @@ from ..domain import classification
 from ..domain.classification import MARKS
 from ..domain.dtg import DateTimeGroup
 from ..edition import Edition, Item, Paragraph, report_year
-from ..errors import ERROR, Diagnostic, InvalidCountryFile, OutputError, UsageError
+from ..errors import ERROR, Code, Diagnostic, InvalidCountryFile, OutputError, Place, UsageError
 from ..format.country_format import PortionMark, portion_marks
 from ..pdf.job import PdfJob
 from ..pdf.maker import make
@@ -237,7 +237,7 @@ def _level(side: Side) -> classification.Classification:
     if level is None:
         where = value_position(cable, "classification") if isinstance(cable, dict) and "classification" in cable else (1, 1)
         message = f"no known classification ({', '.join(classification.WORDS)}): the redline could not be marked"
-        problem = Diagnostic(str(side.path), *where, ERROR, "cable.classification", message, "classification")
+        problem = Diagnostic(str(side.path), *where, ERROR, Place.named("cable.classification"), message, Code.CLASSIFICATION)
         raise InvalidCountryFile(f"{side.path}: {message}", diagnostics=[problem])
     return level
 
@@ -247,7 +247,12 @@ def _refuse_unknown(side: Side, unknown: list[PortionMark]) -> None:
     if unknown:
         problems = [
             Diagnostic(
-                str(side.path), *m.position, ERROR, m.where, f"portion mark {m.mark!r} is not one of {', '.join(MARKS)}", "enum"
+                str(side.path),
+                *m.position,
+                ERROR,
+                m.where,
+                f"portion mark {m.mark!r} is not one of {', '.join(MARKS)}",
+                Code.ENUM,
             )
             for m in unknown
         ]

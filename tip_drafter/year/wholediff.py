@@ -12,7 +12,7 @@ from ..cable.framing import KINDS
 from ..cable.model import prose
 from ..domain.numbering import paragraph_number
 from ..edition import Edition, Framing, report_year
-from ..errors import WARNING, Diagnostic
+from ..errors import WARNING, Code, Diagnostic, Place, para_label
 from ..format.country_format import PARAGRAPH, TOP_LEVEL
 from ..format.fields import Record, Records
 from ..yamlio.load import value_position
@@ -181,7 +181,7 @@ def _paragraphs(old: Pair, new: Pair) -> list[FieldChange]:
     found: list[FieldChange] = []
     for para in new[1].paragraphs:
         was, now = _paragraph_entry(old[0], numbers.get(para.id)), _paragraph_entry(new[0], para.number)
-        for change in _fields(was, now, PARAGRAPH, "", f"para {para.number}, {para.title}: "):
+        for change in _fields(was, now, PARAGRAPH, "", f"{para_label(para.number)}, {para.title}: "):
             change.place = f"{para.number} {change.place}"
             found.append(change)
     return found
@@ -206,7 +206,7 @@ def order_warning(old: tuple[Path, Any, Edition], new: tuple[Path, Any, Edition]
         f"this file reports on {first}, later than {new_path.name} ({second}): it is compared as last year's; "
         f"give last year's file first (tipdraft diff {new_path.name} {old_path.name})"
     )
-    return Diagnostic(str(old_path), *where, WARNING, "", message, "order")
+    return Diagnostic(str(old_path), *where, WARNING, Place(), message, Code.ORDER)
 
 
 NOTES = {

@@ -1,0 +1,49 @@
+"""A cable given as text imported into a country file in memory: the library's ``import_cable_text``."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..edition import load_edition
+from ..yamlio.load import CountryYAML
+from . import cableinput, recognize
+from .importer import import_cable
+
+
+@dataclass(frozen=True)
+class ImportedCable:
+    """A cable read into a country file, nothing written: the file's text and data, the
+    edition it answers, and what the user should know (``warnings``: check these; ``notes``:
+    how the cable was read)."""
+
+    text: str
+    data: Any
+    edition: str
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def import_cable_text(
+    text: str, name: str = "<cable>", edition: str | None = None, editions: Sequence[Path] = (), force: bool = False
+) -> ImportedCable:
+    """Import the cable ``text`` as ``tipdraft import`` reads a cable file named ``name``.
+
+    Without ``edition``: the one the cable's REF line or subject names, else the newest.
+    Raises :class:`~tip_drafter.errors.NotACable` (a :class:`TipDraftError`) for text that is
+    no cable, a cable that is no TIP report (unless ``force``), or an import that would lose text.
+    """
+    read = cableinput.decode(text.encode("utf-8", "surrogatepass"), name)
+    found, note = (edition, "") if edition else recognize.edition_for(read.text, editions)
+    chosen = load_edition(found, editions)
+    try:
+        result = import_cable(read.text, chosen, force)
+    except cableinput.NotACable as exc:
+        raise cableinput.NotACable(f"{name}: {exc}") from None
+    buffer = io.StringIO()
+    CountryYAML().dump(result.data, buffer)
+    warnings = (*read.warnings, *([note] if note else []), *result.warnings)
+    return ImportedCable(buffer.getvalue(), result.data, chosen.name, warnings, tuple(result.notes))
