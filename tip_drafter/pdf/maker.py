@@ -8,6 +8,7 @@ the CLI can start the workers early enough for their WeasyPrint import to overla
 
 from __future__ import annotations
 
+import errno
 import os
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -27,6 +28,12 @@ def make(job: PdfJob) -> PdfMade:
     from . import weasy
 
     return weasy.write_pdf(job)
+
+
+def _no_room(exc: OSError) -> bool:
+    """Whether the workers could not start for want of room on the disk (tempfile says so with
+    ENOENT when no folder it tries can hold a file)."""
+    return exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or "No usable temporary directory" in str(exc)
 
 
 class Ticket:
@@ -67,10 +74,13 @@ class PdfMaker:
             try:
                 with endings_blocked():  # a Ctrl-C comes once the pool is ours to stop
                     self._pool = Pool(self.processes)
-            except OSError:
-                # No room for the workers' folder or pipes (a full disk, a file size limit, no
-                # processes left): the PDFs are made here, and a PDF that cannot be written
-                # then says which and why, as with --jobs 1.
+            except OSError as exc:
+                if not _no_room(exc):
+                    self._close()
+                    raise
+                # No room for the workers' folder (a full disk, a file size limit): the PDFs
+                # are made here, and a PDF that cannot be written says which and why, as with
+                # --jobs 1.
                 self._close()
             except BaseException:
                 self._close()
