@@ -305,3 +305,25 @@ def test_making_a_pdf_changes_no_process_wide_state(tmp_path: Path, monkeypatch:
     assert maker.make(job)[0] == first
     assert gc.get_freeze_count() == frozen
     assert environ.changes == []
+
+
+def test_weasyprint_is_imported_without_starting_a_compiler() -> None:
+    """cffi looks up each of WeasyPrint's libraries under names that do not exist, and
+    ctypes then ran gcc and ld for each: ~60 processes per import, and a compiler left running
+    when a Ctrl-C ended the import (the Ctrl-C stress test found one in CI)."""
+    script = (
+        "import ctypes.util, subprocess\n"
+        "started = []\n"
+        "original = subprocess.Popen.__init__\n"
+        "def spy(self, args, *a, **k):\n"
+        "    started.append(args[0] if isinstance(args, (list, tuple)) else args)\n"
+        "    return original(self, args, *a, **k)\n"
+        "subprocess.Popen.__init__ = spy\n"
+        "find = ctypes.util.find_library\n"
+        "from tip_drafter.pdf import weasy\n"
+        "assert ctypes.util.find_library is find, 'find_library left replaced'\n"
+        "print(sorted(set(started)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() in ("['/sbin/ldconfig']", "[]"), done.stdout

@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
 from fontTools.misc.timeTools import epoch_diff as _EPOCH_DIFF  # type: ignore[import-untyped]
 from fontTools.ttLib.tables import _h_e_a_d as _head  # type: ignore[import-untyped]
-from weasyprint.urls import FatalURLFetchingError
 
 from ..errors import PdfFailed
 from .job import PdfJob
+from .libs import linker_cache_only
+
+with linker_cache_only():  # no compiler started to find Pango and its kin (see .libs)
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
 
 # What a PDF may read from the bundled assets and an override folder: stylesheets and fonts.
 ASSET_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2"})
