@@ -36,10 +36,10 @@ def from_linker_cache(name: str) -> str | None:
     """The library ``name`` as ``find_library`` names it (``libgobject-2.0.so.0`` for
     ``gobject-2.0``), from the linker's cache; None if it lists none."""
     pattern = re.compile(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\(([^)]*)\)")
-    found = pattern.findall(_cache())
+    found: list[tuple[str, str]] = pattern.findall(_cache())
     abi = ABI.get(platform.machine(), "")
-    same = [soname for soname, tags in found if abi and abi in tags]
-    return (same or [soname for soname, _ in found] or [None])[0]
+    named = [soname for soname, tags in found if abi and abi in tags] or [soname for soname, _ in found]
+    return named[0] if named else None
 
 
 @contextlib.contextmanager
