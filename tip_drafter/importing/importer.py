@@ -16,10 +16,10 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ..cable.framing import KINDS
 from ..domain.classification import higher_mark
 from ..edition import Edition, load_edition
+from ..errors import NotACable
 from ..format import schema
 from ..output import refuse_overwrite
 from . import cableinput, cableparse, header, kept, recognize
-from .cableinput import NotACable
 from .cableparse import Passage
 from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify, names_another
 
