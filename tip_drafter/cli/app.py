@@ -15,7 +15,7 @@ from .. import __version__
 from ..console import Console
 from ..edition import available_editions
 from ..errors import ExitStatus, FileProblem, TipDraftError
-from ..options import folder
+from ..options import COUNTRIES, folder
 
 
 class Commands(typer.core.TyperGroup):
@@ -84,7 +84,7 @@ class Paper(StrEnum):
 
 def complete_country_files(incomplete: str) -> list[str]:
     """Shell completion: country files and folders here and in countries/."""
-    found = [*Path().glob("*.yaml"), *Path("countries").glob("*.yaml"), *(p for p in Path().iterdir() if p.is_dir())]
+    found = [*Path().glob("*.yaml"), *COUNTRIES.glob("*.yaml"), *(p for p in Path().iterdir() if p.is_dir())]
     return sorted(str(p) for p in found if str(p).startswith(incomplete) and not p.name.startswith("."))
 
 

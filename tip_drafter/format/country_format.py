@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from ..domain import classification, dtg
-from ..domain.classification import FOUO, MARKS, SENSITIVE, WORDS
+from ..domain.classification import FOUO, MARKS, MARKS_SAID, SENSITIVE, WORDS
 from ..domain.numbering import SEPARATOR, letters_of, paragraph_number
 from ..edition import Edition, Paragraph
 from ..yamlio.load import describe, key_name, key_position, value_position
@@ -34,9 +34,9 @@ PRECEDENCE = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
 
 MARK = Field(
     Choice(MARKS),
-    "portion marking: U, SBU, C or S",
+    f"portion marking: {MARKS_SAID}",
     required=True,
-    missing="no portion mark: add mark: U, SBU, C or S",
+    missing=f"no portion mark: add mark: {MARKS_SAID}",
 )
 
 
@@ -323,7 +323,7 @@ class PortionMark(NamedTuple):
 
     @property
     def known(self) -> bool:
-        """Whether the mark is one of U, SBU, C, S."""
+        """Whether the mark is one of the portion marks (U, SBU, C, S)."""
         return self.mark in MARKS
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..domain.classification import MARKS
 from ..edition import ANSWER_KINDS, Edition, load_edition
 from ..errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
 from ..yamlio.load import describe, load
@@ -87,7 +88,7 @@ FRAMING = Record(
         title=Field(Words(), "what the paragraph is", required=True),
         kind=Field(Choice(ANSWER_KINDS), "the kind of paragraph (contact, hours, text)", required=True),
         required=REQUIRED,
-        mark=Field(Choice(("U", "SBU", "C", "S")), "its default portion mark"),
+        mark=Field(Choice(MARKS), "its default portion mark"),
         default=Field(Words(), "its default text"),
     )
 )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import countries
+from ..domain.classification import MARKS_SAID
 from ..domain.dtg import DateTimeGroup
 from ..domain.numbering import letters_of, paragraph_number
 from ..edition import Edition, load_edition, report_year
@@ -132,7 +133,7 @@ def _marks(c: Checker, data: Any, edition: Edition) -> None:
     one prints the edition's default, with a warning."""
     for found in (m for m in portion_marks(data, edition) if m.known):  # the format reports the others
         if found.default:
-            message = f"no portion mark: printed as ({found.mark}), the questionnaire's default (add mark: U, SBU, C or S)"
+            message = f"no portion mark: printed as ({found.mark}), the questionnaire's default (add mark: {MARKS_SAID})"
             c.warn(found.position, found.where, message, code="mark")
         c.marks.append((found.position, found.where, found.mark))
 

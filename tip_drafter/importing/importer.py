@@ -14,10 +14,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..cable.framing import KINDS
-from ..domain.classification import higher_mark
+from ..domain.classification import MARKS_SAID, higher_mark
 from ..edition import Edition, load_edition
 from ..errors import NotACable
 from ..format import schema
+from ..options import COUNTRIES
 from ..output import refuse_overwrite
 from . import cableinput, cableparse, header, kept, recognize
 from .cableparse import Passage
@@ -311,7 +312,7 @@ def _para_entry(g: Gathered, number: int, title: str) -> CommentedMap:
     if g.marks.get(number):
         entry["mark"] = g.marks[number]
     else:  # validate asks for one: a portion mark is the post's call, not ours
-        g.warnings.append(f"para {number}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
+        g.warnings.append(f"para {number}: the cable gives it no portion mark; add one (mark: {MARKS_SAID})")
     heading = g.headings.get(number, "")
     if heading and heading != title:
         entry["heading"] = heading
@@ -376,7 +377,7 @@ def read_file(
     edition: str | None,
     editions: Sequence[Path] = (),
     force: bool = False,
-    folder: Path = Path("countries"),
+    folder: Path = COUNTRIES,
 ) -> Read:
     """Import the cable at ``cable`` in memory (``force``: even one that is no TIP report);
     :meth:`Read.write` writes it.
