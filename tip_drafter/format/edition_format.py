@@ -5,7 +5,7 @@ order, what ``continues`` names) are checked here too, every problem located."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from ..domain.classification import MARKS
 from ..edition import ANSWER_KINDS, Edition, load_edition
 from ..errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
 from ..yamlio.load import describe, load
+from .country_format import CABLE
 from .fields import Choice, EditionName, Field, Json, Kind, ListOf, Number, Place, Position, Record, Text, fields, suggest
 
 LETTER = r"^[A-Z]$"
@@ -92,6 +93,18 @@ FRAMING = Record(
         default=Field(Words(), "its default text"),
     )
 )
+# What a new country file starts with: the cable's keys as the country file declares them
+# (the same words allowed), none required, and each answer paragraph's mark.
+DEFAULTS = Record(
+    fields(
+        **{
+            key: replace(CABLE.keys[key], required=False)
+            for key in ("classification", "precedence", "caveats", "executive_order", "tags")
+        },
+        mark=Field(Choice(MARKS), "each answer paragraph's portion mark"),
+    ),
+    doc="What tipdraft new --country writes into a new country file (SENSITIVE and the required tags are added)",
+)
 EDITION = Record(
     fields(
         edition=Field(EditionName(), "the edition's name, the file's name without .yaml (2010)", required=True),
@@ -100,6 +113,7 @@ EDITION = Record(
         report_year=Field(Number(), "the year of the report it prepares", required=True),
         previous=Field(EditionName(), "the edition this one follows, whose ids continues names"),
         required_tags=Field(ListOf(Words(r"^[A-Z][A-Z0-9]*$", "a TAGS word such as KTIP")), "tags every cable must carry"),
+        defaults=Field(DEFAULTS, "what a new country file starts with: the cable's header words, the answers' mark"),
         framing=Field(
             Record(
                 fields(
