@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 import typer.core
-from typer._click import Context  # typer vendors click: its Context, as TyperGroup.invoke takes
 
 from .. import __version__
 from ..console import Console
@@ -21,8 +20,11 @@ from ..options import COUNTRIES, folder
 class Commands(typer.core.TyperGroup):
     """The command group: runs a command and turns what it returns or raises into an exit status."""
 
-    def invoke(self, ctx: Context) -> Any:
-        """Run the command; print an error it raises; exit with its status."""
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; print an error it raises; exit with its status.
+
+        ``ctx`` is the click context that typer vendors and does not export (``typer.Context``
+        is a subclass of it: too narrow for an override), so it is taken as it comes."""
         try:
             status = super().invoke(ctx)
         except TipDraftError as exc:
