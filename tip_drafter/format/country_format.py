@@ -1,4 +1,4 @@
-"""The country file's format: every section's fields, and an edition's paragraphs and items as kinds."""
+"""The country file's declarations, built from the field kinds of :mod:`.fields`: every section's keys, and an edition's paragraphs and items as kinds."""
 
 from __future__ import annotations
 
