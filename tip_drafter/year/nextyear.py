@@ -99,7 +99,7 @@ def skeleton(
         data.yaml_set_comment_before_after_key(frame.id, before=f"{frame.title}")
     answers = data["answers"] = CommentedMap()
     for para in edition.paragraphs:
-        answers[para.number] = entry = CommentedMap(mark=edition.defaults.mark or PLACEHOLDER)
+        answers[para.number] = entry = CommentedMap(mark=_or_tbd(edition.defaults.mark))
         answers.yaml_set_comment_before_after_key(para.number, before=f"{para.number}. {para.title}", indent=2)
         for item in para.items:
             entry[item.letter] = ""
@@ -284,21 +284,34 @@ def _merged(answers: list[Any]) -> CommentedMap:
 def _blank_cable(country: str, edition: Edition, known: countries.Country | None, year: int) -> CommentedMap:
     """The new file's ``cable:``: what the country table knows, the edition's defaults, and
     TBD where the post must fill in (its serial, date-time group, signature)."""
-    defaults = edition.defaults
-    level = BY_WORD.get(defaults.classification)
-    sensitive = [SENSITIVE] if level is not None and level.sensitive else []  # there, and only there
     return CommentedMap(
         post=known.post if known else PLACEHOLDER,
         country=country,
         country_code=known.code if known else PLACEHOLDER,
         serial=PLACEHOLDER,
         date_time_group=PLACEHOLDER,
-        precedence=defaults.precedence or PLACEHOLDER,
-        classification=defaults.classification or PLACEHOLDER,
-        caveats=flow_list([*sensitive, *(c for c in defaults.caveats if c != SENSITIVE)]),
-        executive_order=defaults.executive_order or PLACEHOLDER,
-        tags=flow_list(list(dict.fromkeys([*defaults.tags, *edition.required_tags]))),
+        **_header_defaults(edition),
         subject=f"{country}: {year} TIP REPORT",
         reference=(edition.instruction if year == edition.report_year else "") or f"[insert the {year} instruction cable]",
         signature=PLACEHOLDER,
     )
+
+
+def _header_defaults(edition: Edition) -> dict[str, Any]:
+    """The cable's header words from the edition's ``defaults:`` (TBD where it gives none):
+    SENSITIVE added under an SBU classification and only there, every required tag added."""
+    defaults = edition.defaults
+    level = BY_WORD.get(defaults.classification)
+    caveats = [c for c in defaults.caveats if c != SENSITIVE]
+    return {
+        "precedence": _or_tbd(defaults.precedence),
+        "classification": _or_tbd(defaults.classification),
+        "caveats": flow_list([SENSITIVE, *caveats] if level and level.sensitive else caveats),
+        "executive_order": _or_tbd(defaults.executive_order),
+        "tags": flow_list(list(dict.fromkeys([*defaults.tags, *edition.required_tags]))),
+    }
+
+
+def _or_tbd(value: str) -> str:
+    """A default the edition gives, or TBD for the post to fill in."""
+    return value or PLACEHOLDER
