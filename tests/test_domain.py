@@ -132,3 +132,14 @@ def test_next_years_draft_of_a_draft_moves_on_from_its_own_year(tmp_path: Path) 
     assert {
         answer["carried_over"] for para in data["answers"].values() for k, answer in para.items() if k not in ("mark", "heading")
     } == {2010}
+
+
+def test_the_messages_list_the_portion_marks_from_the_marks_themselves() -> None:
+    """ "U, SBU, C or S" is said from the marks, in rank order, wherever a message lists them."""
+    from tip_drafter.format import country_format, edition_format
+
+    assert classification.MARKS_SAID == "U, SBU, C or S"
+    assert classification.MARKS_SAID.replace(" or ", ", ").split(", ") == list(classification.PORTION_RANK)
+    assert country_format.MARK.missing.endswith(f"add mark: {classification.MARKS_SAID}")
+    assert classification.MARKS_SAID in country_format.MARK.doc
+    assert edition_format.FRAMING.keys["mark"].kind.json()["enum"] == list(classification.MARKS)

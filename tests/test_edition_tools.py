@@ -82,6 +82,7 @@ def test_edition_new_starts_from_every_item_continuing_itself(tmp_path: Path) ->
     ]
     assert all(i.continues == (i.id,) for _, i in made.items())
     assert (made.previous, made.report_year) == ("2009", 2010)
+    assert made.defaults == previous.defaults and made.defaults.precedence == "IMMEDIATE"
     text = path.read_text(encoding="utf-8")
     for word in ("renumber", "add", "merge", "split", "drop"):
         assert f"#   {word}" in text
@@ -138,6 +139,7 @@ BROKEN = [
         'kind: poem, required: true,\n         topic: "the anti',
         "'poem' is not one of prose, statistics",
     ),
+    ('  precedence: "IMMEDIATE"', '  precedence: "URGENT"', "defaults.precedence: 'URGENT' is not one of FLASH, IMMEDIATE"),
 ]
 
 

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from tip_drafter import api
 from tip_drafter.cli.main import app
 from tip_drafter.edition import load_edition
+from tip_drafter.errors import NotACable
 from tip_drafter.importing import importer
-from tip_drafter.importing.cableinput import NotACable
 from tip_drafter.importing.importer import import_cable
 from tip_drafter.yamlio.load import CountryYAML
 

@@ -36,3 +36,48 @@ def test_an_unknown_country_keeps_tbd_with_a_warning(tmp_path: Path) -> None:
     cable = CountryYAML().load(out.read_text())["cable"]
     assert (cable["country"], cable["post"], cable["country_code"]) == ("ATLANTIS", "TBD", "TBD")
     assert "'Atlantis' is not in the country table: post and country_code left TBD to fill in" in result.stderr
+
+
+def _edition_with(tmp_path: Path, defaults: str) -> Path:
+    """A copy of the bundled 2009 edition, named ``own``, whose ``defaults:`` block is ``defaults``."""
+    text = (Path(__file__).parent.parent / "tip_drafter" / "editions" / "2009.yaml").read_text(encoding="utf-8")
+    start = text.index("\ndefaults:\n")
+    end = text.index("\n\n", start + 1)
+    folder = tmp_path / "editions"
+    folder.mkdir()
+    (folder / "own.yaml").write_text(text[:start] + defaults + text[end:], encoding="utf-8")
+    return folder
+
+
+def test_the_skeleton_starts_from_the_edition_s_defaults(tmp_path: Path) -> None:
+    """SENSITIVE follows the classification (here UNCLASSIFIED: left out although listed), and
+    every required tag is added to the edition's tags."""
+    folder = _edition_with(
+        tmp_path,
+        "\ndefaults:\n  classification: UNCLASSIFIED\n  precedence: ROUTINE\n  caveats: [SIPDIS, SENSITIVE]\n"
+        '  executive_order: "13526"\n  tags: [KCRM, SMIG]\n  mark: U',
+    )
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(
+        app, ["skeleton", "--edition", "own", "--editions", str(folder), "--country", "Norway", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    data = CountryYAML().load(out.read_text())
+    cable = data["cable"]
+    assert (cable["precedence"], cable["classification"], cable["executive_order"]) == ("ROUTINE", "UNCLASSIFIED", "13526")
+    assert (list(cable["caveats"]), list(cable["tags"])) == (["SIPDIS"], ["KCRM", "SMIG", "KTIP"])
+    assert {answer["mark"] for answer in data["answers"].values()} == {"U"}
+
+
+def test_an_edition_without_defaults_leaves_them_to_fill_in(tmp_path: Path) -> None:
+    folder = _edition_with(tmp_path, "")
+    out = tmp_path / "c.yaml"
+    result = runner.invoke(
+        app, ["skeleton", "--edition", "own", "--editions", str(folder), "--country", "Norway", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    data = CountryYAML().load(out.read_text())
+    cable = data["cable"]
+    assert (cable["precedence"], cable["classification"], cable["executive_order"]) == ("TBD", "TBD", "TBD")
+    assert (list(cable["caveats"]), list(cable["tags"])) == ([], ["KTIP"])
+    assert {answer["mark"] for answer in data["answers"].values()} == {"TBD"}

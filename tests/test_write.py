@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tip_drafter import api, output
 from tip_drafter.cable import layout
 from tip_drafter.errors import OutputError
+from tip_drafter.yamlio import rewrite
 
-from conftest import BELGIUM
+from conftest import BELGIUM, examples
 
 
 def test_a_failed_rename_leaves_the_previous_output_and_no_temporary_file(
@@ -51,6 +55,41 @@ def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_write_from_a_thread_never_changes_the_umask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The umask is the whole process's: setting it, even for a moment, changes the mode of
+    every file another thread creates meanwhile."""
+    set_to: list[int] = []
+    real = os.umask
+
+    def umask(mask: int) -> int:
+        set_to.append(mask)
+        return real(mask)
+
+    monkeypatch.setattr(os, "umask", umask)
+    writer = threading.Thread(
+        target=lambda: (output.atomic_write(tmp_path / "a.txt", b"x"), rewrite.create(tmp_path / "b.yaml", b"y: 1\n"))
+    )
+    writer.start()
+    writer.join(timeout=30)
+    assert not writer.is_alive()
+    assert (tmp_path / "a.txt").read_bytes() == b"x" and (tmp_path / "b.yaml").read_bytes() == b"y: 1\n"
+    assert set_to == []
+
+
+@settings(max_examples=examples(0.2), deadline=None)
+@given(mask=st.integers(0, 0o777))
+def test_written_files_have_an_ordinary_files_mode_under_any_umask(tmp_path_factory: pytest.TempPathFactory, mask: int) -> None:
+    folder = tmp_path_factory.mktemp("mode")
+    previous = os.umask(mask)
+    try:
+        output.atomic_write(folder / "a.txt", b"x")
+        rewrite.create(folder / "b.yaml", b"y: 1\n")
+    finally:
+        os.umask(previous)
+    for name in ("a.txt", "b.yaml"):
+        assert (folder / name).stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 @pytest.mark.parametrize("stem", ["../escape", "a/b", ".hidden", "", "..", "a\\b"])

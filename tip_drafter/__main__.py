@@ -13,7 +13,9 @@ from typing import Any, NoReturn
 def _ended(signum: int, frame: object) -> None:
     """SIGTERM and SIGHUP end the command as Ctrl-C does: by an exception, so every
     ``finally`` runs (temporary files are removed) and nothing half-written is left."""
-    raise SystemExit(128 + signum)
+    from .errors import signalled  # imported before this handler was set: a look-up
+
+    raise SystemExit(signalled(signum))
 
 
 def _unraisable(hook: Any) -> Any:
@@ -44,20 +46,26 @@ def _interrupted() -> NoReturn:
     code run from a string (a dataclass being made while a module is imported) makes Python
     3.11 end by killing itself with SIGINT (exit -2) even though it was caught."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .errors import ExitStatus  # again if a Ctrl-C broke into its import: none can now
+
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more can be said
             stream.flush()
-    os._exit(130)  # errors.ExitStatus.INTERRUPTED, not imported: this module stays light
+    os._exit(ExitStatus.INTERRUPTED)
 
 
 def main() -> None:
     """Import the CLI and run it; Ctrl-C at any point exits 130, SIGTERM 143."""
-    for ending in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if ending is not None and signal.getsignal(ending) is signal.SIG_DFL:
-            signal.signal(ending, _ended)
     sys.unraisablehook = _unraisable(sys.unraisablehook)
     try:
         try:
+            # The exit statuses' home, first, inside the Ctrl-C net (a leaf: its imports are
+            # the standard library's, which the CLI imports anyway), then the handlers that use it.
+            from .errors import ExitStatus
+
+            for ending in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+                if ending is not None and signal.getsignal(ending) is signal.SIG_DFL:
+                    signal.signal(ending, _ended)
             from .startup import importing
 
             with importing():
@@ -69,7 +77,7 @@ def main() -> None:
     except KeyboardInterrupt:
         _interrupted()
     except SystemExit as exc:
-        if exc.code == 130:  # a command stopped by Ctrl-C (cli.Commands turns it into its status)
+        if exc.code == ExitStatus.INTERRUPTED:  # a command stopped by Ctrl-C (cli.Commands turns it into its status)
             _interrupted()
         raise
 

@@ -131,9 +131,9 @@ def check_document(document: Document, options: Options | None = None) -> Checke
     except TemplateProblem as exc:  # the file's problem too: it cannot be rendered; the others go on
         report.diagnostics.append(Diagnostic(document.path, 0, 0, ERROR, Place(), str(exc), Code.TEMPLATE))
         return Checked(document, report)
-    c = rules.Checker(document, options.draft)
-    lint.lint(c, document.data, report.edition, rendered.lines, options.settings.width)
-    report.diagnostics = sorted(set(report.diagnostics + c.found))
+    checker = rules.Checker(document, options.draft)
+    lint.lint(checker, document.data, report.edition, rendered.lines, options.settings.width)
+    report.diagnostics = sorted(set(report.diagnostics + checker.found))
     return Checked(document, report, cable, rendered)
 
 

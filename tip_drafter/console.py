@@ -44,7 +44,8 @@ class Console:
 
     def _echo(self, text: str, err: bool = False) -> None:
         stream = sys.stderr if err else sys.stdout
-        if self._live is None or not stream.isatty():
+        # Under the bar, sys.stdout is rich's stand-in, which before rich 15 says it is no terminal.
+        if self._live is None or not getattr(stream, "rich_proxied_file", stream).isatty():
             typer.echo(text, err=err)
             return
         from rich.text import Text

@@ -57,6 +57,20 @@ class Framing:
 
 
 @dataclass(frozen=True)
+class Defaults:
+    """What a new country file starts with (``tipdraft new --country``): the cable's usual
+    header words and each answer paragraph's portion mark, as the edition's ``defaults:`` gives
+    them; what it leaves out ("") is left for the post to fill in."""
+
+    classification: str = ""
+    precedence: str = ""
+    caveats: tuple[str, ...] = ()
+    executive_order: str = ""
+    tags: tuple[str, ...] = ()
+    mark: str = ""
+
+
+@dataclass(frozen=True)
 class Edition:
     """A questionnaire edition, read from its data file."""
 
@@ -70,6 +84,7 @@ class Edition:
     paragraphs: tuple[Paragraph, ...]
     source: Path = field(compare=False)
     previous: str = ""  # the edition this one follows, whose item ids ``continues`` names
+    defaults: Defaults = Defaults()
 
     def paragraph(self, number: int) -> Paragraph | None:
         """The paragraph with this number in this edition."""
@@ -169,9 +184,19 @@ def _build(data: dict[str, Any], path: Path) -> Edition:
         paragraphs=tuple(_paragraph(p) for p in data["paragraphs"]),
         source=path,
         previous=str(data.get("previous", "")),
+        defaults=_defaults(data.get("defaults") or {}),
     )
     _check_unique(edition)
     return edition
+
+
+def _defaults(data: dict[str, Any]) -> Defaults:
+    words = {key: str(data.get(key, "")) for key in ("classification", "precedence", "executive_order", "mark")}
+    return Defaults(
+        **words,
+        caveats=tuple(str(c) for c in _as_list(data.get("caveats", ()))),
+        tags=tuple(str(t) for t in _as_list(data.get("tags", ()))),
+    )
 
 
 def _framing(data: dict[str, Any]) -> Framing:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import shlex
+import signal
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
@@ -211,13 +212,20 @@ def to_json(diagnostics: Sequence[Diagnostic], files: int, strict: bool = False)
     return json.dumps({"diagnostics": [d.as_json() for d in diagnostics], "summary": summary}, indent=2)
 
 
+def signalled(signum: int) -> int:
+    """The status of a command ended by signal ``signum``, as shells report it: 128 + its
+    number (SIGINT 130, SIGTERM 143)."""
+    return 128 + signum
+
+
 class ExitStatus(IntEnum):
-    """What the ``tipdraft`` command exits with; the only statuses it uses."""
+    """What the ``tipdraft`` command exits with; the only statuses it uses (and
+    :func:`signalled`'s, for SIGTERM and SIGHUP)."""
 
     OK = 0
     FAILED = 1  # a problem in the user's files: missing, unreadable, invalid; an unwritable output
     USAGE = 2  # a command line that cannot be understood
-    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+    INTERRUPTED = signalled(signal.SIGINT)  # Ctrl-C: 130
 
 
 class TipDraftError(Exception):
@@ -277,3 +285,8 @@ class FileProblem(TipDraftError):
 
 class PdfFailed(TipDraftError):
     """A PDF could not be made: a refused fetch in strict mode, or a PDF worker that died."""
+
+
+class NotACable(TipDraftError):
+    """The input is not a cable tipdraft can read (binary, empty, no TIP report, or its import
+    would lose text): nothing is written."""

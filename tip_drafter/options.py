@@ -13,7 +13,7 @@ from pathlib import Path
 from .cable import layout
 from .errors import UsageError
 
-COUNTRIES = Path("countries")
+COUNTRIES = Path("countries")  # the country files' folder: bare names are looked up, import and new write there
 OUTPUT = Path("output")  # where render writes unless told (-o), and where status looks
 FORMATS = ("txt", "pdf", "html")
 PAPERS = ("Letter", "A4")

@@ -75,9 +75,7 @@ def _stage(path: Path, data: bytes, named: Path | None = None) -> str:
             raise OutputError(f"{path}: is a folder; cannot write the output there")
         _refuse_special(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile  # here: validate, which never writes, need not import it
-
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent)
+        fd, tmp = _create_temporary(path)
     except OSError as exc:
         raise OutputError(f"{shown}: cannot write: {_why_not(path, exc)}; {KEPT}") from None
     try:
@@ -85,7 +83,6 @@ def _stage(path: Path, data: bytes, named: Path | None = None) -> str:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -93,6 +90,21 @@ def _stage(path: Path, data: bytes, named: Path | None = None) -> str:
             raise OutputError(f"{shown}: cannot write: {reason(exc)}; {KEPT}") from None
         raise
     return tmp
+
+
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, open for writing, with an ordinary file's mode:
+    0666 less the process's umask, which the system applies as it creates the file (reading
+    the umask would mean setting it, for every thread of the process at once). Its name is
+    random and taken exclusively, never through a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}{TMP_SUFFIX}")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue  # another writer's name: draw again
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
 
 
 def reason(exc: OSError) -> str:
@@ -205,12 +217,6 @@ def refuse_overwrite(output: Path, force: bool) -> None:
         raise OutputError(f"{output}: cannot write: {_why_not(output, exc)}") from None
     if exists and not force:
         raise OutputError(f"{output}: already exists; not overwritten (use --force to replace it, or -o to write elsewhere)")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def output_path(out_dir: Path, stem: str, suffix: str) -> Path:

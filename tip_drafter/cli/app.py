@@ -9,20 +9,22 @@ from typing import Annotated, Any
 
 import typer
 import typer.core
-from typer._click import Context  # typer vendors click: its Context, as TyperGroup.invoke takes
 
 from .. import __version__
 from ..console import Console
 from ..edition import available_editions
 from ..errors import ExitStatus, FileProblem, TipDraftError
-from ..options import folder
+from ..options import COUNTRIES, folder
 
 
 class Commands(typer.core.TyperGroup):
     """The command group: runs a command and turns what it returns or raises into an exit status."""
 
-    def invoke(self, ctx: Context) -> Any:
-        """Run the command; print an error it raises; exit with its status."""
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; print an error it raises; exit with its status.
+
+        ``ctx`` is the click context that typer vendors and does not export (``typer.Context``
+        is a subclass of it: too narrow for an override), so it is taken as it comes."""
         try:
             status = super().invoke(ctx)
         except TipDraftError as exc:
@@ -84,7 +86,7 @@ class Paper(StrEnum):
 
 def complete_country_files(incomplete: str) -> list[str]:
     """Shell completion: country files and folders here and in countries/."""
-    found = [*Path().glob("*.yaml"), *Path("countries").glob("*.yaml"), *(p for p in Path().iterdir() if p.is_dir())]
+    found = [*Path().glob("*.yaml"), *COUNTRIES.glob("*.yaml"), *(p for p in Path().iterdir() if p.is_dir())]
     return sorted(str(p) for p in found if str(p).startswith(incomplete) and not p.name.startswith("."))
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..domain.classification import MARKS_SAID
 from ..errors import ExitStatus, OutputError, UsageError
 from ..options import Options, expand
 from ..startup import importing
@@ -37,7 +38,7 @@ def collect(
     cables: Annotated[bool, typer.Option("--cables", help="The files are sent cables (.txt), imported on the fly.")] = False,
     up_to: Annotated[
         str | None,
-        typer.Option("--up-to", help="The copy's highest portion mark (U, SBU, C or S): text marked above it is withheld."),
+        typer.Option("--up-to", help=f"The copy's highest portion mark ({MARKS_SAID}): text marked above it is withheld."),
     ] = None,
     editions: Editions = None,
     draft: Annotated[

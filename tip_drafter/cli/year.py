@@ -20,7 +20,7 @@ import typer
 from .. import config
 from ..edition import default_edition
 from ..errors import ExitStatus, UsageError, command
-from ..options import OUTPUT, Options, expand
+from ..options import COUNTRIES, OUTPUT, Options, expand
 from ..startup import importing
 from .app import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
 
@@ -63,7 +63,7 @@ def new(
     with importing():
         from .. import api
     path = api.resolve(source)
-    target = output or Path("countries") / f"{path.stem}-{year}.yaml"
+    target = output or COUNTRIES / f"{path.stem}-{year}.yaml"
     with _new_schemas_said():
         draft = nextyear.new_draft(path, year, target, edition, editions or (), force)
     console.info(
@@ -102,7 +102,7 @@ def skeleton(
     if not country.strip():
         raise UsageError("give --country NAME")
     name = "-".join(re.findall(r"[a-z0-9]+", country.lower())) or "country"
-    target = output or Path("countries") / f"{name}.yaml"
+    target = output or COUNTRIES / f"{name}.yaml"
     warnings: list[str] = []
     with _new_schemas_said():
         nextyear.skeleton(edition, country.strip(), target, editions or (), force, warnings, year)
@@ -249,7 +249,7 @@ def status(
     from ..year import compare
 
     options = Options(editions=editions or (), template_dirs=config.template_dirs(Path()))
-    rows = _status_rows(expand(files or ["countries"]), options)
+    rows = _status_rows(expand(files or [str(COUNTRIES)]), options)
     if output_format is PrintFormat.json:  # the shape of validate's: the files, then a summary
         summary = {**compare.status_summary(rows), "failed": any(r.errors for r in rows)}
         console.result(json.dumps({"files": [asdict(r) for r in rows], "summary": summary}, indent=2))

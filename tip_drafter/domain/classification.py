@@ -10,6 +10,7 @@ from dataclasses import dataclass
 # Portion marks, lowest first; a portion may not rank above its cable.
 PORTION_RANK = {"U": 0, "SBU": 1, "C": 2, "S": 3}
 MARKS = tuple(PORTION_RANK)
+MARKS_SAID = f"{', '.join(MARKS[:-1])} or {MARKS[-1]}"  # "U, SBU, C or S", as messages list them
 MARK_PATTERN = "|".join(MARKS)  # for the regexes that read "4. (SBU)" in a cable's text
 SENSITIVE = "SENSITIVE"  # the caveat an SBU cable carries, and only an SBU cable
 

@@ -1,4 +1,4 @@
-"""The country file's format: every section's fields, and an edition's paragraphs and items as kinds."""
+"""The country file's declarations, built from the field kinds of :mod:`.fields`: every section's keys, and an edition's paragraphs and items as kinds."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from .. import errors
 from ..domain import classification, dtg
-from ..domain.classification import FOUO, MARKS, SENSITIVE, WORDS
+from ..domain.classification import FOUO, MARKS, MARKS_SAID, SENSITIVE, WORDS
 from ..domain.numbering import SEPARATOR, letters_of, paragraph_number
 from ..edition import Edition, Paragraph
 from ..yamlio.load import describe, key_name, key_position, value_position
@@ -35,9 +35,9 @@ PRECEDENCE: dict[str, str] = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "
 
 MARK = Field(
     Choice(MARKS),
-    "portion marking: U, SBU, C or S",
+    f"portion marking: {MARKS_SAID}",
     required=True,
-    missing="no portion mark: add mark: U, SBU, C or S",
+    missing=f"no portion mark: add mark: {MARKS_SAID}",
 )
 
 
@@ -326,7 +326,7 @@ class PortionMark(NamedTuple):
 
     @property
     def known(self) -> bool:
-        """Whether the mark is one of U, SBU, C, S."""
+        """Whether the mark is one of the portion marks (U, SBU, C, S)."""
         return self.mark in MARKS
 
 

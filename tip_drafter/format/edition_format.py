@@ -5,14 +5,16 @@ order, what ``continues`` names) are checked here too, every problem located."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import errors
+from ..domain.classification import MARKS
 from ..edition import ANSWER_KINDS, Edition, load_edition
 from ..errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
 from ..yamlio.load import describe, load
+from .country_format import CABLE
 from .fields import Choice, EditionName, Field, Json, Kind, ListOf, Number, Place, Position, Record, Text, fields, suggest
 
 LETTER = r"^[A-Z]$"
@@ -88,9 +90,21 @@ FRAMING = Record(
         title=Field(Words(), "what the paragraph is", required=True),
         kind=Field(Choice(ANSWER_KINDS), "the kind of paragraph (contact, hours, text)", required=True),
         required=REQUIRED,
-        mark=Field(Choice(("U", "SBU", "C", "S")), "its default portion mark"),
+        mark=Field(Choice(MARKS), "its default portion mark"),
         default=Field(Words(), "its default text"),
     )
+)
+# What a new country file starts with: the cable's keys as the country file declares them
+# (the same words allowed), none required, and each answer paragraph's mark.
+DEFAULTS = Record(
+    fields(
+        **{
+            key: replace(CABLE.keys[key], required=False)
+            for key in ("classification", "precedence", "caveats", "executive_order", "tags")
+        },
+        mark=Field(Choice(MARKS), "each answer paragraph's portion mark"),
+    ),
+    doc="What tipdraft new --country writes into a new country file (SENSITIVE and the required tags are added)",
 )
 EDITION = Record(
     fields(
@@ -100,6 +114,7 @@ EDITION = Record(
         report_year=Field(Number(), "the year of the report it prepares", required=True),
         previous=Field(EditionName(), "the edition this one follows, whose ids continues names"),
         required_tags=Field(ListOf(Words(r"^[A-Z][A-Z0-9]*$", "a TAGS word such as KTIP")), "tags every cable must carry"),
+        defaults=Field(DEFAULTS, "what a new country file starts with: the cable's header words, the answers' mark"),
         framing=Field(
             Record(
                 fields(

@@ -1,4 +1,5 @@
-"""The country file's format, declared once: field kinds that check a value and emit its JSON Schema.
+"""Field kinds, the building blocks of every declared file format (country files and editions):
+each checks a value and emits its JSON Schema.
 
 Each kind answers two questions about the same rule: is this value right here (``check``,
 reporting through a :class:`Place`), and what is the JSON Schema fragment that says so

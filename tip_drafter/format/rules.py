@@ -47,69 +47,73 @@ class Checker:
         self.error(pos, where, message, code=code, final=True)
 
 
-def cable_rules(c: Checker, cable: Any, edition: Edition | None) -> None:
+def cable_rules(checker: Checker, cable: Any, edition: Edition | None) -> None:
     """Date-time group, subject in capitals (the required tags are the format's: ``country_format``)."""
     dtg = cable.get("date_time_group")
     if dtg_form(dtg) and DateTimeGroup.read(dtg) is None:
-        c.error(
+        checker.error(
             value_position(cable, "date_time_group"), "cable.date_time_group", f"{dtg!r} is not a real date and time", code="date"
         )
     subject = cable.get("subject")
     if isinstance(subject, str) and subject != subject.upper():
-        c.warn(value_position(cable, "subject"), "cable.subject", "a cable's subject is written in capitals", code="capitals")
+        checker.warn(
+            value_position(cable, "subject"), "cable.subject", "a cable's subject is written in capitals", code="capitals"
+        )
 
 
-def classification_rules(c: Checker, cable: Any) -> None:
+def classification_rules(checker: Checker, cable: Any) -> None:
     """Portions never above the cable; DECL and Classified By exactly when classified (what
     each level means: ``classification``; the caveat it asks for is the format's rule, which
     the JSON Schema says too: ``country_format.SensitiveCaveat``)."""
     level = classification.of(cable.get("classification"))
     if level is None:
         return
-    for pos, where, mark in c.marks:
+    for pos, where, mark in checker.marks:
         if not level.allows(mark):
-            c.error(
+            checker.error(
                 pos,
                 where,
                 f"portion marked ({mark}) is above the cable's classification {level}: not rendered",
                 code="classification",
             )
     for key in ("declassify", "classified_by"):
-        _classified_only(c, cable, level, key)
+        _classified_only(checker, cable, level, key)
 
 
-def _classified_only(c: Checker, cable: Any, level: classification.Classification, key: str) -> None:
+def _classified_only(checker: Checker, cable: Any, level: classification.Classification, key: str) -> None:
     """A classified cable needs ``key``; an unclassified one has none."""
     if level.classified and key not in cable:
-        c.error(value_position(cable, "classification"), f"cable.{key}", f"a {level} cable needs {key!r}", code="classification")
+        checker.error(
+            value_position(cable, "classification"), f"cable.{key}", f"a {level} cable needs {key!r}", code="classification"
+        )
     elif not level.classified and key in cable:
-        c.error(key_position(cable, key), f"cable.{key}", f"an unclassified cable has no {key!r}", code="classification")
+        checker.error(key_position(cable, key), f"cable.{key}", f"an unclassified cable has no {key!r}", code="classification")
 
 
-def text_rules(c: Checker, data: Any) -> None:
+def text_rules(checker: Checker, data: Any) -> None:
     """Placeholders left in the text, and characters a cable cannot carry."""
     for where, pos, text in strings(data):
         for m in PLACEHOLDERS.finditer(text):
-            c.final_error(
-                locate(c.doc, pos, m.group(0), 1), where, f"placeholder {m.group(0)!r} left in the text", code="placeholder"
+            checker.final_error(
+                locate(checker.doc, pos, m.group(0), 1), where, f"placeholder {m.group(0)!r} left in the text", code="placeholder"
             )
         seen: dict[str, int] = {}
         for found in charset.findings(text):
             seen[found.char] = seen.get(found.char, 0) + 1
-            at = locate(c.doc, pos, found.char, seen[found.char])
+            at = locate(checker.doc, pos, found.char, seen[found.char])
             if found.replacement is None:
-                c.error(at, where, f"character {found.describe} has no ASCII form: a cable is plain ASCII", code="charset")
+                checker.error(at, where, f"character {found.describe} has no ASCII form: a cable is plain ASCII", code="charset")
             else:
                 verb = "transliterated" if charset.is_letter(found.char) else "converted"
-                c.warn(at, where, f"character {found.describe} is {verb} to {found.replacement!r}", code="converted")
+                checker.warn(at, where, f"character {found.describe} is {verb} to {found.replacement!r}", code="converted")
 
 
-def order_rules(c: Checker, answers: Any, order: dict[int, list[str]]) -> None:
+def order_rules(checker: Checker, answers: Any, order: dict[int, list[str]]) -> None:
     """Answers keyed out of the questionnaire's order print in order, with a warning."""
     numbers = [k for k in answers if isinstance(k, int) and k in order]
     if numbers != sorted(numbers):
         first = next(b for a, b in itertools.pairwise(numbers) if b < a)
-        c.warn(
+        checker.warn(
             key_position(answers, first),
             Place(first),
             "paragraphs are out of order in the file; the cable prints them in order",
@@ -117,16 +121,16 @@ def order_rules(c: Checker, answers: Any, order: dict[int, list[str]]) -> None:
         )
     for number in numbers:
         if isinstance(answers[number], dict):
-            _letter_order(c, answers[number], number, order[number])
+            _letter_order(checker, answers[number], number, order[number])
 
 
-def _letter_order(c: Checker, para: Any, number: int, letters: list[str]) -> None:
+def _letter_order(checker: Checker, para: Any, number: int, letters: list[str]) -> None:
     """Each letter of one paragraph that comes after a later one in the file."""
     keys = [(k, found[0]) for k in para if (found := numbering.letters_of(key_name(k)))]
     ranks = [letters.index(letter) if letter in letters else -1 for _, letter in keys]
     for (key, letter), before, now in zip(keys[1:], ranks, ranks[1:], strict=False):
         if now < before:
-            c.warn(
+            checker.warn(
                 key_position(para, key),
                 Place(number, (letter,)),
                 "answer is out of order in the file; the cable prints the letters in order",

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import TipDraftError
+from ..errors import NotACable
 from ..yamlio import load
 
 BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
@@ -18,12 +18,6 @@ BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-class NotACable(TipDraftError):
-    """The input is not a cable tipdraft can read: nothing is written."""
-
-    exit_code = 1
 
 
 @dataclass

@@ -14,13 +14,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..cable.framing import KINDS
-from ..domain.classification import higher_mark
+from ..domain.classification import MARKS_SAID, higher_mark
 from ..edition import Edition, load_edition
-from ..errors import para_label
+from ..errors import NotACable, para_label
 from ..format import schema
+from ..options import COUNTRIES
 from ..output import refuse_overwrite
 from . import cableinput, cableparse, header, kept, recognize
-from .cableinput import NotACable
 from .cableparse import Passage
 from .passages import ItemStart, NumberedText, PlainText, QuestionStart, Step, TextEnd, classify, names_another
 
@@ -135,19 +135,19 @@ def _warnings(cable: cableparse.ParsedCable, gathered: Gathered, edition: Editio
     return warnings
 
 
-def _parts(cable: cableparse.ParsedCable, g: Gathered, edition: Edition) -> dict[str, list[str]]:
+def _parts(cable: cableparse.ParsedCable, gathered: Gathered, edition: Edition) -> dict[str, list[str]]:
     """The parts of the cable the signs of a TIP report are looked for in (see :mod:`recognize`)."""
     h = cable.header
     reference = " ".join(str(h.get(k, "")) for k in ("reference", "reference_note")).strip()
     body = [b.text for b in cable.body]
-    placed = [para_label(n) for n, answers in g.answers.items() for _ in answers]  # this edition's, however keyed
+    placed = [para_label(n) for n, answers in gathered.answers.items() for _ in answers]  # this edition's, however keyed
     return {
         "subject": [str(h.get("subject", ""))],
         "tags": list(dict.fromkeys([*h.get("tags", []), *([h["country_code"]] if h.get("country_code") else [])])),
         "pass": [*h.get("pass", []), *h.get("caveats", [])],
         "reference": [reference] if reference else [],
         "body": body,
-        "keyed": [*placed, *g.foreign] if len(placed) + len(g.foreign) >= 3 else recognize.keyed(body),
+        "keyed": [*placed, *gathered.foreign] if len(placed) + len(gathered.foreign) >= 3 else recognize.keyed(body),
         "instruction": [reference] if recognize.names_instruction(reference, edition.instruction) else [],
     }
 
@@ -171,7 +171,7 @@ class _Reader:
         self.edition = edition
         self.titles = {p.number: p.title for p in edition.paragraphs}
         self.numbers = set(self.titles)
-        self.g = Gathered()
+        self.gathered = Gathered()
         self.question: int | None = None
         self.current: GatheredAnswer | list[str] | None = None  # where a following paragraph of text goes
         self.piece: Piece | None = None  # under another questionnaire's heading: what follows goes here
@@ -179,40 +179,40 @@ class _Reader:
     def read(self, blocks: list[Passage]) -> Gathered:
         steps = [classify(b, self.numbers, self.edition.end) for b in blocks]
         if blocks and SIGNATURE.fullmatch(blocks[-1].text) and not any(isinstance(s, TextEnd) for s in steps):
-            self.g.signature, blocks = blocks[-1].text.rstrip(" ."), blocks[:-1]  # a name alone at the end
+            self.gathered.signature, blocks = blocks[-1].text.rstrip(" ."), blocks[:-1]  # a name alone at the end
         for index, (block, step) in enumerate(zip(blocks, steps, strict=False)):
             if isinstance(step, TextEnd):
-                self.g.ended = True
+                self.gathered.ended = True
                 self._after_end(blocks[index + 1 :])
                 break
             if not self._place(block, step):
                 self._unplace(block)
         self._foreign_warning()
-        return self.g
+        return self.gathered
 
     def _foreign_warning(self) -> None:
-        if self.g.foreign:
-            self.g.warnings.append(
+        if self.gathered.foreign:
+            self.gathered.warnings.append(
                 f"the cable answers a questionnaire edition {self.edition.name} does not know (its headings: "
-                f"{'; '.join(self.g.foreign[:4])}{' ...' if len(self.g.foreign) > 4 else ''}): "
+                f"{'; '.join(self.gathered.foreign[:4])}{' ...' if len(self.gathered.foreign) > 4 else ''}): "
                 "those paragraphs are kept under 'unplaced', grouped by heading"
             )
 
     def _unplace(self, block: Passage) -> None:
-        heading = self.g.headings.get(self.question, para_label(self.question)) if self.question else ""
-        self.g.unplaced.append(Piece(block.first, block.last, [block.text], heading))
+        heading = self.gathered.headings.get(self.question, para_label(self.question)) if self.question else ""
+        self.gathered.unplaced.append(Piece(block.first, block.last, [block.text], heading))
 
     def _after_end(self, rest: list[Passage]) -> None:
         """The chief of mission's name after the closing line; anything more (an addendum, a
         second cable) kept under 'unplaced'."""
         rest = [b for b in rest if re.search(r"[A-Za-z0-9]", b.text)]  # an archive's stray '.' left out
         if rest and SIGNATURE.fullmatch(rest[0].text.upper()):
-            self.g.signature, rest = rest[0].text.rstrip(" ."), rest[1:]
+            self.gathered.signature, rest = rest[0].text.rstrip(" ."), rest[1:]
         if rest:
             piece = Piece(rest[0].first, rest[0].first, [], "after END TEXT")
             for block in rest:
                 piece.add(block)
-            self.g.unplaced.append(piece)
+            self.gathered.unplaced.append(piece)
 
     def _place(self, block: Passage, step: Step) -> bool:
         """Take one step; False if the block has no place."""
@@ -234,7 +234,7 @@ class _Reader:
 
     def _framing_next(self, step: Step) -> bool:
         """A numbered paragraph of the post's own (contact, hours) after the answers."""
-        return isinstance(step, NumberedText) and _role(step.text, self.g.framing, self.edition) is not None
+        return isinstance(step, NumberedText) and _role(step.text, self.gathered.framing, self.edition) is not None
 
     def _question(self, block: Passage, step: QuestionStart) -> bool:
         self.question, self.current, self.piece = step.number, None, None
@@ -242,13 +242,15 @@ class _Reader:
             # another questionnaire's paragraph: its text kept as it is
             self.question = None
             self.piece = Piece(block.first, block.last, [], block.text)
-            self.g.unplaced.append(self.piece)
-            self.g.foreign.append(block.text)
+            self.gathered.unplaced.append(self.piece)
+            self.gathered.foreign.append(block.text)
             return True
         if step.mark:
-            self.g.marks[step.number] = higher_mark(self.g.marks.get(step.number, ""), step.mark)
-        if step.heading and step.heading != self.g.headings.setdefault(step.number, step.heading):
-            self.g.unplaced.append(Piece(block.first, block.last, [block.text], f"{para_label(step.number)}: a second heading"))
+            self.gathered.marks[step.number] = higher_mark(self.gathered.marks.get(step.number, ""), step.mark)
+        if step.heading and step.heading != self.gathered.headings.setdefault(step.number, step.heading):
+            self.gathered.unplaced.append(
+                Piece(block.first, block.last, [block.text], f"{para_label(step.number)}: a second heading")
+            )
         return True
 
     def _item(self, block: Passage, step: ItemStart) -> bool:
@@ -257,18 +259,18 @@ class _Reader:
         if self.question is None:
             return False
         self.current = GatheredAnswer(step.letters, step.mark, [step.text] if step.text else [], block.first)
-        self.g.answers.setdefault(self.question, []).append(self.current)
+        self.gathered.answers.setdefault(self.question, []).append(self.current)
         if step.mark:
-            self.g.marks[self.question] = higher_mark(self.g.marks.get(self.question, ""), step.mark)
+            self.gathered.marks[self.question] = higher_mark(self.gathered.marks.get(self.question, ""), step.mark)
         return True
 
     def _numbered(self, step: NumberedText) -> bool:
-        role = _role(step.text, self.g.framing, self.edition) if self.question is None else None
+        role = _role(step.text, self.gathered.framing, self.edition) if self.question is None else None
         if role is None:
             self.current = None
             return False
-        self.g.framing[role] = (step.mark, [step.text])
-        self.current = self.g.framing[role][1]
+        self.gathered.framing[role] = (step.mark, [step.text])
+        self.current = self.gathered.framing[role][1]
         return True
 
     def _text(self, block: Passage) -> bool:
@@ -289,42 +291,42 @@ def _framing(kind: str, default: str, mark: str, paragraphs: list[str]) -> Comme
     return CommentedMap([*([("mark", mark)] if mark else []), *KINDS[kind].imported(paragraphs, default, _literal)])
 
 
-def _answers(g: Gathered, edition: Edition) -> CommentedMap:
+def _answers(gathered: Gathered, edition: Edition) -> CommentedMap:
     out = CommentedMap()
     for para in edition.paragraphs:
-        found = g.answers.get(para.number)
-        if not found and para.number not in g.marks and para.number not in g.headings:
+        found = gathered.answers.get(para.number)
+        if not found and para.number not in gathered.marks and para.number not in gathered.headings:
             continue
-        entry = out[para.number] = _para_entry(g, para.number, para.title)
+        entry = out[para.number] = _para_entry(gathered, para.number, para.title)
         for answer in found or []:
             key = " and ".join(answer.letters)
             if key in entry:
-                g.notes.append(f"line {answer.line}: {para.number}.{key} answered twice; the two answers are joined")
+                gathered.notes.append(f"line {answer.line}: {para.number}.{key} answered twice; the two answers are joined")
                 entry[key] = _literal([str(entry[key]), *answer.paragraphs])
                 continue
-            entry[key] = _answer_value(_drop_question(answer, g, para.number))
+            entry[key] = _answer_value(_drop_question(answer, gathered, para.number))
     return out
 
 
-def _para_entry(g: Gathered, number: int, title: str) -> CommentedMap:
+def _para_entry(gathered: Gathered, number: int, title: str) -> CommentedMap:
     """A paragraph's mark and, where the cable's differs from the questionnaire's, heading."""
     entry = CommentedMap()
-    if g.marks.get(number):
-        entry["mark"] = g.marks[number]
+    if gathered.marks.get(number):
+        entry["mark"] = gathered.marks[number]
     else:  # validate asks for one: a portion mark is the post's call, not ours
-        g.warnings.append(f"{para_label(number)}: the cable gives it no portion mark; add one (mark: U, SBU, C or S)")
-    heading = g.headings.get(number, "")
+        gathered.warnings.append(f"{para_label(number)}: the cable gives it no portion mark; add one (mark: {MARKS_SAID})")
+    heading = gathered.headings.get(number, "")
     if heading and heading != title:
         entry["heading"] = heading
     return entry
 
 
-def _drop_question(answer: GatheredAnswer, g: Gathered, number: int) -> list[str]:
+def _drop_question(answer: GatheredAnswer, gathered: Gathered, number: int) -> list[str]:
     """Posts that repeat each question before answering it: the answer under its letter, the
     question under 'unplaced'."""
     if len(answer.paragraphs) > 1 and answer.paragraphs[0].rstrip().endswith("?"):
-        g.notes.append(f"line {answer.line}: the question repeated before the answer is kept under 'unplaced'")
-        g.unplaced.append(
+        gathered.notes.append(f"line {answer.line}: the question repeated before the answer is kept under 'unplaced'")
+        gathered.unplaced.append(
             Piece(answer.line, answer.line, answer.paragraphs[:1], f"{para_label(number, answer.letters)}: the question")
         )
         return answer.paragraphs[1:]
@@ -338,9 +340,9 @@ def _answer_value(paragraphs: list[str]) -> Any:
     return _literal(paragraphs)
 
 
-def _missing(g: Gathered, edition: Edition) -> list[str]:
-    answered = {(n, letter) for n, answers in g.answers.items() for a in answers for letter in a.letters}
-    lines = {n: answers[0].line for n, answers in g.answers.items() if answers}
+def _missing(gathered: Gathered, edition: Edition) -> list[str]:
+    answered = {(n, letter) for n, answers in gathered.answers.items() for a in answers for letter in a.letters}
+    lines = {n: answers[0].line for n, answers in gathered.answers.items() if answers}
     return [
         f"{para_label(p.number, (i.letter,))}: no answer found ({i.topic})"
         + (f"; paragraph {p.number} starts at line {lines[p.number]}" if p.number in lines else "")
@@ -377,7 +379,7 @@ def read_file(
     edition: str | None,
     editions: Sequence[Path] = (),
     force: bool = False,
-    folder: Path = Path("countries"),
+    folder: Path = COUNTRIES,
 ) -> Read:
     """Import the cable at ``cable`` in memory (``force``: even one that is no TIP report);
     :meth:`Read.write` writes it.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OutputError, TipDraftError, UsageError, one_line
+from ..options import COUNTRIES
 from . import importer
 
 CABLE_SUFFIXES = (".txt", ".text", ".cable")
@@ -85,7 +86,7 @@ def _folder(folder: Path | None) -> Path:
     """Where a batch writes: the folder given (not a country file's name), or countries/."""
     if folder is not None and folder.suffix.lower() in (".yaml", ".yml") and not folder.is_dir():
         raise UsageError(f"{folder}: several cables are written into a folder, and this names a country file: name a folder")
-    return folder or Path("countries")
+    return folder or COUNTRIES
 
 
 def _check_link(cable: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..edition import load_edition
+from ..errors import NotACable
 from ..yamlio.load import CountryYAML
 from . import cableinput, recognize
 from .importer import import_cable
@@ -41,8 +42,8 @@ def import_cable_text(
     chosen = load_edition(found, editions)
     try:
         result = import_cable(read.text, chosen, force)
-    except cableinput.NotACable as exc:
-        raise cableinput.NotACable(f"{name}: {exc}") from None
+    except NotACable as exc:
+        raise NotACable(f"{name}: {exc}") from None
     buffer = io.StringIO()
     CountryYAML().dump(result.data, buffer)
     warnings = (*read.warnings, *([note] if note else []), *result.warnings)

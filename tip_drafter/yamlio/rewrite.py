@@ -17,7 +17,7 @@ def create(path: Path, data: bytes) -> None:
     """Write ``data`` as the new file ``path``, all or nothing; a file that appeared there in
     the meantime is never replaced (OutputError): the complete file is linked into place, which
     fails if the name is taken."""
-    tmp = _stage(path, data, 0o666 & ~_umask())
+    tmp = output._stage(path, data)  # an ordinary file's mode: 0666 less the umask
     try:
         os.link(tmp, path)
     except FileExistsError:
@@ -91,9 +91,3 @@ def _stage(path: Path, data: bytes, mode: int) -> str:
             os.unlink(tmp)
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return tmp
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..cable.render import bundled_templates, renderer_for
-from ..edition import Edition, Framing, Item, Paragraph, load_edition
+from ..edition import Defaults, Edition, Framing, Item, Paragraph, load_edition
 from ..errors import TipDraftError
 from ..pdf.job import PdfJob
 from ..pdf.maker import make
@@ -42,6 +42,7 @@ def new_edition_text(name: str, previous: Edition, file: Path) -> str:
         f"report_year: {previous.report_year + 1}",
         f"previous: {q(previous.name)}",
         f"required_tags: [{', '.join(q(t) for t in previous.required_tags)}]",
+        *_defaults(previous.defaults),
         "",
         "framing:",
         "  before:",
@@ -53,6 +54,17 @@ def new_edition_text(name: str, previous: Edition, file: Path) -> str:
     for para in previous.paragraphs:
         lines += _paragraph(para)
     return "\n".join(lines) + "\n"
+
+
+def _defaults(defaults: Defaults) -> list[str]:
+    """The ``defaults:`` block, as the previous edition gave it (nothing if it gave none)."""
+    q = json.dumps
+    given = {key: value for key, value in asdict(defaults).items() if value}
+    lines = [
+        f"  {key}: [{', '.join(q(v) for v in value)}]" if isinstance(value, tuple) else f"  {key}: {q(value)}"
+        for key, value in given.items()
+    ]
+    return ["defaults:  # what tipdraft new --country writes into a new country file", *lines] if lines else []
 
 
 def _framing(frame: Framing) -> str:

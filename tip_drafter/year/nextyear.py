@@ -16,7 +16,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from .. import countries
 from ..cable.framing import KINDS
 from ..cable.model import answers_by_item
-from ..domain.classification import FOUO, SENSITIVE, highest_mark
+from ..domain.classification import BY_WORD, SENSITIVE, highest_mark
 from ..edition import Edition, Item, Paragraph, load_edition, report_year
 from ..errors import TipDraftError, UsageError, command
 from ..format import schema
@@ -99,7 +99,7 @@ def skeleton(
         data.yaml_set_comment_before_after_key(frame.id, before=f"{frame.title}")
     answers = data["answers"] = CommentedMap()
     for para in edition.paragraphs:
-        answers[para.number] = entry = CommentedMap(mark="SBU")
+        answers[para.number] = entry = CommentedMap(mark=_or_tbd(edition.defaults.mark))
         answers.yaml_set_comment_before_after_key(para.number, before=f"{para.number}. {para.title}", indent=2)
         for item in para.items:
             entry[item.letter] = ""
@@ -282,18 +282,36 @@ def _merged(answers: list[Any]) -> CommentedMap:
 
 
 def _blank_cable(country: str, edition: Edition, known: countries.Country | None, year: int) -> CommentedMap:
+    """The new file's ``cable:``: what the country table knows, the edition's defaults, and
+    TBD where the post must fill in (its serial, date-time group, signature)."""
     return CommentedMap(
         post=known.post if known else PLACEHOLDER,
         country=country,
         country_code=known.code if known else PLACEHOLDER,
         serial=PLACEHOLDER,
         date_time_group=PLACEHOLDER,
-        precedence="IMMEDIATE",
-        classification=FOUO.word,
-        caveats=flow_list([SENSITIVE, "SIPDIS"]),
-        executive_order="12958",
-        tags=flow_list(["PHUM", *edition.required_tags]),
+        **_header_defaults(edition),
         subject=f"{country}: {year} TIP REPORT",
         reference=(edition.instruction if year == edition.report_year else "") or f"[insert the {year} instruction cable]",
         signature=PLACEHOLDER,
     )
+
+
+def _header_defaults(edition: Edition) -> dict[str, Any]:
+    """The cable's header words from the edition's ``defaults:`` (TBD where it gives none):
+    SENSITIVE added under an SBU classification and only there, every required tag added."""
+    defaults = edition.defaults
+    level = BY_WORD.get(defaults.classification)
+    caveats = [c for c in defaults.caveats if c != SENSITIVE]
+    return {
+        "precedence": _or_tbd(defaults.precedence),
+        "classification": _or_tbd(defaults.classification),
+        "caveats": flow_list([SENSITIVE, *caveats] if level and level.sensitive else caveats),
+        "executive_order": _or_tbd(defaults.executive_order),
+        "tags": flow_list(list(dict.fromkeys([*defaults.tags, *edition.required_tags]))),
+    }
+
+
+def _or_tbd(value: str) -> str:
+    """A default the edition gives, or TBD for the post to fill in."""
+    return value or PLACEHOLDER
