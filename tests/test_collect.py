@@ -96,7 +96,7 @@ def test_the_workbook_has_a_sheet_per_paragraph_posts_down_items_across(found: C
 def test_no_cell_shows_text_above_the_copy_s_marking(found: Collection) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     unclassified = withhold(found, "U")
-    assert unclassified.marking() in ("U", "SBU")  # the withheld rows keep their mark, their text is gone
+    assert unclassified.marking() == "U"  # a withheld answer's note is marked as the copy
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(unclassified)))
     texts = [c.value for sheet in book.worksheets[1:] for row in sheet.iter_rows(min_row=2, min_col=4) for c in row if c.value]
     assert texts and all("withheld" in t for t in texts if t.startswith("(SBU)"))
@@ -245,3 +245,65 @@ def test_the_book_has_every_post_in_country_order_marked_and_numbered(tmp_path: 
     pages = [page.extract_text() for page in reader.pages]
     assert all(page.count("CONFIDENTIAL") >= 2 for page in pages)  # the highest of the cables', top and bottom of every page
     assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+
+
+def _secret(tmp_path: Path) -> Path:
+    """Belgium's file made SECRET, paragraph 23 left without a mark, a dropped answer and a piece
+    of unplaced text added: what is not marked is taken as the file (SECRET)."""
+    yaml = YAML()
+    data = yaml.load(BELGIUM.read_text(encoding="utf-8"))
+    data["cable"].update(classification="SECRET", caveats=["SIPDIS"], declassify="02/20/2034", classified_by="Counselor X")
+    del data["answers"][23]["mark"]
+    data["dropped"] = [{"id": "old.item", "was": "27.H", "answer": "A SECRET dropped answer."}]
+    data["unplaced"] = [{"lines": "1-2", "heading": "ANNEX", "text": "SECRET unplaced text."}]
+    path = tmp_path / "secret.yaml"
+    with path.open("w", encoding="utf-8") as out:
+        yaml.dump(data, out)
+    return path
+
+
+def test_what_has_no_mark_of_its_own_is_withheld_as_the_file_is(tmp_path: Path) -> None:
+    out = tmp_path / "u.csv"
+    done = _tipdraft("collect", str(_secret(tmp_path)), "-o", str(out), "--up-to", "U")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    shown = [r for r in rows if "withheld" not in r["text"]]
+    assert all(r["mark"] == "U" for r in rows)
+    assert not any("SECRET" in r["text"] for r in rows)
+    para23 = [r for r in rows if r["paragraph"] == "23"]
+    assert para23 and all("withheld: a (S) portion" in r["text"] for r in para23)
+    assert [r["status"] for r in rows if r["status"] in ("dropped", "unplaced")] == ["dropped", "unplaced"]
+    assert shown == [r for r in rows if r["mark"] == "U" and "withheld" not in r["text"]]
+
+
+def test_a_withheld_copy_is_marked_no_higher_than_it_holds(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "u.xlsx"
+    assert _tipdraft("collect", str(_secret(tmp_path)), "-o", str(out), "--up-to", "U").returncode == 0
+    sheet = openpyxl.load_workbook(out)["Para 25"]
+    assert sheet.oddHeader.center.text.endswith("UNCLASSIFIED")
+
+
+def test_the_book_takes_no_up_to(tmp_path: Path) -> None:
+    done = _tipdraft("collect", str(BELGIUM), "-o", str(tmp_path / "b.pdf"), "--up-to", "U")
+    assert done.returncode == 2 and "--up-to" in done.stderr and not (tmp_path / "b.pdf").exists()
+
+
+@pytest.mark.parametrize("name", ["keep.csv", "keep.sqlite", "keep.pdf"])
+def test_nothing_collected_leaves_the_earlier_output_as_it_was(tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    out.write_bytes(b"an earlier collection")
+    broken = tmp_path / "typo.yaml"
+    broken.write_text("cable: [\n", encoding="utf-8")
+    done = _tipdraft("collect", str(broken), "-o", str(out))
+    assert done.returncode == 1 and "not written" in done.stderr
+    assert out.read_bytes() == b"an earlier collection"
+
+
+def test_cables_of_different_years_are_different_submissions() -> None:
+    from tip_drafter.collect.gather import collect as gathered
+
+    cables = sorted((DATA / "tip-cables").glob("0*ACCRA*.txt"))
+    assert len(cables) == 2
+    found = gathered(cables, api.Options(), cables=True)
+    assert sorted(s.year for s in found.submissions) == [2004, 2005] and not found.notes

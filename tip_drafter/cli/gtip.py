@@ -59,20 +59,35 @@ def collect(
     paths = cable_files([Path(f) for f in files]) if cables else expand(files)
     options = Options(editions=editions or (), draft=draft)
     if output.suffix.lower() == ".pdf":
+        if limit is not None:
+            raise UsageError(
+                "--up-to: the book prints each cable whole, as sent; a copy with text withheld is .csv, .xlsx, .sqlite or .html"
+            )
         return _book(paths, options, output, cables)
     write = outputs.writer_for(output)
-    found = gather.Collection()
-    with console.progress(paths, len(paths), "collecting") as steps:
-        for path in steps:
-            gather.gather(found, path, options, cables)
-    found = gather.finish(found)
+    found = _gathered(paths, options, cables)
+    if not found.submissions:  # nothing to write: an earlier output stays as it was
+        console.problem(f"{output}: not written: no file could be collected")
+        return ExitStatus.FAILED
     write(found if limit is None else gather.withhold(found, limit), output)
-    _said(found)
     console.info(
         f"wrote {output}: {len(found.submissions)} submission(s), {len(found.answers)} answer(s)"
         + (f"; {len(found.failures)} file(s) not collected" if found.failures else "")
     )
     return ExitStatus.FAILED if found.failures else ExitStatus.OK
+
+
+def _gathered(paths: list[Path], options: Options, cables: bool) -> Collection:
+    """Every file gathered (a progress bar on a terminal), and what could not be, said."""
+    from ..collect import gather
+
+    found = gather.Collection()
+    with console.progress(paths, len(paths), "collecting") as steps:
+        for path in steps:
+            gather.gather(found, path, options, cables)
+    found = gather.finish(found)
+    _said(found)
+    return found
 
 
 def _said(found: Collection) -> None:
@@ -94,12 +109,12 @@ def _book(paths: list[Path], options: Options, output: Path, cables: bool) -> Ex
 
     found = Collection()
     with PdfMaker(1, one_shot=True) as maker:  # the PDF workers render uses: Ctrl-C stops them as it stops a render
-        write_book(paths, options, found, output, maker)
+        count = write_book(paths, options, found, output, maker)
     _said(found)
-    console.info(
-        f"wrote {output}: {len(paths) - len(found.failures)} cable(s)"
-        + (f"; {len(found.failures)} not in the book" if found.failures else "")
-    )
+    if not count:
+        console.problem(f"{output}: not written: no file could be rendered")
+        return ExitStatus.FAILED
+    console.info(f"wrote {output}: {count} cable(s)" + (f"; {len(found.failures)} not in the book" if found.failures else ""))
     return ExitStatus.FAILED if found.failures else ExitStatus.OK
 
 

@@ -82,6 +82,16 @@ def book_pdf(parts: Sequence[Chapter], paper: str = "Letter", maker: PdfMaker | 
     return (maker.collect(maker.submit(job)) if maker else make(job))[0]
 
 
-def write_book(paths: Sequence[Path], options: api.Options, found: Collection, out: Path, maker: PdfMaker | None = None) -> None:
-    """The book of every file that renders, replaced all or nothing."""
-    output.replace_all({out: book_pdf(chapters(paths, options, found), options.paper, maker)})
+def write_book(paths: Sequence[Path], options: api.Options, found: Collection, out: Path, maker: PdfMaker | None = None) -> int:
+    """The book of every file that renders, replaced all or nothing; a cable given twice (the
+    same post, serial and year) is in it once, as the other outputs keep one. Nothing is
+    written when no file renders. Returns the number of cables in it."""
+    parts = chapters(paths, options, found)
+    kept = list({(c.title, c.country): c for c in parts}.values())  # the title names post, serial and year
+    if len(kept) < len(parts):
+        found.notes.append(
+            f"{len(parts) - len(kept)} cable(s) given twice (the same post, serial and year): each is in the book once"
+        )
+    if kept:
+        output.replace_all({out: book_pdf(kept, options.paper, maker)})
+    return len(kept)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from .. import api
 from ..cable.model import answers_by_item, prose
 from ..domain import classification
+from ..domain.dtg import DateTimeGroup
 from ..edition import Edition, report_year
 from ..errors import ERROR, UNREVIEWED, WARNING, Code, Diagnostic, Place, TipDraftError
 from ..year.compare import answer_text, answers_by_id
@@ -164,7 +166,27 @@ def load_cable(path: Path, options: api.Options) -> Loaded:
 
     read = read_file(path, None, None, options.editions)
     warnings = tuple(Diagnostic(str(path), 0, 0, WARNING, Place(), w, Code.IMPORT) for w in read.result.warnings)
-    return Loaded(str(path), read.result.data, read.edition, warnings)
+    data = read.result.data
+    year = _cable_year(data, path)
+    if year is not None and "year" not in data:  # a 2004 report answers its own year's questions, whatever edition reads it
+        data["year"] = year
+    return Loaded(str(path), data, read.edition, warnings)
+
+
+CABLE_ID = re.compile(r"^(\d\d)[A-Z]")  # 05ACCRA0432: a cable's id starts with the year it was sent
+
+
+def _cable_year(data: Any, path: Path) -> int | None:
+    """The year a cable was sent: its date-time group's, else its id's (the file's name, as
+    archives name cables), else unknown."""
+    sent = DateTimeGroup.read((data.get("cable") or {}).get("date_time_group"))
+    if sent is not None:
+        return sent.year
+    named = CABLE_ID.match(path.name)
+    if named is None:
+        return None
+    two = int(named[1])
+    return (1900 if two >= 70 else 2000) + two  # cables with such ids date from the 1970s on
 
 
 def add(found: Collection, loaded: Loaded) -> None:
@@ -174,7 +196,7 @@ def add(found: Collection, loaded: Loaded) -> None:
     cable = cable if isinstance(cable, dict) else {}
     submission = _submission(loaded, cable)
     found.submissions.append(submission)
-    found.answers.extend(answer_rows(data, edition, submission))
+    found.answers.extend(answer_rows(data, edition, submission, file_mark(cable.get("classification"))))
 
 
 def _submission(loaded: Loaded, cable: dict[str, Any]) -> Submission:
@@ -201,8 +223,18 @@ def _word(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def answer_rows(data: Any, edition: Edition, submission: Submission) -> list[AnswerRow]:
-    """Every item of the edition (answered or not), then what was dropped or left unplaced."""
+def file_mark(word: object) -> str:
+    """The portion mark of a file's own classification (SBU for FOR OFFICIAL USE ONLY): what
+    an answer without a mark of its own, and text kept but not printed, are taken to be. A
+    classification tipdraft does not know is taken as the highest (the copy errs on the safe side)."""
+    level = classification.of(word)
+    rank = level.rank if level is not None else max(classification.PORTION_RANK.values())
+    return next(mark for mark, r in classification.PORTION_RANK.items() if r == rank)
+
+
+def answer_rows(data: Any, edition: Edition, submission: Submission, fallback: str = "S") -> list[AnswerRow]:
+    """Every item of the edition (answered or not), then what was dropped or left unplaced; an
+    answer whose paragraph has no mark tipdraft knows is marked as the file (``fallback``)."""
     answers = data.get("answers") if isinstance(data, dict) else None
     found = answers_by_item(answers, edition)
     marks = _paragraph_marks(answers)
@@ -211,8 +243,9 @@ def answer_rows(data: Any, edition: Edition, submission: Submission) -> list[Ans
         place = found.get(item.id)
         value = place[1] if place else None
         mark = place[2] if place else marks.get(para.number, "")
+        mark = mark if mark in classification.PORTION_RANK else fallback
         rows.append(_row(submission, para.number, item.letter, item.id, item.topic, mark, status_of(value), answer_text(value)))
-    rows += _kept_rows(data, submission)
+    rows += _kept_rows(data, submission, fallback)
     return rows
 
 
@@ -238,7 +271,7 @@ def _paragraph_marks(answers: Any) -> dict[int, str]:
     return marks
 
 
-def _kept_rows(data: Any, submission: Submission) -> list[AnswerRow]:
+def _kept_rows(data: Any, submission: Submission, mark: str) -> list[AnswerRow]:
     """``dropped`` (answers a new edition no longer asks for) and ``unplaced`` (text an import
     could not place): kept in the file, so kept in the collection too."""
     rows = []
@@ -246,10 +279,10 @@ def _kept_rows(data: Any, submission: Submission) -> list[AnswerRow]:
         paragraph, _, letter = _word(entry.get("was")).partition(".")
         number = int(paragraph) if paragraph.isdigit() else None
         text = answer_text(entry.get("answer"))
-        rows.append(_row(submission, number, letter, _word(entry.get("id")), "", "", DROPPED, text))
+        rows.append(_row(submission, number, letter, _word(entry.get("id")), "", mark, DROPPED, text))
     for entry in _records(data, "unplaced"):
         text = "\n\n".join(prose(entry.get("text")))
-        rows.append(_row(submission, None, "", "", _word(entry.get("heading")), "", UNPLACED, text))
+        rows.append(_row(submission, None, "", "", _word(entry.get("heading")), mark, UNPLACED, text))
     return rows
 
 
@@ -265,13 +298,16 @@ def _row(
 
 
 def withhold(found: Collection, limit: str) -> Collection:
-    """The collection with every answer marked above ``limit`` (a portion mark) withheld: its
-    text replaced by a note, so a copy marked ``limit`` never shows more."""
+    """The collection with every answer marked above ``limit`` (a portion mark; an unknown mark
+    counts as above any) withheld: its text replaced by a note marked ``limit``, so a copy marked
+    ``limit`` never shows more and its marking says ``limit`` at most."""
     rank = classification.PORTION_RANK[limit]
-    rows = [row if classification.PORTION_RANK.get(row.mark, 0) <= rank else _withheld(row, limit) for row in found.answers]
-    return Collection(found.submissions, rows, found.failures)
+    rows = [
+        row if classification.PORTION_RANK.get(row.mark, rank + 1) <= rank else _withheld(row, limit) for row in found.answers
+    ]
+    return Collection(found.submissions, rows, found.failures, found.notes)
 
 
 def _withheld(row: AnswerRow, limit: str) -> AnswerRow:
-    note = f"[withheld: a ({row.mark}) portion, above this copy's marking ({limit})]"
-    return dataclasses.replace(row, text=note)
+    note = f"[withheld: a ({row.mark or 'unmarked'}) portion, above this copy's marking ({limit})]"
+    return dataclasses.replace(row, text=note, mark=limit)
