@@ -190,3 +190,19 @@ def test_edition_diff_writes_a_pdf_page(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     text = "".join(page.extract_text() for page in pypdf.PdfReader(target).pages)
     assert "Questionnaire 2009 to 2010" in text and "merged" in text and "dropped" in text
+
+
+def test_edition_new_never_replaces_a_file_made_while_it_worked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check that the name is free comes before the work; a file made in between (here: the
+    check passes although the file is there) is not replaced: the new file is created exclusively."""
+    from typer.testing import CliRunner
+
+    from tip_drafter import output
+    from tip_drafter.cli.main import app
+
+    target = tmp_path / "2010.yaml"
+    target.write_text("someone's edition\n", encoding="utf-8")
+    monkeypatch.setattr(output, "refuse_overwrite", lambda path, force: None)
+    result = CliRunner().invoke(app, ["edition", "new", "2010", "--from", "2009", "-o", str(target)])
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert target.read_text(encoding="utf-8") == "someone's edition\n"

@@ -146,6 +146,7 @@ def edition_new(
     """
     from ..edition import NAME, load_edition
     from ..output import refuse_overwrite, replace_all
+    from ..yamlio.rewrite import create
     from ..year.editions import new_edition_text
 
     if not NAME.fullmatch(name):
@@ -156,7 +157,8 @@ def edition_new(
         raise UsageError(f"{target}: an edition's file is named after it: {name}.yaml")
     refuse_overwrite(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
-    replace_all({target: new_edition_text(name, previous, target).encode("utf-8")})
+    text = new_edition_text(name, previous, target).encode("utf-8")
+    (replace_all({target: text}) if force else create(target, text))  # never over a file made meanwhile
     console.info(
         f"wrote {target}: edition {name}, every item of {source} carried over (check it: tipdraft edition check {target})"
     )
