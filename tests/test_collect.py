@@ -79,10 +79,10 @@ def test_a_file_that_fails_to_load_is_listed_and_the_others_are_collected(tmp_pa
 def test_the_workbook_has_a_sheet_per_paragraph_posts_down_items_across(found: Collection) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(found)))
-    assert book.sheetnames == ["Submissions", "Para 23", "Para 24", "Para 25", "Para 26", "Para 27"]
-    sheet = book["Para 25"]
+    assert book.sheetnames == ["Submissions", "situation", "scene", "prosecution", "protection", "prevention"]
+    sheet = book["prosecution"]
     header = [c.value for c in sheet[1]]
-    assert header[:3] == ["post", "country", "year"] and header[3].startswith("A. ")
+    assert header[:3] == ["post", "country", "year"] and header[3].startswith("25.A ")
     assert sheet.freeze_panes == "D2" and sheet.auto_filter.ref
     assert [sheet.cell(row=n + 2, column=1).value for n in range(len(found.submissions))] == [s.post for s in found.submissions]
     first = sheet.cell(row=2, column=4)
@@ -280,7 +280,7 @@ def test_a_withheld_copy_is_marked_no_higher_than_it_holds(tmp_path: Path) -> No
     openpyxl = pytest.importorskip("openpyxl")
     out = tmp_path / "u.xlsx"
     assert _tipdraft("collect", str(_secret(tmp_path)), "-o", str(out), "--up-to", "U").returncode == 0
-    sheet = openpyxl.load_workbook(out)["Para 25"]
+    sheet = openpyxl.load_workbook(out)["prosecution"]
     assert sheet.oddHeader.center.text.endswith("UNCLASSIFIED")
 
 
@@ -307,3 +307,20 @@ def test_cables_of_different_years_are_different_submissions() -> None:
     assert len(cables) == 2
     found = gathered(cables, api.Options(), cables=True)
     assert sorted(s.year for s in found.submissions) == [2004, 2005] and not found.notes
+
+
+def test_a_part_renumbered_in_another_edition_is_one_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Belgium 2009 (protection is 26) and its 2010 draft (protection is 28): one sheet, both posts' answers in it."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from tip_drafter.year import nextyear
+
+    editions = DATA / "editions"
+    monkeypatch.chdir(tmp_path)
+    nextyear.new_draft(BELGIUM, 2010, tmp_path / "belgium-2010.yaml", "2010", [editions])
+    found = collect([BELGIUM, tmp_path / "belgium-2010.yaml"], api.Options(editions=[editions], draft=True))
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(found)))
+    sheet = book["protection"]
+    header = [c.value for c in sheet[1]]
+    column = header.index(next(h for h in header if h and h.startswith("26.A ")))
+    years = {row[2].value: row[column].value for row in sheet.iter_rows(min_row=2)}
+    assert set(years) == {2009, 2010} and all(years.values())

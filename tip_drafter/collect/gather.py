@@ -64,6 +64,7 @@ class AnswerRow:
     status: str
     text: str
     source: str = ""  # the file it came from (not a column: two files of one post and year keep one)
+    part: str = ""  # its paragraph's id (prosecution): the same part of the questionnaire in every edition
 
     def values(self) -> tuple[Any, ...]:
         """The row's values in :data:`ANSWER_COLUMNS` order."""
@@ -244,7 +245,8 @@ def answer_rows(data: Any, edition: Edition, submission: Submission, fallback: s
         value = place[1] if place else None
         mark = place[2] if place else marks.get(para.number, "")
         mark = mark if mark in classification.PORTION_RANK else fallback
-        rows.append(_row(submission, para.number, item.letter, item.id, item.topic, mark, status_of(value), answer_text(value)))
+        row = _row(submission, para.number, item.letter, item.id, item.topic, mark, status_of(value), answer_text(value))
+        rows.append(dataclasses.replace(row, part=para.id))
     rows += _kept_rows(data, submission, fallback)
     return rows
 

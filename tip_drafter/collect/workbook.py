@@ -23,7 +23,9 @@ SUBMISSION_HEADER = (
     "warnings",
     "file",
 )
-KEYS = ("post", "country", "year")  # the columns that name a row of a paragraph's sheet
+KEYS = ("post", "country", "year")
+CELL_LIMIT = 32767  # characters a workbook's cell holds
+CUT = " [cut here: the whole answer is in the CSV and the database]"  # the columns that name a row of a paragraph's sheet
 
 
 def workbook_bytes(found: Collection) -> bytes:
@@ -38,8 +40,8 @@ def workbook_bytes(found: Collection) -> bytes:
     book.set_properties({"title": "TIP report submissions", "subject": marking, "comments": f"Classification: {marking}"})
     styles = _styles(book)
     _submissions_sheet(book, styles, found.submissions, marking)
-    for number, rows in _paragraphs(found.answers).items():
-        _paragraph_sheet(book, styles, number, rows, found.submissions, marking)
+    for part, rows in _paragraphs(found.answers).items():
+        _paragraph_sheet(book, styles, part, rows, found.submissions, marking)
     book.close()
     return buffer.getvalue()
 
@@ -77,32 +79,37 @@ def _submissions_sheet(book: object, styles: dict[str, object], rows: Sequence[S
     sheet.set_column(10, 10, 40)
 
 
-def _paragraphs(rows: Sequence[AnswerRow]) -> dict[int, list[AnswerRow]]:
-    by_number: dict[int, list[AnswerRow]] = {}
+def _paragraphs(rows: Sequence[AnswerRow]) -> dict[str, list[AnswerRow]]:
+    """The answers by part of the questionnaire (the paragraph's id, so that a paragraph
+    renumbered in another edition is one sheet), in the order they first come."""
+    by_part: dict[str, list[AnswerRow]] = {}
     for row in rows:
-        if row.paragraph is not None and row.status in STATUSES[:4]:  # dropped and unplaced: in the CSV and database
-            by_number.setdefault(row.paragraph, []).append(row)
-    return dict(sorted(by_number.items()))
+        if row.part and row.status in STATUSES[:4]:  # dropped and unplaced: in the CSV and database
+            by_part.setdefault(row.part, []).append(row)
+    return by_part
 
 
 def _paragraph_sheet(
-    book: object, styles: dict[str, object], number: int, rows: list[AnswerRow], posts: Sequence[Submission], marking: str
+    book: object, styles: dict[str, object], part: str, rows: list[AnswerRow], posts: Sequence[Submission], marking: str
 ) -> None:
-    """Posts down, the paragraph's items across (by item id, so two editions line up)."""
-    sheet = book.add_worksheet(f"Para {number}")  # type: ignore[attr-defined]
+    """Posts down, the part's items across (by item id, so two editions line up; each labelled
+    with its place and topic where it is first found)."""
+    sheet = book.add_worksheet(part[:31])  # type: ignore[attr-defined]  # a sheet's name is at most 31 characters
     _mark_pages(sheet, marking)
-    items = list(dict.fromkeys((row.item, f"{row.letter}. {row.topic}") for row in rows))
-    sheet.write_row(0, 0, (*KEYS, *(label for _, label in items)), styles["head"])
+    labels: dict[str, str] = {}
+    for row in rows:
+        labels.setdefault(row.item, f"{row.paragraph}.{row.letter} {row.topic}")
+    sheet.write_row(0, 0, (*KEYS, *labels.values()), styles["head"])
     cells = {(row.post, row.country, row.year, row.item): row for row in rows}
+    columns = list(labels)
     for n, s in enumerate(posts, start=1):
         sheet.write_row(n, 0, (s.post, s.country, s.year), styles["key"])
-        for column, (item, _) in enumerate(items, start=len(KEYS)):
-            row = cells.get((s.post, s.country, s.year, item))
-            sheet.write_string(n, column, _cell(row), styles["text"])
+        for column, item in enumerate(columns, start=len(KEYS)):
+            sheet.write_string(n, column, _cell(cells.get((s.post, s.country, s.year, item))), styles["text"])
     sheet.freeze_panes(1, len(KEYS))
-    sheet.autofilter(0, 0, max(len(posts), 1), len(KEYS) + len(items) - 1)
+    sheet.autofilter(0, 0, max(len(posts), 1), len(KEYS) + len(columns) - 1)
     sheet.set_column(0, 1, 16)
-    sheet.set_column(len(KEYS), len(KEYS) + len(items), 60)
+    sheet.set_column(len(KEYS), len(KEYS) + len(columns), 60)
 
 
 def _cell(row: AnswerRow | None) -> str:
@@ -113,4 +120,7 @@ def _cell(row: AnswerRow | None) -> str:
     body = row.text if row.text else f"[{row.status}]"
     if row.text and row.status != "answered":
         body = f"[{row.status}] {row.text}"
-    return (mark + body)[:32767]  # a cell holds at most 32,767 characters
+    cell = mark + body
+    if len(cell) > CELL_LIMIT:  # a cell holds at most 32,767 characters: the rest is said to be elsewhere
+        cell = cell[: CELL_LIMIT - len(CUT)] + CUT
+    return cell
