@@ -175,3 +175,18 @@ def test_a_file_is_edited_at_its_own_port_or_a_free_one_if_taken(tmp_path: Path)
         assert server.port == own
     finally:
         server.server_close()
+
+
+def test_a_field_the_file_does_not_have_is_refused_not_dropped(server: EditServer) -> None:
+    page = form(server)
+    origin = f"http://127.0.0.1:{server.port}"
+    before = server.session.path.read_bytes()
+    status, answer = post(
+        server,
+        "/save",
+        {"digest": page["digest"], "values": {"answers/25/B:text": "x"}},
+        Origin=origin,
+        **{"Sec-Fetch-Site": "same-origin"},
+    )
+    assert status == 400 and "answers/25/B:text" in answer["error"]
+    assert server.session.path.read_bytes() == before

@@ -146,6 +146,8 @@ def _job(session: EditSession, path: str, request: dict[str, Any]) -> tuple[HTTP
     """A check or a save; what a problem of the user's files is, said as the page shows it."""
     name, values = request["digest"], request["values"]
     try:
+        if unknown := session.unknown(name, values):  # a page of another file or version: never dropped in silence
+            return HTTPStatus.BAD_REQUEST, {"error": f"no such field in this file: {', '.join(sorted(unknown)[:5])}"}
         if path == "/check":
             return HTTPStatus.OK, session.check(name, values)
         saved, answer = session.save(name, values)

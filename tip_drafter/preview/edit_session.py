@@ -99,6 +99,11 @@ class EditSession:
         out["diffs"] = form.diffs(changed)
         return out
 
+    def unknown(self, name: str, values: dict[str, Any]) -> list[str]:
+        """The fields ``values`` names that the form of version ``name`` does not have."""
+        form = self._form(name)
+        return [key for key in values if key not in form.by_id]
+
     def _form(self, name: str) -> Form:
         """The form of a version the page loaded (made the first time it is asked for)."""
         if name not in self.forms:
