@@ -259,15 +259,18 @@ def test_the_command_writes_the_redline_all_or_nothing_and_says_where(project: P
     first = (project / "output" / "belgium-2010.redline.html").read_bytes()
     assert first.startswith(b"<!DOCTYPE html>")
     (project / "a-file").write_text("not a folder\n")
+    (project / "a-folder.html").mkdir()
 
     def tree() -> dict[str, bytes]:
         return {str(p): p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
 
     for extra, status, message in (
         (["--format", "pdf", "-o", "a-file/x.pdf"], 1, "a-file/x.pdf: cannot write: a-file is a file, not a folder"),
-        (["--format", "html", "-o", "output"], 1, "output: is a folder; cannot write the output there"),
-        (["--format", "pdf", "-o", "countries/belgium-2010.yaml"], 1, "refusing to write the redline over a country file"),
-        (["-o", "x.txt"], 2, "x.txt: say --format html or pdf (the file's name ends in neither .html nor .pdf)"),
+        (["--format", "html", "-o", "a-folder.html"], 1, "a-folder.html: is a folder; cannot write the output there"),
+        # a name that is not a redline's is refused before anything is read: it could be a file of the user's
+        (["--format", "pdf", "-o", "countries/belgium-2010.yaml"], 2, "a redline's name ends in .html or .pdf"),
+        (["--format", "html", "-o", "notes.yaml"], 2, "notes.yaml: a redline's name ends in .html or .pdf"),
+        (["-o", "x.txt"], 2, "x.txt: a redline's name ends in .html or .pdf"),
         (["--format", "text", "-o", "x.html"], 2, "-o goes with --format html or pdf"),
         (["--format", "html", "-o", "x.pdf"], 2, "x.pdf: the name says pdf, --format says html: make them agree"),
         (["--format", "pdf", "-o", "x.Html"], 2, "x.Html: the name says html, --format says pdf: make them agree"),

@@ -278,11 +278,11 @@ SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 def format_for(target: Path | None, fmt: str | None) -> str:
     """The redline's format: ``fmt`` as asked, else as ``target``'s suffix says (``-o x.pdf``).
-    A suffix that says the other format is refused: ``-o x.pdf --format html`` would write a
-    page under a PDF's name."""
+    A target whose name is not a redline's (``-o notes.yaml``) is refused, and so is a suffix
+    that says the other format: ``-o x.pdf --format html`` would write a page under a PDF's name."""
     by_suffix = SUFFIXES.get(target.suffix.lower()) if target is not None else None
-    if fmt is None and target is not None and by_suffix is None:
-        raise UsageError(f"{target}: say --format html or pdf (the file's name ends in neither .html nor .pdf)")
+    if target is not None and by_suffix is None:  # a redline never lands on a country file or any other
+        raise UsageError(f"{target}: a redline's name ends in .html or .pdf (this one's does not: it could be a file of yours)")
     if fmt is not None and by_suffix is not None and by_suffix != fmt:
         raise UsageError(f"{target}: the name says {by_suffix}, --format says {fmt}: make them agree")
     chosen = fmt or by_suffix
