@@ -94,10 +94,20 @@ def ctrl_c_round(versions: Versions, out: Path, delay: float) -> str | None:
     except AssertionError as exc:
         return f"delay {delay:.3f}: {exc}"
     problems = _exit_problems(status, stdout, err, said)
-    if left := in_session(command.process.pid):
+    if left := _left(command.process.pid):
         problems.append(f"processes left: {left}")
     problems += _output_problems(versions, _outputs(out))
     return f"delay {delay:.3f}: {'; '.join(problems)}" if problems else None
+
+
+def _left(session: int, seconds: float = 2.0) -> list[str]:
+    """The session's processes still there ``seconds`` after the command exited: a worker
+    killed at the stop may still be leaving (state R, its command line already gone) when the
+    command's own exit is seen, under load."""
+    deadline = time.monotonic() + seconds
+    while (left := in_session(session)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
 
 
 def _exit_problems(status: int, stdout: str, err: str, said: list[str] | None) -> list[str]:
