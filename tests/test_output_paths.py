@@ -96,18 +96,23 @@ def test_file_names_and_file_text_reach_the_terminal_escaped(project: Path) -> N
 
 @pytest.mark.parametrize("kind", ["symlink", "dangling symlink", "fifo"])
 @pytest.mark.parametrize(
-    "command",
+    ("command", "name"),
     [
-        ["render", "countries/belgium.yaml", "--format", "txt", "-o", "output"],
-        ["diff", "countries/belgium.yaml", "countries/belgium.yaml", "--format", "html", "-o", "output/belgium.txt"],
-        ["schema", "-o", "output/belgium.txt", "--force"],
+        (["render", "countries/belgium.yaml", "--format", "txt", "-o", "output"], "output/belgium.txt"),
+        (
+            ["diff", "countries/belgium.yaml", "countries/belgium.yaml", "--format", "html", "-o", "output/belgium.html"],
+            "output/belgium.html",
+        ),
+        (["schema", "-o", "output/belgium.txt", "--force"], "output/belgium.txt"),
     ],
 )
-def test_an_output_is_never_written_over_a_link_a_fifo_or_a_device(project: Path, kind: str, command: list[str]) -> None:
+def test_an_output_is_never_written_over_a_link_a_fifo_or_a_device(
+    project: Path, kind: str, command: list[str], name: str
+) -> None:
     """Renaming over a symbolic link replaces the link and leaves its target as it was; over
     a FIFO or a device it replaces a file that is no output: every command refuses, as one line."""
-    target = project / "output" / "belgium.txt"
-    target.unlink()
+    target = project / name
+    target.unlink(missing_ok=True)
     if kind == "fifo":
         os.mkfifo(target)
     else:
@@ -116,7 +121,7 @@ def test_an_output_is_never_written_over_a_link_a_fifo_or_a_device(project: Path
     before = tree(project)
     result = runner.invoke(app, command)
     assert result.exit_code == 1, result.output
-    assert "output/belgium.txt: is " in result.stderr and "not replaced" in result.stderr
+    assert f"{name}: is " in result.stderr and "not replaced" in result.stderr
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
     assert tree(project) == before and (target.is_symlink() or kind == "fifo")
 
