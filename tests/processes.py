@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pytest
+
 
 def _stat(pid: int) -> tuple[str, int, int] | None:
     """(state, parent, session) of a process, from /proc; None if it is gone."""
@@ -158,3 +160,19 @@ class Command:
         for reader in self._readers:
             reader.join(timeout=5)
         return status, "".join(self.out), "".join(self.err)
+
+
+def first_line(process: subprocess.Popen[str], seconds: float = 60) -> str:
+    """The first line a process prints on stdout (the address a server prints), within
+    ``seconds``: a process that prints none is killed and the test fails, never hangs."""
+    assert process.stdout is not None
+    stream = process.stdout
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout=seconds)
+    if not got:
+        process.kill()
+        process.wait(timeout=10)
+        pytest.fail(f"the command printed no line within {seconds:.0f} s")
+    return got[0].strip()

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from axe import serious_violations
+from processes import first_line
 from test_preview_browser import browser  # noqa: F401  (the fixture: Debian's chromium through its chromedriver)
 
 from tip_drafter.year.nextyear import new_draft
@@ -50,7 +51,7 @@ def edited(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     )
     assert process.stdout is not None
     try:
-        yield process.stdout.readline().strip(), path
+        yield first_line(process), path
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=15)
         assert process.returncode == 130 and "Traceback" not in err, err
@@ -262,7 +263,7 @@ def test_typing_survives_a_crash_of_the_server(browser: Any, tmp_path: Path) -> 
     first = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert first.stdout is not None
-        url = first.stdout.readline().strip()
+        url = first_line(first)
         page = Page(browser, url)
         page.type("answers/23/D:text", "Typed before the crash.")
         page.until(lambda: page.status().startswith("Not saved yet"))
@@ -272,7 +273,7 @@ def test_typing_survives_a_crash_of_the_server(browser: Any, tmp_path: Path) -> 
     second = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert second.stdout is not None
-        again = second.stdout.readline().strip()
+        again = first_line(second)
         assert urlsplit(again).port == urlsplit(url).port and again != url  # the same address, a new token
         page = Page(browser, again)
         page.until(lambda: page.find("#recover").is_displayed())

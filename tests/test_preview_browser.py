@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from processes import first_line
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -77,7 +78,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     )
     assert process.stdout is not None
     try:
-        yield process.stdout.readline().strip(), path
+        yield first_line(process), path
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=15)
         assert process.returncode == 130 and "Traceback" not in err, err

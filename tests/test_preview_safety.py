@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from processes import first_line
 
 from tip_drafter.preview import gate
 from tip_drafter.preview import server as preview_http
@@ -195,7 +196,7 @@ def test_a_browser_that_stays_open_neither_sees_the_token_nor_holds_up_the_saves
     browser_pid = None
     try:
         assert process.stdout is not None
-        url = process.stdout.readline().strip()
+        url = first_line(process)
         token = url.split("token=", 1)[1]
         deadline = time.monotonic() + 20
         while not record.exists() and time.monotonic() < deadline:

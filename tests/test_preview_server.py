@@ -25,7 +25,7 @@ from typing import Any
 
 import pypdf
 import pytest
-from processes import handles_sigterm, wait_until
+from processes import first_line, handles_sigterm, wait_until
 
 from tip_drafter import api
 from tip_drafter.cable import render
@@ -301,8 +301,7 @@ def _start(*args: str, cwd: Path) -> tuple[subprocess.Popen[str], str]:
         text=True,
         env={**os.environ, "NO_COLOR": "1"},
     )
-    assert process.stdout is not None
-    return process, process.stdout.readline().strip()
+    return process, first_line(process)
 
 
 @pytest.mark.parametrize(("ending", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])

@@ -106,6 +106,18 @@ Files = Annotated[
 ]
 
 
+OneFile = Annotated[
+    str,
+    typer.Argument(
+        help="The country file (a bare name is looked up in countries/).",
+        show_default=False,
+        metavar="FILE",
+        autocompletion=complete_country_files,
+    ),
+]
+NoOpen = Annotated[bool, typer.Option("--no-open", help="Do not open a browser; print the address only.")]
+
+
 def _edition_folders(value: list[Path] | None) -> list[Path] | None:
     """Each --editions folder, if it is one (a mistyped one is said, not searched in vain)."""
     return [folder(path, "edition folder") for path in value] if value else value

@@ -12,21 +12,13 @@ import typer
 from ..errors import ExitStatus
 from ..options import Options, resolve
 from ..startup import importing
-from .app import Draft, Editions, TemplateDirs, app, complete_country_files, console
-from .preview import _open
+from .app import Draft, Editions, NoOpen, OneFile, TemplateDirs, app, console
+from .preview import open_browser
 
 
 @app.command(short_help="Fill in the country file in a form in the browser, the cable beside it.")
 def edit(
-    file: Annotated[
-        str,
-        typer.Argument(
-            help="The country file (a bare name is looked up in countries/).",
-            show_default=False,
-            metavar="FILE",
-            autocompletion=complete_country_files,
-        ),
-    ],
+    file: OneFile,
     port: Annotated[
         int | None,
         typer.Option(
@@ -36,7 +28,7 @@ def edit(
             show_default=False,
         ),
     ] = None,
-    no_open: Annotated[bool, typer.Option("--no-open", help="Do not open a browser; print the address only.")] = False,
+    no_open: NoOpen = False,
     editions: Editions = None,
     template_dir: TemplateDirs = None,
     draft: Draft = False,
@@ -64,7 +56,7 @@ def edit(
         console.info(f"editing {path} in the browser: Save writes the file; Ctrl-C stops")
         if not no_open:
             # never waited for: a $BROWSER command may run until the browser is closed
-            threading.Thread(target=_open, args=(opener,), name="tipdraft-browser", daemon=True).start()
+            threading.Thread(target=open_browser, args=(opener,), name="tipdraft-browser", daemon=True).start()
 
     serve(session, port, ready)  # None: the file's own port, so typing kept in the browser is found again
     return ExitStatus.OK

@@ -15,22 +15,14 @@ from ..cable import layout
 from ..errors import ExitStatus
 from ..options import Options, resolve
 from ..startup import importing
-from .app import Draft, Editions, Paper, Strict, TemplateDirs, app, complete_country_files, console
+from .app import Draft, Editions, NoOpen, OneFile, Paper, Strict, TemplateDirs, app, console
 
 
 @app.command(short_help="Serve a live page of the cable as it will print; it follows every save.")
 def preview(
-    file: Annotated[
-        str,
-        typer.Argument(
-            help="The country file (a bare name is looked up in countries/).",
-            show_default=False,
-            metavar="FILE",
-            autocompletion=complete_country_files,
-        ),
-    ],
+    file: OneFile,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: a free one).", min=0, max=65535)] = 0,
-    no_open: Annotated[bool, typer.Option("--no-open", help="Do not open a browser; print the address only.")] = False,
+    no_open: NoOpen = False,
     editions: Editions = None,
     template_dir: TemplateDirs = None,
     width: Annotated[int, typer.Option(help="Line width of the cable text.")] = layout.Settings.width,
@@ -65,13 +57,13 @@ def preview(
         if not no_open:
             # in a thread of its own, never waited for: a $BROWSER command may run until the
             # browser is closed, and the saves are rendered in this thread meanwhile
-            threading.Thread(target=_open, args=(opener,), name="tipdraft-browser", daemon=True).start()
+            threading.Thread(target=open_browser, args=(opener,), name="tipdraft-browser", daemon=True).start()
 
     serve(page, port, ready)
     return ExitStatus.OK
 
 
-def _open(url: str) -> None:
+def open_browser(url: str) -> None:
     """Open the page in the user's browser, if there is one (no browser is no failure).
     ``url`` is the server's one-time address, not the token's: a command line is readable
     by every local user."""

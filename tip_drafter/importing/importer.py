@@ -373,6 +373,21 @@ class Read:
         schema.write_country(self.result.data, self.output, self.edition)
 
 
+def imported(
+    read: cableinput.CableText, name: str, edition: str | None, editions: Sequence[Path], force: bool
+) -> tuple[Imported, Edition]:
+    """A cable's text imported (the edition its REF or subject names unless ``edition``), its
+    reading's warnings first; a refusal names ``name``. What a file and a text import share."""
+    found, note = (edition, "") if edition else recognize.edition_for(read.text, editions)
+    chosen = load_edition(found, editions)
+    try:
+        result = import_cable(read.text, chosen, force)
+    except NotACable as exc:
+        raise NotACable(f"{name}: {exc}") from None
+    result.warnings[:0] = [*read.warnings, *([note] if note else [])]
+    return result, chosen
+
+
 def read_file(
     cable: Path,
     output: Path | None,
@@ -390,13 +405,7 @@ def read_file(
     when no country was found).
     """
     read = cableinput.read_cable(cable)
-    found, note = (edition, "") if edition else recognize.edition_for(read.text, editions)
-    chosen = load_edition(found, editions)
-    try:
-        result = import_cable(read.text, chosen, force)
-    except NotACable as exc:
-        raise NotACable(f"{cable}: {exc}") from None
-    result.warnings[:0] = [*read.warnings, *([note] if note else [])]
+    result, chosen = imported(read, str(cable), edition, editions, force)
     if output is None:
         country = str(result.data["cable"].get("country", "")).lower()
         name = "" if country == "tbd" else "-".join(re.findall(r"[a-z0-9]+", country))

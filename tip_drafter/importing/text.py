@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..edition import load_edition
-from ..errors import NotACable
 from ..yamlio.load import CountryYAML
-from . import cableinput, recognize
-from .importer import import_cable
+from . import cableinput
+from .importer import imported
 
 
 @dataclass(frozen=True)
@@ -38,13 +36,7 @@ def import_cable_text(
     no cable, a cable that is no TIP report (unless ``force``), or an import that would lose text.
     """
     read = cableinput.decode(text.encode("utf-8", "surrogatepass"), name)
-    found, note = (edition, "") if edition else recognize.edition_for(read.text, editions)
-    chosen = load_edition(found, editions)
-    try:
-        result = import_cable(read.text, chosen, force)
-    except NotACable as exc:
-        raise NotACable(f"{name}: {exc}") from None
+    result, chosen = imported(read, name, edition, editions, force)
     buffer = io.StringIO()
     CountryYAML().dump(result.data, buffer)
-    warnings = (*read.warnings, *([note] if note else []), *result.warnings)
-    return ImportedCable(buffer.getvalue(), result.data, chosen.name, warnings, tuple(result.notes))
+    return ImportedCable(buffer.getvalue(), result.data, chosen.name, tuple(result.warnings), tuple(result.notes))
