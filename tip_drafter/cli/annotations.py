@@ -8,37 +8,44 @@ from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from .. import __version__
-from ..errors import ERROR, Diagnostic
+from ..errors import ERROR, Code, Diagnostic
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/tip-drafter/"
 GENERAL = "tipdraft"  # the rule of a diagnostic that names no kind of problem
-RULES = {  # what each kind of problem is, as a code-scanning page lists its rules
-    "type": "A value of the wrong kind (text, number, list, mapping)",
-    "enum": "A value that is not one of the words allowed",
-    "pattern": "A value not in the expected form",
-    "empty": "An empty answer or value",
-    "required": "A required key, paragraph or item is missing",
-    "unknown-key": "A key the questionnaire does not have",
-    "placeholder": "A placeholder (TBD, [insert ...]) left in the text",
-    "charset": "A character a cable cannot carry",
-    "converted": "A character converted to ASCII",
-    "classification": "A portion mark or classification rule broken",
-    "mark": "A paragraph's portion mark missing",
-    "year": "The date-time group or subject does not name the report's year",
-    "date": "The date-time group is not a real date",
-    "width": "A word wider than the cable's width",
-    "syntax": "A YAML syntax error",
-    "encoding": "The file is not UTF-8 text",
-    "file": "The file is missing or cannot be read",
-    "unreviewed": "An answer carried over from last year and not yet reviewed",
-    "tags": "The edition's required tags are missing",
-    "capitals": "The subject is not in capitals",
-    "answered-twice": "A letter answered both jointly and alone",
-    "order": "Paragraphs or letters out of order",
-    "country": "The country, its code and the post disagree",
-    "template": "A template of the layout failed",
+RULES: dict[Code, str] = {  # what each kind of problem is, as a code-scanning page lists its rules
+    Code.TYPE: "A value of the wrong kind (text, number, list, mapping)",
+    Code.ENUM: "A value that is not one of the words allowed",
+    Code.PATTERN: "A value not in the expected form",
+    Code.EMPTY: "An empty answer or value",
+    Code.REQUIRED: "A required key, paragraph or item is missing",
+    Code.UNKNOWN_KEY: "A key the questionnaire does not have",
+    Code.PLACEHOLDER: "A placeholder (TBD, [insert ...]) left in the text",
+    Code.CHARSET: "A character a cable cannot carry",
+    Code.CONVERTED: "A character converted to ASCII",
+    Code.CLASSIFICATION: "A portion mark or classification rule broken",
+    Code.MARK: "A paragraph's portion mark missing",
+    Code.YEAR: "The date-time group or subject does not name the report's year",
+    Code.DATE: "The date-time group is not a real date",
+    Code.WIDTH: "A word wider than the cable's width",
+    Code.SYNTAX: "A YAML syntax error",
+    Code.ENCODING: "The file is not UTF-8 text",
+    Code.FILE: "The file is missing or cannot be read",
+    Code.UNREVIEWED: "An answer carried over from last year and not yet reviewed",
+    Code.CAPITALS: "The subject is not in capitals",
+    Code.ANSWERED_TWICE: "A letter answered both jointly and alone",
+    Code.ORDER: "Paragraphs or letters out of order",
+    Code.COUNTRY: "The country, its code and the post disagree",
+    Code.TEMPLATE: "A template of the layout failed",
+    Code.CONTAINS: "A tag the questionnaire requires is missing",
+    Code.CAVEAT: "The SENSITIVE caveat does not match the classification",
 }
+
+
+def _described(code: str) -> str:
+    """What a kind of problem is, in words (a kind without a description: its name)."""
+    known = code in Code.__members__.values()
+    return RULES.get(Code(code), f"tipdraft: {code}") if known else f"tipdraft: {code}"
 
 
 def to_sarif(diagnostics: Sequence[Diagnostic], files: Sequence[Path]) -> str:
@@ -46,7 +53,7 @@ def to_sarif(diagnostics: Sequence[Diagnostic], files: Sequence[Path]) -> str:
     diagnostic at its file, line and column (a problem with the whole file: the file alone),
     the files checked as artifacts; paths relative to the folder tipdraft ran in where they can be."""
     codes = sorted({d.code or GENERAL for d in diagnostics})
-    rules = [{"id": code, "shortDescription": {"text": RULES.get(code, f"tipdraft: {code}")}} for code in codes]
+    rules = [{"id": code, "shortDescription": {"text": _described(code)}} for code in codes]
     run = {
         "tool": {"driver": {"name": "tipdraft", "version": __version__, "informationUri": INFORMATION_URI, "rules": rules}},
         "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().resolve().as_uri() + "/"}},

@@ -9,14 +9,14 @@ from pathlib import Path
 from .. import output
 from ..cable.render import renderer_for
 from ..domain import classification
-from .gather import STATUSES, AnswerRow, Collection, Submission
+from .gather import ANSWERED, EMPTY, NOT_REVIEWED, STATUSES, TO_FOLLOW, AnswerRow, Collection, Submission
 
 PAGE = "collect/dashboard.html.j2"
 SHORT = {  # what a cell says, as few letters as a person reads at a glance, with the colour
-    "answered": "answered",
-    "empty": "empty",
-    "to follow": "to follow",
-    "carried over, not reviewed": "unreviewed",
+    ANSWERED: "answered",
+    EMPTY: "empty",
+    TO_FOLLOW: "to follow",
+    NOT_REVIEWED: "unreviewed",
 }
 
 

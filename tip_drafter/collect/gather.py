@@ -26,6 +26,7 @@ ANSWERED, EMPTY, TO_FOLLOW, NOT_REVIEWED, DROPPED, UNPLACED = (
     "unplaced",
 )
 STATUSES = (ANSWERED, EMPTY, TO_FOLLOW, NOT_REVIEWED, DROPPED, UNPLACED)
+KEPT = (DROPPED, UNPLACED)  # text kept in a file but printed by no item: rows of its own, no item's cell
 ANSWER_COLUMNS = ("post", "country", "code", "year", "edition", "paragraph", "letter", "item", "topic", "mark", "status", "text")
 
 

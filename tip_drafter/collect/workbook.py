@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import output
 from ..domain import classification
-from .gather import STATUSES, AnswerRow, Collection, Submission
+from .gather import KEPT, AnswerRow, Collection, Submission
 
 SUBMISSION_HEADER = (
     "post",
@@ -84,7 +84,7 @@ def _paragraphs(rows: Sequence[AnswerRow]) -> dict[str, list[AnswerRow]]:
     renumbered in another edition is one sheet), in the order they first come."""
     by_part: dict[str, list[AnswerRow]] = {}
     for row in rows:
-        if row.part and row.status in STATUSES[:4]:  # dropped and unplaced: in the CSV and database
+        if row.part and row.status not in KEPT:  # dropped and unplaced text: in the CSV and database
             by_part.setdefault(row.part, []).append(row)
     return by_part
 
