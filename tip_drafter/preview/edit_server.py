@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 from ..cable import render
 from ..errors import TipDraftError, UsageError
 from .edit_session import EditSession, Stale
-from .server import FIELD, Handler, Server
+from .server import FIELD, STOP_SECONDS, Handler, Server, stop_within
 from .state import Preview
 
 MAX_BODY = 1024 * 1024  # the most a request body may hold (a whole country file is ~40 KB)
@@ -194,7 +194,7 @@ def serve(session: EditSession, port: int | None, ready: Callable[[str, str], No
                 work.get(timeout=0.25)()
     finally:
         if listener.is_alive():
-            server.shutdown()
+            stop_within(server, STOP_SECONDS)
         server.server_close()
 
 

@@ -45,6 +45,7 @@ KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream (proxies a
 FIELD = re.compile(r"\{\{ (name|query) \}\}")  # what index.html is filled in with
 PDF_SECONDS = 120.0  # a PDF link waits this long for the main thread to make the PDF
 CODE_SECONDS = 120.0  # the one-time code the browser is opened with is good for this long
+STOP_SECONDS = 2.0  # the server's loop is waited for this long when the command stops
 
 
 class Server(HTTPServer):
@@ -302,10 +303,18 @@ def serve(preview: Preview, port: int, ready: Callable[[str, str], None]) -> Non
         stop.set()
         preview.close()
         if listener.is_alive():
-            server.shutdown()
+            stop_within(server, STOP_SECONDS)
         server.server_close()
         if watcher.is_alive():  # not started when Ctrl-C came during the first render
             watcher.join(timeout=2)
+
+
+def stop_within(server: HTTPServer, seconds: float) -> None:
+    """Stop ``server``'s loop, waiting for it at most ``seconds``: a Ctrl-C is never held up by
+    a loop that does not come round (the process ends, and its threads with it)."""
+    stopper = threading.Thread(target=server.shutdown, name="tipdraft-stop", daemon=True)
+    stopper.start()
+    stopper.join(timeout=seconds)
 
 
 def _warm() -> None:
