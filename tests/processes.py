@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -152,14 +154,29 @@ class Command:
         try:
             status = self.process.wait(timeout=limit)
         except subprocess.TimeoutExpired:
+            where = _where(self.process.pid)
             for pid in [int(p.split()[0]) for p in in_session(self.process.pid)]:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             self.process.wait(timeout=10)
-            raise AssertionError(f"still running {limit} s on: {''.join(self.err)}") from None
+            raise AssertionError(f"still running {limit} s on: {''.join(self.err)}{where}") from None
         for reader in self._readers:
             reader.join(timeout=5)
         return status, "".join(self.out), "".join(self.err)
+
+
+def _where(session: int) -> str:
+    """What a command that did not stop was doing: its processes and, where py-spy is
+    installed, every thread's Python stack (a hang's report says where it hung)."""
+    processes = in_session(session)
+    report = ["", *processes]
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if Path(spy).exists():
+        for pid in [int(p.split()[0]) for p in processes]:
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                run = subprocess.run([spy, "dump", "--pid", str(pid)], capture_output=True, text=True, timeout=20)
+                report.append(run.stdout + run.stderr)
+    return "\n".join(report)
 
 
 def first_line(process: subprocess.Popen[str], seconds: float = 60) -> str:

@@ -7,18 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tip_drafter import api, console
 from tip_drafter.cli.main import app
 from tip_drafter.errors import Diagnostic
-from tip_drafter.format.fields import PLACEHOLDERS, is_placeholder
+from tip_drafter.format.fields import PLACEHOLDERS, is_placeholder, placeholders
 from tip_drafter.year import review
 from tip_drafter.year.nextyear import new_draft
 
-from conftest import BELGIUM
+from conftest import BELGIUM, examples
 
 runner = CliRunner()
 
@@ -26,6 +26,29 @@ runner = CliRunner()
 @given(st.sampled_from(["TBD", "tbd", "TK", "XX", "xxxx", "???", "[insert the date]", "[ INSERT serial ]"]))
 def test_every_whole_value_placeholder_is_one_the_text_rules_report(value: str) -> None:
     assert is_placeholder(value) and PLACEHOLDERS.fullmatch(value.strip())
+
+
+# Texts near the placeholders: their words in any case, the letters IGNORECASE folds (the
+# Kelvin sign, a long s, a dotless and a dotted i), brackets and question marks, around letters.
+NEAR_PLACEHOLDERS = st.lists(
+    st.sampled_from(
+        ["TBD", "tBd", "TK", "t\u212a", "XX", "xXx", "???", "?", "[", "]", "insert", "\u0130NSERT", "\u017f", "a", " ", "\n"]
+    )
+    | st.text(max_size=3),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=examples(30))  # a cheap property: many texts
+@given(NEAR_PLACEHOLDERS)
+@example("Hours: TBD")
+@example("t\u212a")
+@example("[insert]")
+@example("XX, ???")
+def test_the_quick_look_for_placeholders_finds_what_the_expression_finds(text: str) -> None:
+    """placeholders() scans only a text holding one of the marks: it finds what a scan of
+    every text would."""
+    assert [m.span() for m in placeholders(text)] == [m.span() for m in PLACEHOLDERS.finditer(text)]
 
 
 def test_a_bracketed_word_is_not_a_placeholder_and_fails_a_final(tmp_path: Path) -> None:

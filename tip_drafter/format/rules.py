@@ -15,7 +15,7 @@ from ..domain.dtg import looks_like as dtg_form
 from ..edition import Edition
 from ..errors import ERROR, WARNING, Code, Diagnostic, Place
 from ..yamlio.load import Document, item_position, key_name, key_position, value_position
-from .fields import PLACEHOLDERS
+from .fields import placeholders
 
 Position = tuple[int, int]
 
@@ -93,7 +93,7 @@ def _classified_only(checker: Checker, cable: Any, level: classification.Classif
 def text_rules(checker: Checker, data: Any) -> None:
     """Placeholders left in the text, and characters a cable cannot carry."""
     for where, pos, text in strings(data):
-        for m in PLACEHOLDERS.finditer(text):
+        for m in placeholders(text):
             checker.final_error(
                 locate(checker.doc, pos, m.group(0), 1), where, f"placeholder {m.group(0)!r} left in the text", code="placeholder"
             )

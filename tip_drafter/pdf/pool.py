@@ -38,6 +38,7 @@ from .job import PdfJob, PdfMade
 
 DEPTH = 2  # jobs a worker holds: the one it makes and the next, so it never waits for us
 STOP_LIMIT = 1.0  # seconds the server has to stop its workers before it and they are killed
+SIGNAL_CHECK = 0.05  # seconds between two looks for a Ctrl-C while waiting for the workers
 ENDINGS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 DIED = "PDF not made: the worker process making it died"
 Handler = Callable[[int, FrameType | None], None] | int  # what signal.signal takes
@@ -281,12 +282,24 @@ class Pool:
 
     def _wait(self, timeout: float | None) -> None:
         """Take the answers of the workers, waiting up to ``timeout`` seconds (None: until
-        one answers or dies, its end of file; a worker does one or the other)."""
+        one answers or dies, its end of file; a worker does one or the other).
+
+        The wait is made of slices of :data:`SIGNAL_CHECK` seconds: a Ctrl-C that comes just
+        before the system call starts (after Python last looked for signals) does not
+        interrupt it, and is raised only when the call returns; a wait for a PDF in one
+        piece kept a Ctrl-C waiting for the workers' PDFs, seconds under load."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         with selectors.DefaultSelector() as selector:
             for channel, jobs in self.held.items():
                 if jobs:
                     selector.register(channel, selectors.EVENT_READ, channel)
-            ready: list[socket.socket] = [key.data for key, _ in selector.select(timeout)] if selector.get_map() else []
+            if not selector.get_map():
+                return
+            while True:
+                left = SIGNAL_CHECK if deadline is None else min(SIGNAL_CHECK, deadline - time.monotonic())
+                ready: list[socket.socket] = [key.data for key, _ in selector.select(max(0.0, left))]
+                if ready or (deadline is not None and time.monotonic() >= deadline):
+                    break
         for channel in ready:
             self._take(channel)
 

@@ -77,13 +77,20 @@ class Keys:
 
     def _key(self) -> str:
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        while byte := os.read(self.fd, 1):
+        while byte := self._byte():
             if key := decoder.decode(byte):
                 if key == "\x1b":  # an arrow or function key: its whole sequence is one key
                     while select.select([self.fd], [], [], 0.02)[0] and os.read(self.fd, 16):
                         pass
                 return key
         return ""
+
+    def _byte(self) -> bytes:
+        """The next byte typed, waited for in slices: a Ctrl-C that comes just before a read
+        starts (after Python last looked for signals) would wait for the next key."""
+        while not select.select([self.fd], [], [], 0.1)[0]:
+            pass
+        return os.read(self.fd, 1)
 
     def editing(self, edit: Callable[[str], bytes]) -> Callable[[str], bytes]:
         """``edit`` run with the terminal as it was."""
