@@ -170,6 +170,24 @@ def _where(session: int) -> str:
     installed, every thread's Python stack (a hang's report says where it hung)."""
     processes = in_session(session)
     report = ["", *processes]
+    for pid in [int(p.split()[0]) for p in processes]:  # its signals: pending, blocked, ignored, caught
+        with contextlib.suppress(OSError):
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+            report.append(
+                f"{pid}: "
+                + " ".join(
+                    line.replace("\t", "")
+                    for line in lines
+                    if line.startswith(("SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt"))
+                )
+            )
+        for task in sorted(Path(f"/proc/{pid}/task").glob("*")) if Path(f"/proc/{pid}/task").exists() else []:
+            with contextlib.suppress(OSError):
+                lines = (task / "status").read_text().splitlines()
+                report.append(
+                    f"  thread {task.name}: "
+                    + " ".join(line.replace("\t", "") for line in lines if line.startswith(("SigPnd", "SigBlk")))
+                )
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if Path(spy).exists():
         for pid in [int(p.split()[0]) for p in processes]:

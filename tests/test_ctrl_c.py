@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from posts import make_posts
 from processes import Command, children, handles_sigterm, in_session, wait_until
 
 from conftest import BELGIUM
@@ -237,3 +238,73 @@ def test_a_ctrl_c_once_raised_in_code_from_a_string_exits_130(tmp_path: Path) ->
     (tmp_path / "stopped.py").write_text(CAUGHT_IN_CODE_FROM_A_STRING)
     done = subprocess.run([sys.executable, "-m", "stopped"], capture_output=True, text=True, timeout=30, cwd=tmp_path)
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+
+
+@pytest.mark.timeout(300)
+def test_ctrl_c_into_checks_on_every_core_stops_them_cleanly(tmp_path: Path) -> None:
+    """validate and status check many files in worker processes: a Ctrl-C at any moment exits
+    130 within the bound, prints nothing but the files' problems and leaves no process."""
+    folder = tmp_path / "posts"
+    make_posts(folder, 60)
+    rng = random.Random(seed := random.randrange(2**32))
+    rounds = [(command, rng.uniform(0, 1.5)) for command in ("validate", "status") for _ in range(_rounds() // 4)]
+
+    def one(command: str, delay: float) -> str | None:
+        run = Command([sys.executable, "-m", "tip_drafter", command, "--jobs", "2", str(folder)])
+        wait_until(lambda: handles_sigterm(run.process.pid) or run.process.poll() is not None, 30, "tipdraft starts")
+        time.sleep(delay)  # the moment of the Ctrl-C, whatever the command is doing then
+        run.interrupt()
+        try:
+            status, _, err = run.finish(5)
+        except AssertionError as exc:
+            return f"{command} after {delay:.3f} s: {exc}"
+        left = _left(run.process.pid)
+        other = [line for line in err.splitlines() if not line.startswith(f"{folder}/")]  # the files' problems, said as they come
+        if status not in (130, 1) or other or left:  # 1: it had finished (the files have errors)
+            return f"{command} after {delay:.3f} s: exit {status}; stderr {other!r}; left {left}"
+        return None
+
+    with ThreadPoolExecutor(3) as pool:
+        failures = [f for f in pool.map(lambda r: one(*r), rounds) if f is not None]
+    assert failures == [], f"seed {seed}: " + "\n".join(failures)
+
+
+SWALLOWED = """
+import os, signal, sys, time
+from dataclasses import dataclass
+from tip_drafter import __main__, workers; from tip_drafter.cli import main as cli
+
+@dataclass(frozen=True)
+class Sleep:
+    seconds: float
+    def run(self):
+        time.sleep(self.seconds)
+
+def run():
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):
+            pass  # the Ctrl-C is raised here...
+    except KeyboardInterrupt:
+        pass  # ...and dropped, as code that swallows every exception does
+    if sys.argv[1] == "wait":
+        with workers.running(1) as pool:
+            pool.result(pool.submit(Sleep(20)))
+    print("went on")
+
+cli.run = run
+__main__.main()
+"""
+
+
+def test_a_ctrl_c_whose_exception_was_swallowed_stops_the_next_wait() -> None:
+    """The Ctrl-C is on record: the wait for the workers raises it again within a slice."""
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", SWALLOWED, "wait"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+    assert time.monotonic() - start < 15  # the job sleeps 20 s
+
+
+def test_a_command_that_went_on_after_a_swallowed_ctrl_c_exits_130() -> None:
+    done = subprocess.run([sys.executable, "-c", SWALLOWED, "end"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "went on\n", "")

@@ -61,8 +61,10 @@ def main() -> None:
         try:
             # The exit statuses' home, first, inside the Ctrl-C net (a leaf: its imports are
             # the standard library's, which the CLI imports anyway), then the handlers that use it.
+            from . import interrupts
             from .errors import ExitStatus
 
+            interrupts.install()  # a Ctrl-C recorded as well as raised: never lost
             for ending in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
                 if ending is not None and signal.getsignal(ending) is signal.SIG_DFL:
                     signal.signal(ending, _ended)
@@ -71,13 +73,16 @@ def main() -> None:
             with importing():
                 from .cli.main import run
             run()
+            interrupts.check()  # a Ctrl-C whose exception something swallowed
         finally:
             # The work is over: a Ctrl-C now would only break into the interpreter's exit.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
     except KeyboardInterrupt:
         _interrupted()
     except SystemExit as exc:
-        if exc.code == ExitStatus.INTERRUPTED:  # a command stopped by Ctrl-C (cli.Commands turns it into its status)
+        # A command stopped by Ctrl-C (cli.Commands turns it into its status), or one that went
+        # on to the end after a Ctrl-C whose exception something swallowed.
+        if exc.code == ExitStatus.INTERRUPTED or interrupts.pressed():
             _interrupted()
         raise
 

@@ -123,6 +123,9 @@ def _edition_folders(value: list[Path] | None) -> list[Path] | None:
     return [folder(path, "edition folder") for path in value] if value else value
 
 
+Jobs = Annotated[
+    int | None, typer.Option("--jobs", "-j", help="Worker processes checking the files (default: all cores; 1: none).")
+]
 Editions = Annotated[
     list[Path] | None,
     typer.Option(

@@ -20,7 +20,7 @@ from typer.main import get_command_name
 from .. import config
 from ..cable import layout
 from ..edition import default_edition
-from ..errors import ExitStatus, InvalidCountryFile, command, has_errors, to_json
+from ..errors import Diagnostic, ExitStatus, InvalidCountryFile, command, has_errors, to_json
 from ..options import Options, expand
 from ..startup import importing
 from .app import (
@@ -29,6 +29,7 @@ from .app import (
     Editions,
     Files,
     Format,
+    Jobs,
     LinesPerPage,
     Paper,
     Strict,
@@ -64,6 +65,7 @@ def validate(
     strict: Strict = False,
     draft: Draft = False,
     output_format: Annotated[CheckFormat, typer.Option("--format", help="text, json, sarif or github")] = CheckFormat.text,
+    jobs: Jobs = None,
 ) -> ExitStatus:
     """Check country files against their questionnaire edition; print every problem, located.
 
@@ -73,10 +75,7 @@ def validate(
     """
     options = _options(template_dir, width, lines_per_page, editions, draft=draft)
     paths = expand(files)
-    with importing():
-        from .. import api
-
-    found = [d for path in paths for d in api.check(path, options).diagnostics]
+    found = _checked(paths, options, jobs)
     if output_format is CheckFormat.json:
         console.result(to_json(found, len(paths), strict))
     elif output_format in (CheckFormat.sarif, CheckFormat.github):
@@ -89,6 +88,18 @@ def validate(
         strict_note = f" (--strict: {len(found) - errors} warning(s) treated as errors)" if strict and len(found) > errors else ""
         console.info(f"{len(paths)} file(s) checked: {errors} error(s), {len(found) - errors} warning(s){strict_note}")
     return ExitStatus.FAILED if has_errors(found, strict) else ExitStatus.OK
+
+
+def _checked(paths: list[Path], options: Options, jobs: int | None) -> list[Diagnostic]:
+    """Every problem of the files, in their order; checked on every core (``jobs``)."""
+    with importing():  # before the workers are forked: they start with the pipeline loaded
+        from .. import api, batch  # noqa: F401
+
+    found: list[Diagnostic] = []
+    with batch.outcomes([batch.Check(path, options) for path in paths], jobs) as outcomes:
+        for path, outcome in zip(paths, outcomes, strict=True):
+            found += [batch.not_checked(path, outcome)] if isinstance(outcome, Exception) else outcome
+    return found
 
 
 @app.command(short_help="Check, then write the cable text and the PDF (nothing for an invalid file).")

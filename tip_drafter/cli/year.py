@@ -22,7 +22,7 @@ from ..edition import default_edition
 from ..errors import ExitStatus, UsageError, command
 from ..options import COUNTRIES, OUTPUT, Options, expand
 from ..startup import importing
-from .app import Editions, PrintFormat, PrintFormatOption, app, complete_editions, console
+from .app import Editions, Jobs, PrintFormat, PrintFormatOption, app, complete_editions, console
 
 if TYPE_CHECKING:
     from ..year.compare import Status
@@ -236,6 +236,7 @@ def status(
     ] = None,
     editions: Editions = None,
     output_format: PrintFormatOption = PrintFormat.text,
+    jobs: Jobs = None,
 ) -> ExitStatus:
     """One row per country file: edition, year, required items answered, unreviewed, warnings, errors.
 
@@ -249,7 +250,7 @@ def status(
     from ..year import compare
 
     options = Options(editions=editions or (), template_dirs=config.template_dirs(Path()))
-    rows = _status_rows(expand(files or [str(COUNTRIES)]), options)
+    rows = _status_rows(expand(files or [str(COUNTRIES)]), options, jobs)
     if output_format is PrintFormat.json:  # the shape of validate's: the files, then a summary
         summary = {**compare.status_summary(rows), "failed": any(r.errors for r in rows)}
         console.result(json.dumps({"files": [asdict(r) for r in rows], "summary": summary}, indent=2))
@@ -258,18 +259,19 @@ def status(
     return ExitStatus.FAILED if any(r.errors for r in rows) else ExitStatus.OK
 
 
-def _status_rows(paths: list[Path], options: Options) -> list[Status]:
-    """Check each file: its row of the status table; its errors printed, located."""
-    with importing():
-        from .. import api, manifest
+def _status_rows(paths: list[Path], options: Options, jobs: int | None) -> list[Status]:
+    """Check each file (on every core): its row of the status table; its errors printed, located."""
+    with importing():  # before the workers are forked: they start with the pipeline loaded
+        from .. import api, batch, manifest  # noqa: F401
         from ..year import compare
     rows = []
-    for path in paths:
-        checked = api.check(path, options)
-        mixed = manifest.problems(path, OUTPUT)  # a render stopped between its renames
-        console.diagnostics([*(d for d in checked.diagnostics if d.severity == "error"), *mixed])
-        data = checked.document.data if checked.document else None
-        rows.append(compare.status_row(path, data, checked.report.edition, [*checked.diagnostics, *mixed]))
+    with batch.outcomes([compare.StatusCheck(path, options, OUTPUT) for path in paths], jobs) as outcomes:
+        for path, outcome in zip(paths, outcomes, strict=True):
+            if isinstance(outcome, Exception):  # its worker died
+                failed = [batch.not_checked(path, outcome)]
+                outcome = failed, compare.status_row(path, None, None, failed)
+            console.diagnostics(outcome[0])
+            rows.append(outcome[1])
     return rows
 
 

@@ -1,1 +1,1 @@
-"""The PDF stage: the job, the WeasyPrint step and the pool of worker processes."""
+"""The PDF stage: the job, the WeasyPrint step, and the maker that runs it in worker processes."""

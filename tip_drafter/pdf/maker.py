@@ -1,6 +1,6 @@
 """The PDF stage: a :class:`PdfJob` (see :mod:`.job`) says what to make, a :class:`PdfMaker` makes it.
 
-A maker is a pool of worker processes (:mod:`tip_drafter.pdf.pool`) or, with no workers, this
+A maker is a pool of worker processes (:mod:`tip_drafter.workers`) or, with no workers, this
 process. WeasyPrint is imported only where a PDF is made (a worker, or :func:`make`): this
 module imports nothing heavy, so ``validate`` and text rendering never load WeasyPrint, and
 the CLI can start the workers early enough for their WeasyPrint import to overlap the checks.
@@ -8,17 +8,19 @@ the CLI can start the workers early enough for their WeasyPrint import to overla
 
 from __future__ import annotations
 
-import errno
 import os
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError
+from ..errors import PdfFailed, UsageError
 from ..startup import importing
 from .job import PdfJob, PdfMade
 
 if TYPE_CHECKING:  # imported where a pool starts: validate and text rendering do without it
-    from .pool import Pool
+    from ..workers import Pool
+
+WARM = ("tip_drafter.pdf.weasy",)  # what the workers import once, before the first PDF
 
 
 def make(job: PdfJob) -> PdfMade:
@@ -30,10 +32,14 @@ def make(job: PdfJob) -> PdfMade:
     return weasy.write_pdf(job)
 
 
-def _no_room(exc: OSError) -> bool:
-    """Whether the workers could not start for want of room on the disk (tempfile says so with
-    ENOENT when no folder it tries can hold a file)."""
-    return exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or "No usable temporary directory" in str(exc)
+@dataclass(frozen=True)
+class _Making:
+    """A PDF job as a worker runs it (see :class:`tip_drafter.workers.Job`)."""
+
+    job: PdfJob
+
+    def run(self) -> PdfMade:
+        return make(self.job)
 
 
 class Ticket:
@@ -55,7 +61,7 @@ class PdfMaker:
 
     Use it as a context manager: the workers' server starts (and imports WeasyPrint) on entry;
     on exit, however it is left (Ctrl-C included), every process it started is gone within
-    about a second (:data:`tip_drafter.pdf.pool.STOP_LIMIT`). Unlike black, which lets running
+    about a second (:data:`tip_drafter.workers.STOP_LIMIT`). Unlike black, which lets running
     work finish on Ctrl-C, a PDF being made is dropped: the stop must stay short, and nothing
     of it was written yet. A worker that dies fails the PDF it was making; the others are made.
     """
@@ -69,44 +75,22 @@ class PdfMaker:
 
     def __enter__(self) -> PdfMaker:
         if self.processes:
-            from .pool import Pool, endings_blocked
+            from ..workers import start
 
-            try:
-                with endings_blocked():  # a Ctrl-C comes once the pool is ours to stop
-                    self._pool = Pool(self.processes)
-            except OSError as exc:
-                if not _no_room(exc):
-                    self._close()
-                    raise
-                # No room for the workers' folder (a full disk, a file size limit): the PDFs
-                # are made here, and a PDF that cannot be written says which and why, as with
-                # --jobs 1.
-                self._close()
-            except BaseException:
-                self._close()
-                raise
+            self._pool = start(self.processes, WARM)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self._close()
+        if self._pool is not None:
+            from ..workers import stop
 
-    def _close(self) -> None:
-        """Stop the pool; a second Ctrl-C (or SIGTERM) meanwhile does not cut the stop short,
-        it is raised once the processes are gone."""
-        interrupted: BaseException | None = None
-        while self._pool is not None:
-            try:
-                self._pool.close()
-                self._pool = None
-            except (KeyboardInterrupt, SystemExit) as exc:
-                interrupted = exc
-        if interrupted is not None:
-            raise interrupted
+            pool, self._pool = self._pool, None
+            stop(pool)
 
     def submit(self, job: PdfJob) -> Ticket:
         """Ask for a PDF: sent to a worker as soon as one is free, or made here when its
         result is asked for."""
-        return Ticket(self, job, self._pool.submit(job) if self._pool is not None else None)
+        return Ticket(self, job, self._pool.submit(_Making(job)) if self._pool is not None else None)
 
     def collect(self, ticket: Ticket) -> PdfMade:
         """What :meth:`Ticket.result` returns."""
@@ -115,4 +99,10 @@ class PdfMaker:
                 with importing():  # (WeasyPrint's import the first time; its caches after)
                     from . import weasy  # noqa: F401
             return make(ticket.job)
-        return self._pool.result(ticket.number)
+        from ..workers import JobFailed
+
+        try:
+            made: PdfMade = self._pool.result(ticket.number)
+        except JobFailed as exc:
+            raise PdfFailed(f"PDF not made: {exc}") from None
+        return made

@@ -10,7 +10,8 @@ from typing import Any
 
 from ..cable.model import answers_by_item, prose
 from ..edition import Edition, report_year
-from ..errors import ERROR, UNREVIEWED, TipDraftError, one_line
+from ..errors import ERROR, UNREVIEWED, Diagnostic, TipDraftError, one_line
+from ..options import Options
 
 
 @dataclass
@@ -179,6 +180,26 @@ class Status:
     unreviewed: int
     warnings: int
     errors: int
+
+
+@dataclass(frozen=True)
+class StatusCheck:
+    """One file's check for ``status``, as a job (:mod:`tip_drafter.batch`): what status
+    prints of it (its errors, and the problems of its outputs: a render stopped between its
+    renames), and its row (counting its warnings too)."""
+
+    path: Path
+    options: Options
+    outputs: Path  # the folder its outputs are in
+
+    def run(self) -> tuple[list[Diagnostic], Status]:
+        from .. import api, manifest
+
+        checked = api.check(self.path, self.options)
+        mixed = manifest.problems(self.path, self.outputs)
+        data = checked.document.data if checked.document else None
+        said = [*(d for d in checked.diagnostics if d.severity == ERROR), *mixed]
+        return said, status_row(self.path, data, checked.report.edition, [*checked.diagnostics, *mixed])
 
 
 def status_row(path: Path, data: Any, edition: Edition | None, diagnostics: Sequence[Any]) -> Status:

@@ -1,7 +1,10 @@
-"""The PDF worker processes, owned by this process: a fork server that imports WeasyPrint
-once, the workers it forks, and this side of their messages.
+"""Worker processes owned by this process, for work that runs on every core: a fork server
+(forked from this process, so it has what this process imported, then importing what the jobs
+need), the workers it forks, and this side of their messages. A job is any picklable object
+with a ``run()`` method (:class:`Job`): the PDFs of ``render`` (:mod:`tip_drafter.pdf.maker`),
+the checks of ``status`` and ``validate`` (:mod:`tip_drafter.batch`).
 
-Built so that no interleaving of a Ctrl-C, a dying worker and a finished PDF can leave this
+Built so that no interleaving of a Ctrl-C, a dying worker and a finished job can leave this
 process waiting forever (a ``ProcessPoolExecutor`` can: a worker terminated while it writes a
 result into the executor's pipe leaves the executor's thread waiting for the rest):
 
@@ -9,7 +12,8 @@ result into the executor's pipe leaves the executor's thread waiting for the res
   job's number) on a socket whose other end only the worker holds, so its death is an end of
   file, and a message is never half-sent;
 - nothing here waits on a process without a time limit: stopping takes at most
-  :data:`STOP_LIMIT` seconds, then the server's process group is killed;
+  :data:`STOP_LIMIT` seconds, then the server's process group is killed; a wait for the
+  workers looks for a Ctrl-C every :data:`SIGNAL_CHECK` seconds;
 - the server and the workers ignore Ctrl-C (this process stops them) and die of SIGTERM
   quietly, whatever handlers this process had set; they print nothing.
 """
@@ -17,7 +21,9 @@ result into the executor's pipe leaves the executor's thread waiting for the res
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
+import importlib
 import os
 import pickle
 import selectors
@@ -31,17 +37,31 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import Any, NoReturn, Protocol, TypeVar
 
-from ..errors import PdfFailed
-from .job import PdfJob, PdfMade
+from . import interrupts
+from .startup import importing
+
+T = TypeVar("T", covariant=True)
 
 DEPTH = 2  # jobs a worker holds: the one it makes and the next, so it never waits for us
 STOP_LIMIT = 1.0  # seconds the server has to stop its workers before it and they are killed
 SIGNAL_CHECK = 0.05  # seconds between two looks for a Ctrl-C while waiting for the workers
 ENDINGS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-DIED = "PDF not made: the worker process making it died"
+DIED = "the worker process making it died"
 Handler = Callable[[int, FrameType | None], None] | int  # what signal.signal takes
+
+
+class Job(Protocol[T]):
+    """Work for a worker: picklable (its class importable by name), its outcome too."""
+
+    def run(self) -> T:
+        """Do the work in the worker; what it returns, or raises, comes back to :meth:`Pool.result`."""
+
+
+class JobFailed(Exception):
+    """A job that did not finish: its worker died, none could be started, or what it raised
+    could not be sent back (its words are)."""
 
 
 @contextlib.contextmanager
@@ -88,16 +108,16 @@ def _quit(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def _serve(control: socket.socket, folder: Path) -> None:
-    """The fork server: import WeasyPrint (so every worker starts with it loaded), then fork a
-    worker for each socket sent; on SIGTERM or the end of ``control``, kill and reap them.
+def _serve(control: socket.socket, folder: Path, warm: Sequence[str]) -> None:
+    """The fork server: import the modules ``warm`` names (so every worker starts with them
+    loaded: WeasyPrint for the PDFs), then fork a worker for each socket sent; on SIGTERM or
+    the end of ``control``, kill and reap them.
 
     SIGTERM ends it by an exception even while it imports: what the import runs (``ldconfig``,
     to find a library) is waited for, not left behind."""
-    from ..startup import importing
-
     with importing():  # a one-shot process: what the import makes is set aside for good
-        from . import weasy  # noqa: F401
+        for module in warm:
+            importlib.import_module(module)
     workers: list[int] = []
     try:
         while True:
@@ -120,22 +140,20 @@ def _serve(control: socket.socket, folder: Path) -> None:
 
 
 def _work(channel: socket.socket, folder: Path) -> None:
-    """A worker: make the PDF of each job number received, answer with the same number once
-    its outcome (the PDF, or the exception) is in the folder; end at the end of ``channel``."""
-    from . import weasy
-
+    """A worker: run the job of each number received, answer with the same number once its
+    outcome (what it returned, or the exception) is in the folder; end at the end of ``channel``."""
     while len(message := channel.recv(8, socket.MSG_WAITALL)) == 8:
         number = int.from_bytes(message, "big")
-        job: PdfJob = pickle.loads((folder / f"{number}.job").read_bytes())  # our own folder (mkdtemp: 0700)
-        outcome: PdfMade | Exception
+        job: Job[Any] = pickle.loads((folder / f"{number}.job").read_bytes())  # our own folder (mkdtemp: 0700)
+        outcome: object
         try:
-            outcome = weasy.write_pdf(job)
+            outcome = job.run()
         except Exception as exc:  # raised again in the parent, as a process pool does
             outcome = exc
         try:
             data = pickle.dumps(outcome)
-        except Exception:  # an exception that cannot travel: its words can
-            data = pickle.dumps(PdfFailed(f"PDF not made: {outcome}"))
+        except Exception:  # an outcome that cannot travel: its words can
+            data = pickle.dumps(JobFailed(str(outcome)))
         (folder / f"{number}.out").write_bytes(data)
         channel.sendall(message)
 
@@ -144,12 +162,12 @@ class Server:
     """The fork server, a child of this process in a process group of its own (so that the
     last resort, killing the group, reaches its workers too)."""
 
-    def __init__(self, folder: Path, close: Sequence[socket.socket]) -> None:
+    def __init__(self, folder: Path, close: Sequence[socket.socket], warm: Sequence[str]) -> None:
         ours, theirs = socket.socketpair()
         pid = os.fork()  # the caller holds back the ending signals (see Pool._start)
         if pid == 0:
             os.setpgid(0, 0)
-            _child(functools.partial(_serve, theirs, folder), close=[ours, *close], on_term=_quit)
+            _child(functools.partial(_serve, theirs, folder, warm), close=[ours, *close], on_term=_quit)
         theirs.close()
         with contextlib.suppress(OSError):  # it may have done so already, or died
             os.setpgid(pid, pid)
@@ -197,14 +215,16 @@ class Server:
 
 
 class Pool:
-    """Up to ``size`` workers making PDFs; :meth:`submit` numbers a job, :meth:`result`
+    """Up to ``size`` workers running jobs; :meth:`submit` numbers a job, :meth:`result`
     waits for its outcome. Each worker holds up to :data:`DEPTH` jobs, so that it goes on
-    while this process is busy checking the next files. A worker that dies fails the PDF it
-    was making (the oldest it held); the others it held go to the other workers or a new one."""
+    while this process is busy with the next. A worker that dies fails the job it was
+    running (the oldest it held); the others it held go to the other workers or a new one.
+    ``warm``: the modules the workers need, imported once, by the server."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, warm: Sequence[str] = ()) -> None:
         self.size = size
-        self.folder = Path(tempfile.mkdtemp(prefix="tipdraft-pdf-"))
+        self.warm = tuple(warm)
+        self.folder = Path(tempfile.mkdtemp(prefix="tipdraft-jobs-"))
         self.server: Server | None = None
         try:
             self._start(())
@@ -213,7 +233,7 @@ class Pool:
             raise
         self.held: dict[socket.socket, deque[int]] = {}  # each worker's jobs, oldest first
         self.queue: deque[int] = deque()
-        self.done: dict[int, PdfMade | BaseException] = {}
+        self.done: dict[int, object] = {}
         self.count = 0
         self.restarts = 0
 
@@ -221,9 +241,9 @@ class Pool:
         """A new server, forked and recorded with the ending signals held back: a Ctrl-C can
         come only once it is ours to stop."""
         with endings_blocked():
-            self.server = Server(self.folder, close)
+            self.server = Server(self.folder, close, self.warm)
 
-    def submit(self, job: PdfJob) -> int:
+    def submit(self, job: Job[Any]) -> int:
         """Queue ``job``; it is sent to a worker as soon as one has room."""
         self.count += 1
         (self.folder / f"{self.count}.job").write_bytes(pickle.dumps(job))
@@ -232,12 +252,13 @@ class Pool:
         self._dispatch()
         return self.count
 
-    def result(self, number: int) -> PdfMade:
-        """The outcome of job ``number``: its PDF, or its exception raised."""
+    def result(self, number: int) -> Any:
+        """The outcome of job ``number``: what its ``run()`` returned, or its exception raised
+        (:class:`JobFailed` if it did not finish)."""
         while number not in self.done:
             self._dispatch()
             if not any(self.held.values()):  # no worker could be started for it
-                self.done[number] = PdfFailed("PDF not made: no PDF worker process could be started")
+                self.done[number] = JobFailed("no worker process could be started")
                 break
             self._wait(None)
         outcome = self.done.pop(number)
@@ -286,20 +307,14 @@ class Pool:
 
         The wait is made of slices of :data:`SIGNAL_CHECK` seconds: a Ctrl-C that comes just
         before the system call starts (after Python last looked for signals) does not
-        interrupt it, and is raised only when the call returns; a wait for a PDF in one
-        piece kept a Ctrl-C waiting for the workers' PDFs, seconds under load."""
-        deadline = None if timeout is None else time.monotonic() + timeout
+        interrupt it, and is raised only when the call returns; and one whose exception was
+        swallowed before the wait began is only on record (:mod:`tip_drafter.interrupts`).
+        A wait in one piece kept a Ctrl-C waiting for the workers' PDFs, seconds under load."""
         with selectors.DefaultSelector() as selector:
             for channel, jobs in self.held.items():
                 if jobs:
                     selector.register(channel, selectors.EVENT_READ, channel)
-            if not selector.get_map():
-                return
-            while True:
-                left = SIGNAL_CHECK if deadline is None else min(SIGNAL_CHECK, deadline - time.monotonic())
-                ready: list[socket.socket] = [key.data for key, _ in selector.select(max(0.0, left))]
-                if ready or (deadline is not None and time.monotonic() >= deadline):
-                    break
+            ready = _ready(selector, timeout) if selector.get_map() else []
         for channel in ready:
             self._take(channel)
 
@@ -323,7 +338,7 @@ class Pool:
         jobs = self.held.pop(channel)
         channel.close()
         if jobs:
-            self.done[jobs.popleft()] = PdfFailed(DIED)
+            self.done[jobs.popleft()] = JobFailed(DIED)
             self.queue.extendleft(reversed(jobs))
 
     def close(self) -> None:
@@ -335,9 +350,67 @@ class Pool:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _load(path: Path) -> PdfMade | BaseException:
+def _ready(selector: selectors.BaseSelector, timeout: float | None) -> list[socket.socket]:
+    """The channels ready within ``timeout`` seconds (None: until one is), looked at in
+    slices of :data:`SIGNAL_CHECK` seconds (see :meth:`Pool._wait`)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        left = SIGNAL_CHECK if deadline is None else min(SIGNAL_CHECK, deadline - time.monotonic())
+        ready: list[socket.socket] = [key.data for key, _ in selector.select(max(0.0, left))]
+        interrupts.check()  # a Ctrl-C whose exception something swallowed before this wait
+        if ready or (deadline is not None and time.monotonic() >= deadline):
+            return ready
+
+
+def _load(path: Path) -> object:
     try:
-        outcome: PdfMade | BaseException = pickle.loads(path.read_bytes())  # written by our worker, in our own folder
+        return pickle.loads(path.read_bytes())  # written by our worker, in our own folder
     except (OSError, pickle.UnpicklingError, EOFError):
-        return PdfFailed(DIED)
-    return outcome
+        return JobFailed(DIED)
+
+
+def _no_room(exc: OSError) -> bool:
+    """Whether the workers could not start for want of room on the disk (tempfile says so with
+    ENOENT when no folder it tries can hold a file)."""
+    return exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or "No usable temporary directory" in str(exc)
+
+
+def start(size: int, warm: Sequence[str] = ()) -> Pool | None:
+    """A pool of ``size`` workers, started with the ending signals held back (a Ctrl-C comes
+    once the pool is ours to stop); None where the system cannot fork or the disk has no room
+    for the pool's folder (a full disk, a file size limit): the work is then done in this
+    process, and what cannot be written there says which and why."""
+    if not hasattr(os, "fork"):
+        return None
+    try:
+        with endings_blocked():
+            return Pool(size, warm)
+    except OSError as exc:
+        if _no_room(exc):
+            return None
+        raise
+
+
+def stop(pool: Pool) -> None:
+    """Stop the pool (within about :data:`STOP_LIMIT` seconds); a second Ctrl-C (or SIGTERM)
+    meanwhile does not cut the stop short, it is raised once the processes are gone."""
+    interrupted: BaseException | None = None
+    while True:
+        try:
+            pool.close()
+            break
+        except (KeyboardInterrupt, SystemExit) as exc:
+            interrupted = exc
+    if interrupted is not None:
+        raise interrupted
+
+
+@contextlib.contextmanager
+def running(size: int, warm: Sequence[str] = ()) -> Iterator[Pool | None]:
+    """:func:`start` (None for a ``size`` of 0), and :func:`stop` however the block is left."""
+    pool = start(size, warm) if size > 0 else None
+    try:
+        yield pool
+    finally:
+        if pool is not None:
+            stop(pool)

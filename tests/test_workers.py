@@ -1,0 +1,170 @@
+"""The worker processes (tip_drafter.workers) for any job, and the checks of validate and status
+run by them: the same outcomes, in the same order, as in one process; a dead worker fails its
+job only; a Ctrl-C is raised within a slice of a wait, however it came."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from posts import make_posts
+
+from tip_drafter import batch, workers
+from tip_drafter.options import Options
+
+from conftest import BELGIUM
+
+
+@dataclass(frozen=True)
+class Sleep:
+    seconds: float
+
+    def run(self) -> float:
+        time.sleep(self.seconds)
+        return self.seconds
+
+
+@dataclass(frozen=True)
+class Square:
+    n: int
+
+    def run(self) -> int:
+        if self.n < 0:
+            raise ValueError(f"negative: {self.n}")
+        return self.n * self.n
+
+
+@dataclass(frozen=True)
+class Die:
+    def run(self) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass(frozen=True)
+class Unpicklable:
+    def run(self) -> object:
+        return lambda: None  # a lambda cannot travel back: its words do
+
+
+class Stopped(Exception):
+    pass
+
+
+@settings(max_examples=10, deadline=None)  # each example starts and stops a pool
+@given(st.lists(st.integers(-3, 50), max_size=12), st.integers(1, 3))
+def test_outcomes_come_in_order_as_one_process_gives_them(numbers: list[int], size: int) -> None:
+    jobs = [Square(n) for n in numbers]
+    with workers.running(size) as pool:
+        assert pool is not None
+        tickets = [pool.submit(job) for job in jobs]
+        got: list[object] = []
+        for ticket in tickets:
+            try:
+                got.append(pool.result(ticket))
+            except ValueError as exc:
+                got.append(str(exc))
+    expected = [n * n if n >= 0 else f"negative: {n}" for n in numbers]
+    assert got == expected
+
+
+def test_a_dead_worker_fails_its_job_and_no_other() -> None:
+    with workers.running(2) as pool:
+        assert pool is not None
+        numbers = [pool.submit(job) for job in (Square(2), Die(), Square(3), Square(4))]
+        outcomes: list[object] = []
+        for number in numbers:
+            try:
+                outcomes.append(pool.result(number))
+            except workers.JobFailed as exc:
+                outcomes.append(str(exc))
+    assert outcomes == [4, workers.DIED, 9, 16]
+
+
+def test_an_outcome_that_cannot_travel_comes_back_as_its_words() -> None:
+    with workers.running(1) as pool:
+        assert pool is not None
+        with pytest.raises(workers.JobFailed, match="lambda"):
+            pool.result(pool.submit(Unpicklable()))
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals are the main thread's")
+def test_a_ctrl_c_the_wait_did_not_see_is_raised_within_a_slice() -> None:
+    """A Ctrl-C delivered to another thread, as one that comes just before the wait's system
+    call starts: Python's handler is due, the system call goes on. The wait looks again within
+    a slice; a wait in one piece raised it only when the job was done (5 s here)."""
+
+    def stopped(signum: int, frame: object) -> None:
+        raise Stopped
+
+    previous = signal.signal(signal.SIGINT, stopped)
+    try:
+        with workers.running(1) as pool:
+            assert pool is not None
+            number = pool.submit(Sleep(5))
+            elsewhere = threading.Timer(0.3, lambda: signal.pthread_kill(threading.get_ident(), signal.SIGINT))
+            start = time.monotonic()
+            elsewhere.start()
+            with pytest.raises(Stopped):
+                pool.result(number)
+            waited = time.monotonic() - start
+            elsewhere.join(timeout=5)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert 0.3 <= waited < 2
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tip_drafter", *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def posts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve posts' files, three of them broken three ways (a syntax error, an empty answer,
+    a file that is not a mapping), so that the checks have errors to tell in order."""
+    folder = tmp_path_factory.mktemp("posts")
+    paths = make_posts(folder, 12)
+    paths[2].write_text(paths[2].read_text().replace("\ncable:", "\ncable: [", 1))
+    paths[5].write_text("- just\n- a list\n")
+    text = BELGIUM.read_text()
+    assert "Belgium is not a source country." in text
+    (folder / "empty-answer.yaml").write_text(text.replace("Belgium is not a source country.", '""'))
+    return folder
+
+
+@pytest.mark.parametrize("command", ["validate", "status"])
+def test_the_checks_on_every_core_say_what_one_process_says(posts: Path, command: str) -> None:
+    one = _run(command, "--jobs", "1", str(posts))
+    every = _run(command, "--jobs", "2", str(posts))
+    assert (every.returncode, every.stdout, every.stderr) == (one.returncode, one.stdout, one.stderr)
+    assert one.returncode == 1 and "error" in one.stdout + one.stderr
+
+
+def test_a_check_whose_worker_died_is_an_error_of_that_file_only(tmp_path: Path) -> None:
+    paths = make_posts(tmp_path, batch.FEWEST)
+    jobs: list[workers.Job[list[object]]] = [batch.Check(p, Options()) for p in paths]
+    jobs[1] = Die()  # type: ignore[list-item]
+    with batch.outcomes(jobs, 2) as outcomes:
+        got = list(outcomes)
+    assert isinstance(got[1], workers.JobFailed)
+    assert all(isinstance(outcome, list) for i, outcome in enumerate(got) if i != 1)
+    said = batch.not_checked(paths[1], got[1]).format()
+    assert said == f"{paths[1]}: error: not checked: {workers.DIED}"
+
+
+def test_few_files_are_checked_here_without_workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def no_workers(size: int, warm: object = ()) -> None:
+        raise AssertionError("workers started for a few files")
+
+    monkeypatch.setattr(workers, "start", no_workers)
+    paths = make_posts(tmp_path, batch.FEWEST - 1)
+    with batch.outcomes([batch.Check(p, Options()) for p in paths], None) as outcomes:
+        assert len(list(outcomes)) == len(paths)
