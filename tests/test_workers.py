@@ -168,3 +168,17 @@ def test_few_files_are_checked_here_without_workers(monkeypatch: pytest.MonkeyPa
     paths = make_posts(tmp_path, batch.FEWEST - 1)
     with batch.outcomes([batch.Check(p, Options()) for p in paths], None) as outcomes:
         assert len(list(outcomes)) == len(paths)
+
+
+def test_no_process_to_be_had_means_the_checks_are_made_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A system that refuses a new process (a process limit: EAGAIN) or the pool's folder: the
+    files are checked in this process, as with --jobs 1."""
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(workers.os, "fork", refused)
+    paths = make_posts(tmp_path, batch.FEWEST)
+    with batch.outcomes([batch.Check(p, Options()) for p in paths], 2) as outcomes:
+        got = list(outcomes)
+    assert got == [batch.Check(p, Options()).run() for p in paths]

@@ -21,7 +21,6 @@ result into the executor's pipe leaves the executor's thread waiting for the res
 from __future__ import annotations
 
 import contextlib
-import errno
 import functools
 import importlib
 import os
@@ -369,26 +368,18 @@ def _load(path: Path) -> object:
         return JobFailed(DIED)
 
 
-def _no_room(exc: OSError) -> bool:
-    """Whether the workers could not start for want of room on the disk (tempfile says so with
-    ENOENT when no folder it tries can hold a file)."""
-    return exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or "No usable temporary directory" in str(exc)
-
-
 def start(size: int, warm: Sequence[str] = ()) -> Pool | None:
     """A pool of ``size`` workers, started with the ending signals held back (a Ctrl-C comes
-    once the pool is ours to stop); None where the system cannot fork or the disk has no room
-    for the pool's folder (a full disk, a file size limit): the work is then done in this
+    once the pool is ours to stop); None where the system cannot give one (no fork, no room
+    on the disk for the pool's folder, no more processes): the work is then done in this
     process, and what cannot be written there says which and why."""
     if not hasattr(os, "fork"):
         return None
     try:
         with endings_blocked():
             return Pool(size, warm)
-    except OSError as exc:
-        if _no_room(exc):
-            return None
-        raise
+    except OSError:
+        return None
 
 
 def stop(pool: Pool) -> None:

@@ -8,7 +8,6 @@ the CLI can start the workers early enough for their WeasyPrint import to overla
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -69,7 +68,7 @@ class PdfMaker:
     def __init__(self, processes: int = 0, one_shot: bool = False) -> None:
         if processes < 0:
             raise UsageError(f"a negative number of PDF workers ({processes})")
-        self.processes = processes if hasattr(os, "fork") else 0
+        self.processes = processes
         self.one_shot = one_shot  # this process is a command: WeasyPrint's import may be frozen
         self._pool: Pool | None = None
 
