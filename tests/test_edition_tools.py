@@ -206,3 +206,19 @@ def test_edition_new_never_replaces_a_file_made_while_it_worked(tmp_path: Path, 
     result = CliRunner().invoke(app, ["edition", "new", "2010", "--from", "2009", "-o", str(target)])
     assert result.exit_code == 1 and "already exists" in result.output
     assert target.read_text(encoding="utf-8") == "someone's edition\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("folder", "is a folder, not an edition file"),
+        ("empty.yaml", "file is empty: expected an edition file"),
+        ("/dev/null", "not a regular file (a pipe, socket or device): cannot be an edition file"),
+    ],
+)
+def test_edition_check_names_what_it_expected_an_edition_file(tmp_path: Path, name: str, said: str) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "empty.yaml").write_text("\n")
+    path = Path(name) if name.startswith("/") else tmp_path / name
+    found = check_edition(path)
+    assert len(found) == 1 and said in found[0].message and "country file" not in found[0].message

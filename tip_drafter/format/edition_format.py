@@ -13,7 +13,7 @@ from .. import errors
 from ..domain.classification import MARKS
 from ..edition import ANSWER_KINDS, Edition, load_edition
 from ..errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
-from ..yamlio.load import describe, load
+from ..yamlio.load import EDITION_FILE, describe, load
 from .country_format import CABLE
 from .fields import Choice, EditionName, Field, Json, Kind, ListOf, Number, Place, Position, Record, Text, fields, suggest
 
@@ -161,7 +161,7 @@ def check_edition(path: Path, search: Sequence[Path] = ()) -> list[Diagnostic]:
     used twice, paragraph numbers used twice, letters out of order, ``continues`` naming an id
     the previous edition lacks, framing paragraphs the previous edition has and this one lacks."""
     try:
-        document = load(path)
+        document = load(path, kind=EDITION_FILE)
     except UnreadableFile as exc:
         return list(exc.diagnostics)
     found = Found(str(path))

@@ -32,6 +32,19 @@ from ..errors import ERROR, Code, Diagnostic, Place, TipDraftError, UnreadableFi
 from . import cache, syntax
 
 MAX_DEPTH = 100  # a country file nests 4 deep; the round-trip scanner slows quadratically with depth
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What a file read here should be, in the words its messages use."""
+
+    what: str  # "a country file"
+    shape: str  # what it holds at the top, for an empty file's message
+    full: str  # how many nodes a full one has, for the node limit's message
+
+
+COUNTRY_FILE = FileKind("a country file", "a mapping with 'edition', 'cable', 'answers'", "a full one has about 2,000")
+EDITION_FILE = FileKind("an edition file", "a mapping with 'edition', 'title', 'paragraphs'", "a full one has about 600")
 MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is not one
 _NON_PRINTABLE = Reader.NON_PRINTABLE  # the characters ruamel's reader refuses (ESC, most controls)
 MAX_NODES = 50_000  # a full submission has ~2,000; the round-trip parser takes ~0.1 ms a node
@@ -108,13 +121,13 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def read_text(path: Path, shown: str) -> str:
+def read_text(path: Path, shown: str, kind: FileKind = COUNTRY_FILE) -> str:
     """The file's text, or a located diagnostic saying why it is not UTF-8 YAML text.
 
     Only a regular file is read (a FIFO would hang, a device such as /dev/zero never ends),
     and never more than the cap, whatever its size says.
     """
-    return decode(read_capped(path, shown, MAX_BYTES, "a country file"), shown)
+    return decode(read_capped(path, shown, MAX_BYTES, kind.what), shown)
 
 
 def read_capped(path: Path, shown: str, cap: int, what: str) -> bytes:
@@ -177,7 +190,7 @@ def decode(raw: bytes, shown: str) -> str:
         raise _fatal(shown, line, col, f"not UTF-8 text: byte 0x{byte:02X} cannot be decoded{hint}", code="encoding") from None
 
 
-def parse(text: str, shown: str, keep_comments: bool = False) -> Document:
+def parse(text: str, shown: str, keep_comments: bool = False, kind: FileKind = COUNTRY_FILE) -> Document:
     """Parse YAML text into a mapping; syntax errors and duplicate keys are located.
 
     The same round-trip values come from either of two parsers: libyaml's (in C, ten times
@@ -186,9 +199,7 @@ def parse(text: str, shown: str, keep_comments: bool = False) -> Document:
     the text (ruamel's messages locate the problem, with hints).
     """
     if too_many_nodes(text):
-        raise _fatal(
-            shown, 1, 1, f"more than {MAX_NODES:,} keys, values and list items: not a country file (a full one has about 2,000)"
-        )
+        raise _fatal(shown, 1, 1, f"more than {MAX_NODES:,} keys, values and list items: not {kind.what} ({kind.full})")
     yaml = CountryYAML()
     plain = _scan(text, shown)
     try:
@@ -200,7 +211,7 @@ def parse(text: str, shown: str, keep_comments: bool = False) -> Document:
         raise _yaml_error(exc, text, shown) from None
     duplicates = [_duplicate(shown, key, first) for key, first in yaml.constructor.duplicates]
     if data is None:
-        raise _fatal(shown, 1, 1, "file is empty: expected a country file (a mapping with 'edition', 'cable', 'answers')")
+        raise _fatal(shown, 1, 1, f"file is empty: expected {kind.what} ({kind.shape})")
     if not isinstance(data, CommentedMap):
         raise _fatal(shown, 1, 1, f"expected a mapping of keys at the top level, found {describe(data)}")
     if duplicates:
@@ -254,11 +265,11 @@ def _read_data(text: str) -> Any:
         loader.dispose()
 
 
-def load(path: Path, shown: str | None = None, keep_comments: bool = False) -> Document:
-    """Read and parse the country file at ``path``; ``shown`` is the name used in messages;
-    ``keep_comments`` for a file that will be written back."""
+def load(path: Path, shown: str | None = None, keep_comments: bool = False, kind: FileKind = COUNTRY_FILE) -> Document:
+    """Read and parse the country file (or the ``kind`` of file) at ``path``; ``shown`` is
+    the name used in messages; ``keep_comments`` for a file that will be written back."""
     name = shown or str(path)
-    return parse(read_text(path, name), name, keep_comments)
+    return parse(read_text(path, name, kind), name, keep_comments, kind)
 
 
 def load_text(text: str, shown: str) -> Document:
