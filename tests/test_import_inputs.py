@@ -14,7 +14,7 @@ from tip_drafter.cable import layout
 from tip_drafter.cli.main import app
 from tip_drafter.edition import load_edition
 from tip_drafter.importing.importer import import_cable
-from tip_drafter.yamlio import load
+from tip_drafter.yamlio import read
 
 from conftest import DATA, EXAMPLE
 
@@ -205,7 +205,7 @@ def test_control_characters_never_reach_the_file(tmp_path: Path) -> None:
 
 
 def test_a_cable_larger_than_the_cap_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "MAX_BYTES", 1000)
+    monkeypatch.setattr(read, "MAX_BYTES", 1000)
     out = tmp_path / "out.yaml"
     result = runner.invoke(app, ["import", str(OLDER), "-o", str(out)])
     assert result.exit_code != 0

@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tip_drafter.cli.main import app
-from tip_drafter.yamlio.load import MAX_BYTES, MAX_NODES
+from tip_drafter.yamlio.load import MAX_NODES
+from tip_drafter.yamlio.read import MAX_BYTES
 
 runner = CliRunner()
 

@@ -3,6 +3,8 @@ the console, and the arguments and options the commands share."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +16,7 @@ from .. import __version__
 from ..console import Console
 from ..edition import available_editions
 from ..errors import ExitStatus, FileProblem, TipDraftError
-from ..options import COUNTRIES, folder
+from ..options import COUNTRIES, folder, resolve
 
 
 class Commands(typer.core.TyperGroup):
@@ -161,3 +163,41 @@ def main(
     Start with: tipdraft render countries/belgium.yaml
     """
     console.level = -1 if quiet else 1 if verbose else 0
+
+
+def served_file(name: str) -> Path:
+    """The country file a page serves (preview, edit): a mistyped name, a folder, a FIFO are
+    said at once as validate says them, not served as a page of one error."""
+    from ..yamlio.read import COUNTRY_FILE, MAX_BYTES, read_capped
+
+    path = resolve(name)
+    read_capped(path, str(path), MAX_BYTES, COUNTRY_FILE.what)
+    return path
+
+
+def on_ready(doing: str, no_open: bool) -> Callable[[str, str], None]:
+    """What a page's server calls once it listens: print its address and what it does, and
+    open the browser at its one-time address (``opener``) unless ``no_open``."""
+
+    def ready(url: str, opener: str) -> None:
+        console.result(url)
+        console.info(doing)
+        if not no_open:
+            # in a thread of its own, never waited for: a $BROWSER command may run until the
+            # browser is closed, and the page's requests are served in this thread meanwhile
+            threading.Thread(target=open_browser, args=(opener,), name="tipdraft-browser", daemon=True).start()
+
+    return ready
+
+
+def open_browser(url: str) -> None:
+    """Open the page in the user's browser, if there is one (no browser is no failure).
+    ``url`` is the server's one-time address, not the token's: a command line is readable
+    by every local user."""
+    import webbrowser
+
+    try:
+        if not webbrowser.open(url):
+            console.problem("no browser to open: open the address above", "warning")
+    except webbrowser.Error:
+        console.problem("no browser to open: open the address above", "warning")

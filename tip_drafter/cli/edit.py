@@ -4,16 +4,14 @@ live cable beside it. A command of the one app in ``cli`` (which registers it by
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated
 
 import typer
 
 from ..errors import ExitStatus
-from ..options import Options, resolve
+from ..options import Options
 from ..startup import importing
-from .app import Draft, Editions, NoOpen, OneFile, TemplateDirs, app, console
-from .preview import open_browser
+from .app import Draft, Editions, NoOpen, OneFile, TemplateDirs, app, on_ready, served_file
 
 
 @app.command(short_help="Fill in the country file in a form in the browser, the cable beside it.")
@@ -45,18 +43,11 @@ def edit(
     with importing():
         from ..preview.edit_server import serve
         from ..preview.edit_session import EditSession
-        from ..yamlio import load
 
-    path = resolve(file)
-    load.read_capped(path, str(path), load.MAX_BYTES, "a country file")  # a mistyped name: said at once
+    path = served_file(file)
     session = EditSession.open(path, Options(editions=editions or (), template_dirs=template_dir or (), draft=draft))
-
-    def ready(url: str, opener: str) -> None:
-        console.result(url)
-        console.info(f"editing {path} in the browser: Save writes the file; Ctrl-C stops")
-        if not no_open:
-            # never waited for: a $BROWSER command may run until the browser is closed
-            threading.Thread(target=open_browser, args=(opener,), name="tipdraft-browser", daemon=True).start()
-
-    serve(session, port, ready)  # None: the file's own port, so typing kept in the browser is found again
+    # None: the file's own port, so typing kept in the browser is found again
+    serve(
+        session, port, on_ready(f"editing {path} in the browser: Save writes the file; Ctrl-C stops", no_open)
+    )  # None: the file's own port, so typing kept in the browser is found again
     return ExitStatus.OK

@@ -6,16 +6,15 @@ A command of the one app in ``cli`` (which registers it by importing this module
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated
 
 import typer
 
 from ..cable import layout
 from ..errors import ExitStatus
-from ..options import Options, resolve
+from ..options import Options
 from ..startup import importing
-from .app import Draft, Editions, NoOpen, OneFile, Paper, Strict, TemplateDirs, app, console
+from .app import Draft, Editions, NoOpen, OneFile, Paper, Strict, TemplateDirs, app, on_ready, served_file
 
 
 @app.command(short_help="Serve a live page of the cable as it will print; it follows every save.")
@@ -41,36 +40,10 @@ def preview(
     """
     with importing():
         from ..preview import state as live
-        from ..yamlio import load
     from ..preview.server import serve
 
     settings = layout.Settings(width, lines_per_page)
     options = Options(settings, editions or (), template_dir or (), strict=strict, draft=draft, paper=paper.value)
-    path = resolve(file)
-    # a mistyped name, a folder, a FIFO: said at once as validate says it, not served as a page of one error
-    load.read_capped(path, str(path), load.MAX_BYTES, "a country file")
-    page = live.Preview(path, options)
-
-    def ready(url: str, opener: str) -> None:
-        console.result(url)
-        console.info(f"previewing {page.path}: every save is shown; Ctrl-C stops")
-        if not no_open:
-            # in a thread of its own, never waited for: a $BROWSER command may run until the
-            # browser is closed, and the saves are rendered in this thread meanwhile
-            threading.Thread(target=open_browser, args=(opener,), name="tipdraft-browser", daemon=True).start()
-
-    serve(page, port, ready)
+    page = live.Preview(served_file(file), options)
+    serve(page, port, on_ready(f"previewing {page.path}: every save is shown; Ctrl-C stops", no_open))
     return ExitStatus.OK
-
-
-def open_browser(url: str) -> None:
-    """Open the page in the user's browser, if there is one (no browser is no failure).
-    ``url`` is the server's one-time address, not the token's: a command line is readable
-    by every local user."""
-    import webbrowser
-
-    try:
-        if not webbrowser.open(url):
-            console.problem("no browser to open: open the address above", "warning")
-    except webbrowser.Error:
-        console.problem("no browser to open: open the address above", "warning")

@@ -13,7 +13,8 @@ from .. import errors
 from ..domain.classification import MARKS
 from ..edition import ANSWER_KINDS, Edition, load_edition
 from ..errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
-from ..yamlio.load import EDITION_FILE, describe, load
+from ..yamlio.load import describe, load
+from ..yamlio.read import EDITION_FILE
 from .country_format import CABLE
 from .fields import Choice, EditionName, Field, Json, Kind, ListOf, Number, Place, Position, Record, Text, fields, suggest
 

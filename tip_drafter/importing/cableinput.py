@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import NotACable
-from ..yamlio import load
+from ..yamlio import read
 
 BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -30,7 +30,7 @@ class CableText:
 
 def read_cable(path: Path) -> CableText:
     """The text of the cable at ``path``, or :class:`NotACable` (binary, empty, undecodable)."""
-    raw = load.read_capped(path, str(path), load.MAX_BYTES, "a cable")
+    raw = read.read_capped(path, str(path), read.MAX_BYTES, "a cable")
     return decode(raw, str(path))
 
 

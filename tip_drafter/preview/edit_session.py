@@ -17,7 +17,8 @@ from ..errors import ERROR, UNREVIEWED, Code, Diagnostic, Place, TipDraftError, 
 from ..options import Options
 from ..yamlio import rewrite
 from ..yamlio.editing import EditError, apply_edits
-from ..yamlio.load import MAX_BYTES, decode, parse, read_capped
+from ..yamlio.load import parse
+from ..yamlio.read import MAX_BYTES, decode, read_capped
 from ..year import review
 from .form import Form, build, normal
 from .form_edits import form_edits

@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import io
 import itertools
-import os
-import stat
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -19,7 +17,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.reader import Reader, ReaderError
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
 try:
@@ -28,25 +26,13 @@ try:
 except ImportError:  # no ruamel.yaml.clib (not CPython): no early depth check, no fast path
     LibyamlParser = None  # type: ignore[assignment,misc]
 
-from ..errors import ERROR, Code, Diagnostic, Place, TipDraftError, UnreadableFile
+from ..errors import ERROR, Code, Diagnostic, Place, UnreadableFile
 from . import cache, syntax
+from .read import COUNTRY_FILE, MAX_BYTES, FileKind, decode, fatal, not_printable, read_text, refuse_size
 
 MAX_DEPTH = 100  # a country file nests 4 deep; the round-trip scanner slows quadratically with depth
 
 
-@dataclass(frozen=True)
-class FileKind:
-    """What a file read here should be, in the words its messages use."""
-
-    what: str  # "a country file"
-    shape: str  # what it holds at the top, for an empty file's message
-    full: str  # how many nodes a full one has, for the node limit's message
-
-
-COUNTRY_FILE = FileKind("a country file", "a mapping with 'edition', 'cable', 'answers'", "a full one has about 2,000")
-EDITION_FILE = FileKind("an edition file", "a mapping with 'edition', 'title', 'paragraphs'", "a full one has about 600")
-MAX_BYTES = 4 * 1024 * 1024  # a full submission is ~40 KB; anything this big is not one
-_NON_PRINTABLE = Reader.NON_PRINTABLE  # the characters ruamel's reader refuses (ESC, most controls)
 MAX_NODES = 50_000  # a full submission has ~2,000; the round-trip parser takes ~0.1 ms a node
 
 
@@ -121,75 +107,6 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def read_text(path: Path, shown: str, kind: FileKind = COUNTRY_FILE) -> str:
-    """The file's text, or a located diagnostic saying why it is not UTF-8 YAML text.
-
-    Only a regular file is read (a FIFO would hang, a device such as /dev/zero never ends),
-    and never more than the cap, whatever its size says.
-    """
-    return decode(read_capped(path, shown, MAX_BYTES, kind.what), shown)
-
-
-def read_capped(path: Path, shown: str, cap: int, what: str) -> bytes:
-    """At most ``cap`` bytes of the regular file at ``path``; anything else is refused with a
-    message naming ``shown`` (the path as the user wrote it)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise _unreadable(shown, exc) from None
-    mode = os.fstat(fd).st_mode  # before fdopen, which refuses a folder with an OSError of its own
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        if stat.S_ISDIR(mode):
-            raise UnreadableFile.whole(shown, f"is a folder, not {what}")
-        raise _fatal(shown, 1, 1, f"not a regular file (a pipe, socket or device): cannot be {what}")
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            raw = handle.read(cap + 1)
-        except OSError as exc:
-            raise _unreadable(shown, exc) from None
-    _refuse_size(raw, shown, cap, what)
-    return raw
-
-
-def _refuse_size(raw: bytes, shown: str, cap: int, what: str) -> None:
-    if len(raw) > cap:
-        raise _fatal(shown, 1, 1, f"file is larger than the {cap // 1024 // 1024} MiB limit for {what}")
-
-
-def check_text(raw: bytes, shown: str) -> str:
-    """``raw`` as the loader would read it from a file named ``shown``: the text, or the same
-    located diagnostic (over the size cap, NUL bytes, not UTF-8, a character YAML does not
-    allow such as ESC), so nothing is written that every command would then refuse."""
-    _refuse_size(raw, shown, MAX_BYTES, "a country file")
-    text = decode(raw, shown)
-    if (found := _NON_PRINTABLE.search(text)) is not None:
-        raise _not_printable(shown, text, found.start(), found.group())
-    return text
-
-
-def _unreadable(shown: str, exc: OSError) -> TipDraftError:
-    if isinstance(exc, FileNotFoundError):
-        return UnreadableFile.whole(shown, "no such file")
-    if isinstance(exc, PermissionError):
-        return UnreadableFile.whole(shown, "permission denied: cannot read the file")
-    return UnreadableFile.whole(shown, f"cannot read: {exc.strerror or exc}")
-
-
-def decode(raw: bytes, shown: str) -> str:
-    """Decode UTF-8 (with or without a BOM); a bad byte is reported at its line and column."""
-    if b"\x00" in raw:
-        line, col = _position(raw, raw.index(b"\x00"))
-        raise _fatal(shown, line, col, "file contains NUL bytes: this is a binary file, not YAML text", code="encoding")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, col = _position(raw, exc.start)
-        byte = raw[exc.start]
-        hint = " (saved as Windows-1252 or Latin-1? save it as UTF-8)" if byte >= 0x80 else ""
-        raise _fatal(shown, line, col, f"not UTF-8 text: byte 0x{byte:02X} cannot be decoded{hint}", code="encoding") from None
-
-
 def parse(text: str, shown: str, keep_comments: bool = False, kind: FileKind = COUNTRY_FILE) -> Document:
     """Parse YAML text into a mapping; syntax errors and duplicate keys are located.
 
@@ -199,7 +116,7 @@ def parse(text: str, shown: str, keep_comments: bool = False, kind: FileKind = C
     the text (ruamel's messages locate the problem, with hints).
     """
     if too_many_nodes(text):
-        raise _fatal(shown, 1, 1, f"more than {MAX_NODES:,} keys, values and list items: not {kind.what} ({kind.full})")
+        raise fatal(shown, 1, 1, f"more than {MAX_NODES:,} keys, values and list items: not {kind.what} ({kind.full})")
     yaml = CountryYAML()
     plain = _scan(text, shown)
     try:
@@ -211,9 +128,9 @@ def parse(text: str, shown: str, keep_comments: bool = False, kind: FileKind = C
         raise _yaml_error(exc, text, shown) from None
     duplicates = [_duplicate(shown, key, first) for key, first in yaml.constructor.duplicates]
     if data is None:
-        raise _fatal(shown, 1, 1, f"file is empty: expected {kind.what} ({kind.shape})")
+        raise fatal(shown, 1, 1, f"file is empty: expected {kind.what} ({kind.shape})")
     if not isinstance(data, CommentedMap):
-        raise _fatal(shown, 1, 1, f"expected a mapping of keys at the top level, found {describe(data)}")
+        raise fatal(shown, 1, 1, f"expected a mapping of keys at the top level, found {describe(data)}")
     if duplicates:
         raise UnreadableFile(f"{shown}: duplicate keys", diagnostics=sorted(duplicates))
     return Document(path=shown, data=data, text=text)
@@ -276,7 +193,7 @@ def load_text(text: str, shown: str) -> Document:
     """Parse a country file given as text, as :func:`load` reads one from a file named
     ``shown``: the same size limit, the same located diagnostics."""
     raw = text.encode("utf-8", "surrogatepass")  # a lone surrogate: reported as a file's bad bytes are
-    _refuse_size(raw, shown, MAX_BYTES, "a country file")
+    refuse_size(raw, shown, MAX_BYTES, "a country file")
     return parse(decode(raw, shown), shown)
 
 
@@ -409,28 +326,6 @@ def _yaml_message(exc: MarkedYAMLError) -> str:
     return text or "invalid YAML"
 
 
-def _position(raw: bytes, offset: int) -> tuple[int, int]:
-    before = raw[:offset]
-    line = before.count(b"\n") + 1
-    col = len(before) - (before.rfind(b"\n") + 1) + 1
-    return line, col
-
-
-def _text_position(text: str, offset: int) -> tuple[int, int]:
-    before = text[:offset]
-    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
-
-
-def _not_printable(shown: str, text: str, offset: int, character: str) -> UnreadableFile:
-    line, col = _text_position(text, offset)
-    return _fatal(shown, line, col, f"character {character!r} is not allowed in YAML text", code="syntax")
-
-
-def _fatal(shown: str, line: int, col: int, message: str, where: Place | None = None, code: str = "file") -> UnreadableFile:
-    diag = Diagnostic(shown, line, col, ERROR, where or Place(), " ".join(message.split()), Code(code))
-    return UnreadableFile(diag.format(), diagnostics=[diag])
-
-
 if LibyamlParser is not None:
 
     class _LibyamlComposer(CParser, VersionedResolver):  # type: ignore[misc]
@@ -475,7 +370,7 @@ def _scan(text: str, shown: str) -> bool:
             plain = plain and all(getattr(event, name, None) is None for name in _NOT_PLAIN)
             if depth > MAX_DEPTH:
                 line, col = event.start_mark.line + 1, event.start_mark.column + 1
-                raise _fatal(shown, line, col, f"cannot read YAML: the data is nested more than {MAX_DEPTH} levels deep")
+                raise fatal(shown, line, col, f"cannot read YAML: the data is nested more than {MAX_DEPTH} levels deep")
     except (YAMLError, ValueError, TypeError):
         return False
     finally:
@@ -491,12 +386,12 @@ def _yaml_error(exc: Exception, text: str, shown: str) -> UnreadableFile:
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             if dedent := syntax.dedented(text, line):  # the parser fails later, where the text goes on
                 message = f"YAML syntax error: {dedent.message()}"
-                return _fatal(shown, dedent.line, dedent.column, message, syntax.place(text, dedent.header), code="syntax")
+                return fatal(shown, dedent.line, dedent.column, message, syntax.place(text, dedent.header), code="syntax")
             hint = syntax.explain(exc, text, line)
             message = f"YAML syntax error: {_yaml_message(exc)}" + (f": {hint}" if hint else "")
-            return _fatal(shown, line, col, message, syntax.place(text, line), code="syntax")
+            return fatal(shown, line, col, message, syntax.place(text, line), code="syntax")
         case ReaderError():
-            return _not_printable(shown, text, exc.position, exc.character)
+            return not_printable(shown, text, exc.position, exc.character)
         case RecursionError():
-            return _fatal(shown, 1, 1, "cannot read YAML: the data is nested too deeply")
-    return _fatal(shown, 1, 1, f"cannot read YAML: {type(exc).__name__}: {exc}", code="syntax")
+            return fatal(shown, 1, 1, "cannot read YAML: the data is nested too deeply")
+    return fatal(shown, 1, 1, f"cannot read YAML: {type(exc).__name__}: {exc}", code="syntax")

@@ -48,7 +48,7 @@ def replace_if_unchanged(path: Path, data: bytes, expected: bytes) -> bool:
     """Replace the file ``path`` with ``data`` if it still holds ``expected`` (compared just
     before the rename, the new text already written beside it); False, with nothing written,
     if it changed. Its permissions are kept."""
-    from .load import MAX_BYTES, read_capped
+    from .read import MAX_BYTES, read_capped
 
     try:
         mode = stat.S_IMODE(os.lstat(path).st_mode)

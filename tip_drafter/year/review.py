@@ -19,7 +19,8 @@ from ..edition import Edition, Paragraph, load_edition
 from ..errors import OutputError, TipDraftError, UsageError
 from ..format.validate import edition_of
 from ..yamlio import rewrite
-from ..yamlio.load import MAX_BYTES, CountryYAML, Document, check_text, decode, load, parse, read_capped
+from ..yamlio.load import CountryYAML, Document, load, parse
+from ..yamlio.read import MAX_BYTES, check_text, decode, read_capped
 from .compare import answer_text
 
 

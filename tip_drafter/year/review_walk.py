@@ -17,7 +17,8 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..errors import UnreadableFile
 from ..yamlio import rewrite
-from ..yamlio.load import CountryYAML, check_text
+from ..yamlio.load import CountryYAML
+from ..yamlio.read import check_text
 from .compare import answer_text
 from .review import Pending, Session
 
