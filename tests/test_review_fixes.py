@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from tip_drafter import api, console
 from tip_drafter.cli.main import app
 from tip_drafter.errors import Diagnostic
-from tip_drafter.format.fields import PLACEHOLDERS, is_placeholder, placeholders
+from tip_drafter.format.values import PLACEHOLDERS, is_placeholder, placeholders
 from tip_drafter.year import review
 from tip_drafter.year.nextyear import new_draft
 

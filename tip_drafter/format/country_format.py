@@ -12,7 +12,6 @@ from ..domain.numbering import SEPARATOR, letters_of, paragraph_number
 from ..edition import Edition, Paragraph
 from ..yamlio.load import describe, key_name, key_position, value_position
 from .fields import (
-    VISIBLE,
     AnyMapping,
     Choice,
     EditionName,
@@ -26,9 +25,9 @@ from .fields import (
     Records,
     Text,
     fields,
-    is_blank,
     join,
 )
+from .values import VISIBLE, is_blank
 
 # Precedence word -> the letter doubled on the relay line and single before the date-time group.
 PRECEDENCE: dict[str, str] = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}

@@ -15,7 +15,7 @@ from ..domain.dtg import looks_like as dtg_form
 from ..edition import Edition
 from ..errors import ERROR, WARNING, Code, Diagnostic, Place
 from ..yamlio.load import Document, item_position, key_name, key_position, value_position
-from .fields import placeholders
+from .values import placeholders
 
 Position = tuple[int, int]
 
