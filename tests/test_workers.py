@@ -177,7 +177,7 @@ def test_no_process_to_be_had_means_the_checks_are_made_here(monkeypatch: pytest
     def refused() -> int:
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(workers.os, "fork", refused)
+    monkeypatch.setattr(os, "fork", refused)
     paths = make_posts(tmp_path, batch.FEWEST)
     with batch.outcomes([batch.Check(p, Options()) for p in paths], 2) as outcomes:
         got = list(outcomes)

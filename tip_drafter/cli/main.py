@@ -201,7 +201,7 @@ def only(group: typer.Typer, args: list[str]) -> typer.Typer:
 
 
 # last, so that --help lists these commands after validate, render and schema
-from . import edit, gtip, preview, year  # noqa: E402, F401  (registers the drafting year's, the preview's, the form's and G/TIP's commands on the app)
+from . import preview, edit, gtip, year  # noqa: E402, F401, I001  (in the order --help lists them; registers the drafting year's, the preview's, the form's and G/TIP's commands on the app)
 
 
 def run() -> None:

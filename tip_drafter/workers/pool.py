@@ -1,160 +1,28 @@
-"""Worker processes owned by this process, for work that runs on every core: a fork server
-(forked from this process, so it has what this process imported, then importing what the jobs
-need), the workers it forks, and this side of their messages. A job is any picklable object
-with a ``run()`` method (:class:`Job`): the PDFs of ``render`` (:mod:`tip_drafter.pdf.maker`),
-the checks of ``status`` and ``validate`` (:mod:`tip_drafter.batch`).
-
-Built so that no interleaving of a Ctrl-C, a dying worker and a finished job can leave this
-process waiting forever (a ``ProcessPoolExecutor`` can: a worker terminated while it writes a
-result into the executor's pipe leaves the executor's thread waiting for the rest):
-
-- a job and its result travel as files in a private folder; a message is eight bytes (the
-  job's number) on a socket whose other end only the worker holds, so its death is an end of
-  file, and a message is never half-sent;
-- nothing here waits on a process without a time limit: stopping takes at most
-  :data:`STOP_LIMIT` seconds, then the server's process group is killed; a wait for the
-  workers looks for a Ctrl-C every :data:`SIGNAL_CHECK` seconds;
-- the server and the workers ignore Ctrl-C (this process stops them) and die of SIGTERM
-  quietly, whatever handlers this process had set; they print nothing.
-"""
+"""This process's side of its workers: the server it forks, the pool that sends jobs and
+takes their outcomes, and its start and bounded stop."""
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import importlib
 import os
 import pickle
 import selectors
 import shutil
 import signal
 import socket
-import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import FrameType
-from typing import Any, NoReturn, Protocol, TypeVar
+from typing import Any
 
-from . import interrupts
-from .startup import importing
-
-T = TypeVar("T", covariant=True)
+from .. import interrupts
+from .processes import DIED, Job, JobFailed, be_server, endings_blocked
 
 DEPTH = 2  # jobs a worker holds: the one it makes and the next, so it never waits for us
 STOP_LIMIT = 1.0  # seconds the server has to stop its workers before it and they are killed
 SIGNAL_CHECK = 0.05  # seconds between two looks for a Ctrl-C while waiting for the workers
-ENDINGS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-DIED = "the worker process making it died"
-Handler = Callable[[int, FrameType | None], None] | int  # what signal.signal takes
-
-
-class Job(Protocol[T]):
-    """Work for a worker: picklable (its class importable by name), its outcome too."""
-
-    def run(self) -> T:
-        """Do the work in the worker; what it returns, or raises, comes back to :meth:`Pool.result`."""
-
-
-class JobFailed(Exception):
-    """A job that did not finish: its worker died, none could be started, or what it raised
-    could not be sent back (its words are)."""
-
-
-@contextlib.contextmanager
-def endings_blocked() -> Iterator[None]:
-    """Hold back the ending signals across a fork: the child starts with them blocked (so no
-    handler of this process runs in it) and sets its own; this process gets them just after."""
-    saved = signal.pthread_sigmask(signal.SIG_BLOCK, ENDINGS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, saved)
-
-
-def _child(body: Callable[[], None], close: Sequence[socket.socket], on_term: Handler) -> NoReturn:
-    """Run ``body`` in a forked child and leave by ``os._exit``: never back into the parent's
-    code, its ``finally`` blocks or its exit handlers, and silently whatever happens."""
-    status = 1
-    try:
-        for sock in close:
-            sock.close()
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us, not the terminal
-        signal.signal(signal.SIGTERM, on_term)
-        signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDINGS)
-        sys.unraisablehook = _unraisable
-        body()
-        status = 0
-    except BaseException:  # a child of ours prints nothing: the parent tells the user what failed
-        pass
-    finally:
-        os._exit(status)
-
-
-def _unraisable(info: sys.UnraisableHookArgs) -> None:
-    """A child prints nothing; a SIGTERM that landed where Python cannot raise it (a weak
-    reference's callback, during the server's import) is not lost: it ends the child at once."""
-    if issubclass(info.exc_type, SystemExit):
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
-def _quit(signum: int, frame: FrameType | None) -> None:
-    """The server's SIGTERM: leave by the ``finally`` blocks, which reap what it started."""
-    raise SystemExit(0)
-
-
-def _serve(control: socket.socket, folder: Path, warm: Sequence[str]) -> None:
-    """The fork server: import the modules ``warm`` names (so every worker starts with them
-    loaded: WeasyPrint for the PDFs), then fork a worker for each socket sent; on SIGTERM or
-    the end of ``control``, kill and reap them.
-
-    SIGTERM ends it by an exception even while it imports: what the import runs (``ldconfig``,
-    to find a library) is waited for, not left behind."""
-    with importing():  # a one-shot process: what the import makes is set aside for good
-        for module in warm:
-            importlib.import_module(module)
-    workers: list[int] = []
-    try:
-        while True:
-            data, fds, _flags, _address = socket.recv_fds(control, 1, 1)
-            if not data or not fds:
-                return
-            channel = socket.socket(fileno=fds[0])
-            with endings_blocked():  # a SIGTERM now would lose the new worker's pid
-                pid = os.fork()
-                if pid == 0:
-                    _child(functools.partial(_work, channel, folder), close=[control], on_term=signal.SIG_DFL)
-                workers.append(pid)
-            channel.close()
-            workers = [w for w in workers if os.waitpid(w, os.WNOHANG)[0] == 0]
-    finally:
-        for pid in workers:
-            os.kill(pid, signal.SIGKILL)
-        for pid in workers:
-            os.waitpid(pid, 0)
-
-
-def _work(channel: socket.socket, folder: Path) -> None:
-    """A worker: run the job of each number received, answer with the same number once its
-    outcome (what it returned, or the exception) is in the folder; end at the end of ``channel``."""
-    while len(message := channel.recv(8, socket.MSG_WAITALL)) == 8:
-        number = int.from_bytes(message, "big")
-        job: Job[Any] = pickle.loads((folder / f"{number}.job").read_bytes())  # our own folder (mkdtemp: 0700)
-        outcome: object
-        try:
-            outcome = job.run()
-        except Exception as exc:  # raised again in the parent, as a process pool does
-            outcome = exc
-        try:
-            data = pickle.dumps(outcome)
-        except Exception:  # an outcome that cannot travel: its words can
-            data = pickle.dumps(JobFailed(str(outcome)))
-        (folder / f"{number}.out").write_bytes(data)
-        channel.sendall(message)
 
 
 class Server:
@@ -166,7 +34,7 @@ class Server:
         pid = os.fork()  # the caller holds back the ending signals (see Pool._start)
         if pid == 0:
             os.setpgid(0, 0)
-            _child(functools.partial(_serve, theirs, folder, warm), close=[ours, *close], on_term=_quit)
+            be_server(theirs, folder, warm, close=[ours, *close])
         theirs.close()
         with contextlib.suppress(OSError):  # it may have done so already, or died
             os.setpgid(pid, pid)

@@ -1,0 +1,137 @@
+"""The worker processes' own side: a job (:class:`Job`) and how it fails, the fork server
+and the workers it forks, and the ending signals held back across a fork."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import os
+import pickle
+import signal
+import socket
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn, Protocol, TypeVar
+
+from ..startup import importing
+
+T = TypeVar("T", covariant=True)
+
+ENDINGS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+DIED = "the worker process making it died"
+Handler = Callable[[int, FrameType | None], None] | int  # what signal.signal takes
+
+
+class Job(Protocol[T]):
+    """Work for a worker: picklable (its class importable by name), its outcome too."""
+
+    def run(self) -> T:
+        """Do the work in the worker; what it returns, or raises, comes back to :meth:`Pool.result`."""
+
+
+class JobFailed(Exception):
+    """A job that did not finish: its worker died, none could be started, or what it raised
+    could not be sent back (its words are)."""
+
+
+@contextlib.contextmanager
+def endings_blocked() -> Iterator[None]:
+    """Hold back the ending signals across a fork: the child starts with them blocked (so no
+    handler of this process runs in it) and sets its own; this process gets them just after."""
+    saved = signal.pthread_sigmask(signal.SIG_BLOCK, ENDINGS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, saved)
+
+
+def child(body: Callable[[], None], close: Sequence[socket.socket], on_term: Handler) -> NoReturn:
+    """Run ``body`` in a forked child and leave by ``os._exit``: never back into the parent's
+    code, its ``finally`` blocks or its exit handlers, and silently whatever happens."""
+    status = 1
+    try:
+        for sock in close:
+            sock.close()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us, not the terminal
+        signal.signal(signal.SIGTERM, on_term)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDINGS)
+        sys.unraisablehook = _unraisable
+        body()
+        status = 0
+    except BaseException:  # a child of ours prints nothing: the parent tells the user what failed
+        pass
+    finally:
+        os._exit(status)
+
+
+def _unraisable(info: sys.UnraisableHookArgs) -> None:
+    """A child prints nothing; a SIGTERM that landed where Python cannot raise it (a weak
+    reference's callback, during the server's import) is not lost: it ends the child at once."""
+    if issubclass(info.exc_type, SystemExit):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _quit(signum: int, frame: FrameType | None) -> None:
+    """The server's SIGTERM: leave by the ``finally`` blocks, which reap what it started."""
+    raise SystemExit(0)
+
+
+def serve(control: socket.socket, folder: Path, warm: Sequence[str]) -> None:
+    """The fork server: import the modules ``warm`` names (so every worker starts with them
+    loaded: WeasyPrint for the PDFs), then fork a worker for each socket sent; on SIGTERM or
+    the end of ``control``, kill and reap them.
+
+    SIGTERM ends it by an exception even while it imports: what the import runs (``ldconfig``,
+    to find a library) is waited for, not left behind."""
+    with importing():  # a one-shot process: what the import makes is set aside for good
+        for module in warm:
+            importlib.import_module(module)
+    workers: list[int] = []
+    try:
+        while True:
+            data, fds, _flags, _address = socket.recv_fds(control, 1, 1)
+            if not data or not fds:
+                return
+            channel = socket.socket(fileno=fds[0])
+            with endings_blocked():  # a SIGTERM now would lose the new worker's pid
+                pid = os.fork()
+                if pid == 0:
+                    child(functools.partial(_work, channel, folder), close=[control], on_term=signal.SIG_DFL)
+                workers.append(pid)
+            channel.close()
+            workers = [w for w in workers if os.waitpid(w, os.WNOHANG)[0] == 0]
+    finally:
+        for pid in workers:
+            os.kill(pid, signal.SIGKILL)
+        for pid in workers:
+            os.waitpid(pid, 0)
+
+
+def _work(channel: socket.socket, folder: Path) -> None:
+    """A worker: run the job of each number received, answer with the same number once its
+    outcome (what it returned, or the exception) is in the folder; end at the end of ``channel``."""
+    while len(message := channel.recv(8, socket.MSG_WAITALL)) == 8:
+        number = int.from_bytes(message, "big")
+        job: Job[Any] = pickle.loads((folder / f"{number}.job").read_bytes())  # our own folder (mkdtemp: 0700)
+        outcome: object
+        try:
+            outcome = job.run()
+        except Exception as exc:  # raised again in the parent, as a process pool does
+            outcome = exc
+        try:
+            data = pickle.dumps(outcome)
+        except Exception:  # an outcome that cannot travel: its words can
+            data = pickle.dumps(JobFailed(str(outcome)))
+        (folder / f"{number}.out").write_bytes(data)
+        channel.sendall(message)
+
+
+def be_server(control: socket.socket, folder: Path, warm: Sequence[str], close: Sequence[socket.socket]) -> NoReturn:
+    """In a child just forked: be the fork server (:func:`serve`); a SIGTERM leaves by its
+    ``finally`` blocks, which reap its workers."""
+    child(functools.partial(serve, control, folder, warm), close=close, on_term=_quit)
