@@ -182,3 +182,10 @@ def test_no_process_to_be_had_means_the_checks_are_made_here(monkeypatch: pytest
     with batch.outcomes([batch.Check(p, Options()) for p in paths], 2) as outcomes:
         got = list(outcomes)
     assert got == [batch.Check(p, Options()).run() for p in paths]
+
+
+@pytest.mark.parametrize("command", ["validate", "status"])
+def test_jobs_below_one_is_refused_whatever_the_number_of_files(command: str) -> None:
+    done = _run(command, "--jobs", "0", str(BELGIUM))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "tipdraft: error: --jobs must be at least 1, not 0\n"

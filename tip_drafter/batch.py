@@ -79,7 +79,7 @@ def outcomes(jobs: Sequence[Job[T]], processes: int | None) -> Iterator[Iterator
     whose worker died is a :class:`JobFailed` in its place; the others go on. The workers are
     forked from this process: load what the jobs run before. They are stopped when the block
     is left, however (a Ctrl-C included)."""
-    size = min(_jobs(processes), len(jobs)) if len(jobs) >= FEWEST else 1
+    size = min(_jobs(processes), len(jobs)) if len(jobs) >= FEWEST else min(_jobs(processes), 1)
     with workers.running(size if size > 1 else 0) as pool:
         yield _in_order(jobs, pool)
 
