@@ -10,16 +10,19 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from tip_drafter.cable.model import answers_by_item
-from tip_drafter.edition import BUNDLED_EDITIONS, load_edition
+from tip_drafter.edition import BUNDLED_EDITIONS, forget_editions, load_edition
+from tip_drafter.errors import TipDraftError
 from tip_drafter.format.edition_format import check_edition, json_schema
 from tip_drafter.year import nextyear
 from tip_drafter.year.compare import answer_text
 from tip_drafter.year.editions import moves, new_edition_text
 
-from conftest import BELGIUM, DATA
+from conftest import BELGIUM, DATA, examples
 
 FIXTURE = DATA / "editions" / "2010.yaml"
 
@@ -222,3 +225,38 @@ def test_edition_check_names_what_it_expected_an_edition_file(tmp_path: Path, na
     path = Path(name) if name.startswith("/") else tmp_path / name
     found = check_edition(path)
     assert len(found) == 1 and said in found[0].message and "country file" not in found[0].message
+
+
+@settings(max_examples=examples(2))  # each example writes and reads an edition
+@given(st.data())
+def test_loading_refuses_an_edition_exactly_when_check_finds_a_repeat(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """The uniqueness rule has one home (edition.repeats): a value made equal to another (an
+    id, a paragraph number, a letter) is refused by the loader iff check locates it."""
+    yaml = YAML()
+    edition = yaml.load((BUNDLED_EDITIONS / "2009.yaml").read_text(encoding="utf-8"))
+    paragraphs = edition["paragraphs"]
+    what = data.draw(st.sampled_from(["id", "number", "letter", "nothing"]), "what")
+    n = data.draw(st.integers(0, len(paragraphs) - 1), "paragraph")
+    items = paragraphs[n]["items"]
+    k, j = data.draw(st.integers(0, len(items) - 1), "item"), data.draw(st.integers(0, len(items) - 1), "other item")
+    if what == "id":
+        items[k]["id"] = items[j]["id"]
+    elif what == "letter":
+        items[k]["letter"] = items[j]["letter"]
+    elif what == "number":
+        paragraphs[n]["number"] = paragraphs[data.draw(st.integers(0, len(paragraphs) - 1), "other paragraph")]["number"]
+    folder = tmp_path_factory.mktemp("editions")
+    with (folder / "2009.yaml").open("w", encoding="utf-8") as out:
+        yaml.dump(edition, out)
+    forget_editions()
+    try:
+        load_edition("2009", [folder])
+        refused = False
+    except TipDraftError as exc:
+        refused = "duplicate" in str(exc)
+    finally:
+        forget_editions()
+    found = [d for d in check_edition(folder / "2009.yaml") if d.code == "duplicate"]
+    assert refused == bool(found), found

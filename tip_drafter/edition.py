@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,7 +185,8 @@ def _build(data: dict[str, Any], path: Path) -> Edition:
         previous=str(data.get("previous", "")),
         defaults=_defaults(data.get("defaults") or {}),
     )
-    _check_unique(edition)
+    if found := repeats(data):
+        raise ValueError(f"duplicate {found[0].what}: {found[0].value}")
     return edition
 
 
@@ -239,18 +239,44 @@ def _kind(value: object) -> str:
     return str(value)
 
 
-def _check_unique(edition: Edition) -> None:
-    for label, values in _keys(edition).items():
-        dupes = sorted(v for v, n in Counter(values).items() if n > 1)
-        if dupes:
-            raise ValueError(f"duplicate {label}: {', '.join(dupes)}")
+DataPath = tuple[str | int, ...]  # keys and list indices from an edition's top to a value
 
 
-def _keys(edition: Edition) -> dict[str, list[str]]:
-    """What must be unique in an edition: ids, paragraph numbers, letters within a paragraph."""
-    items = edition.items()
-    return {
-        "id": [f.id for f in edition.framing] + [p.id for p in edition.paragraphs] + [i.id for _, i in items],
-        "paragraph number": [str(p.number) for p in edition.paragraphs],
-        "letter": [f"{p.number}.{i.letter}" for p, i in items],
-    }
+@dataclass(frozen=True)
+class Repeat:
+    """A value an edition must hold once, held again: what it is (``id``, ``paragraph
+    number``, ``letter``), the value, and where each is in the edition's data."""
+
+    what: str
+    value: str
+    first: DataPath
+    again: DataPath
+
+
+def repeats(data: Mapping[str, Any]) -> list[Repeat]:
+    """Every value an edition's data must hold once and holds again: an id (of a framing
+    paragraph, a paragraph or an item), a paragraph number, a letter within a paragraph.
+
+    The one statement of the rule: loading an edition refuses the first repeat, ``tipdraft
+    edition check`` locates each."""
+    values: list[tuple[str, str, DataPath]] = []
+    framing = (data.get("framing") or {}).get("before") or []
+    values += [("id", str(f["id"]), ("framing", "before", n, "id")) for n, f in enumerate(framing)]
+    for n, para in enumerate(data["paragraphs"]):
+        values += [
+            ("id", str(para["id"]), ("paragraphs", n, "id")),
+            ("paragraph number", str(para["number"]), ("paragraphs", n, "number")),
+        ]
+        for k, item in enumerate(para["items"]):
+            at: DataPath = ("paragraphs", n, "items", k)
+            values += [
+                ("id", str(item["id"]), (*at, "id")),
+                ("letter", f"{para['number']}.{str(item['letter']).upper()}", (*at, "letter")),
+            ]
+    first: dict[tuple[str, str], DataPath] = {}
+    found = []
+    for what, value, path in values:
+        if (what, value) in first:
+            found.append(Repeat(what, value, first[what, value], path))
+        first.setdefault((what, value), path)
+    return found

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import errors
 from ..domain.classification import MARKS
-from ..edition import ANSWER_KINDS, Edition, load_edition
+from ..edition import ANSWER_KINDS, DataPath, Edition, load_edition, repeats
 from ..errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
 from ..yamlio.load import describe, load
 from ..yamlio.read import EDITION_FILE
@@ -174,7 +174,7 @@ def check_edition(path: Path, search: Sequence[Path] = ()) -> list[Diagnostic]:
 
 
 def _rules(data: Any, root: Place, path: Path, search: Sequence[Path]) -> None:
-    _unique_ids(data, root)
+    _repeats(data, root)
     _paragraphs_in_order(data, root)
     name = str(data["edition"])
     if path.stem != name:
@@ -185,17 +185,31 @@ def _rules(data: Any, root: Place, path: Path, search: Sequence[Path]) -> None:
         _against_previous(data, root, search)
 
 
-def _unique_ids(data: Any, root: Place) -> None:
-    seen: dict[str, Position] = {}
-    for place, holder in _id_holders(data, root):
-        ident = str(holder["id"])
-        if ident in seen:
-            line, col = seen[ident]
-            place.key(holder, "id", place.where).error(
-                f"id {ident!r} is used twice (first at line {line}, column {col})", "duplicate"
-            )
+def _repeats(data: Any, root: Place) -> None:
+    """Each value used twice (the rule's home: :func:`tip_drafter.edition.repeats`), located
+    where it is used again, with where it was first."""
+    for repeat in repeats(data):
+        line, col = _located(data, root, repeat.first).pos
+        if repeat.what == "letter":
+            number, letter = repeat.value.split(".", 1)
+            said = f"letter {letter} is used twice in paragraph {number}"
         else:
-            seen[ident] = place.key(holder, "id", place.where).pos
+            said = f"id {repeat.value!r} is used twice" if repeat.what == "id" else f"paragraph {repeat.value} is used twice"
+        _located(data, root, repeat.again).error(f"{said} (first at line {line}, column {col})", "duplicate")
+
+
+def _located(data: Any, root: Place, path: DataPath) -> Place:
+    """The place of the value at ``path``, in the questionnaire at its paragraph and letter."""
+    at, node = root, data
+    for step in path[:-1]:
+        at = at.item(node, step) if isinstance(step, int) else at.key(node, step, at.where)
+        node = node[step]
+    where = errors.Place.named("framing")
+    if path[0] == "paragraphs":
+        para = data["paragraphs"][path[1]]
+        letters = [str(para["items"][path[3]]["letter"])] if len(path) > 4 else []
+        where = errors.Place.item(para["number"], letters)
+    return at.key(node, path[-1], where)
 
 
 def _id_holders(data: Any, root: Place) -> list[tuple[Place, Any]]:
@@ -218,21 +232,16 @@ def _id_holders(data: Any, root: Place) -> list[tuple[Place, Any]]:
 
 def _paragraphs_in_order(data: Any, root: Place) -> None:
     paragraphs = root.key(data, "paragraphs", "")
-    numbers: dict[int, Position] = {}
+    seen: set[int] = set()
     last = 0
     for n, para in enumerate(data["paragraphs"]):
         at = Place(root.out, paragraphs.item(data["paragraphs"], n).pos, errors.Place.item(para["number"]))
         number = int(para["number"])
-        if number in numbers:
-            line, col = numbers[number]
-            at.key(para, "number", at.where).error(
-                f"paragraph {number} is used twice (first at line {line}, column {col})", "duplicate"
-            )
-        elif number < last:
+        if number < last and number not in seen:  # one used twice is a repeat (_repeats)
             at.key(para, "number", at.where).error(
                 f"paragraph {number} comes after paragraph {last}: put the paragraphs in order", "order"
             )
-        numbers.setdefault(number, at.key(para, "number", at.where).pos)
+        seen.add(number)
         last = max(last, number)
         _letters_in_order(para, at)
 
@@ -240,12 +249,15 @@ def _paragraphs_in_order(data: Any, root: Place) -> None:
 def _letters_in_order(para: Any, at: Place) -> None:
     items = at.key(para, "items", at.where)
     last = ""
+    seen: set[str] = set()
     for k, item in enumerate(para["items"]):
         letter = str(item["letter"])
         here = Place(at.out, items.item(para["items"], k).pos, errors.Place(at.where.paragraph, (str(letter),)))
-        if letter <= last:
-            what = "is used twice" if letter == last else f"comes after {last}"
-            here.key(item, "letter", here.where).error(f"letter {letter} {what}: letters go A, B, C, ... in order", "order")
+        if letter < last and letter not in seen:  # one used twice is a repeat (_repeats)
+            here.key(item, "letter", here.where).error(
+                f"letter {letter} comes after {last}: letters go A, B, C, ... in order", "order"
+            )
+        seen.add(letter)
         last = max(last, letter)
 
 
