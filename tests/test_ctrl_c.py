@@ -308,3 +308,36 @@ def test_a_ctrl_c_whose_exception_was_swallowed_stops_the_next_wait() -> None:
 def test_a_command_that_went_on_after_a_swallowed_ctrl_c_exits_130() -> None:
     done = subprocess.run([sys.executable, "-c", SWALLOWED, "end"], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (130, "went on\n", "")
+
+
+IN_A_LIBRARY = """
+import os, signal, sys
+from ruamel.yaml.comments import CommentedMap
+from tip_drafter import __main__
+
+real = CommentedMap.__getitem__
+fired = []
+
+def getitem(self, key):
+    if not fired:
+        fired.append(True)
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):
+            pass  # the Ctrl-C is raised here, and CommentedMap.get (a bare except:) drops it
+    return real(self, key)
+
+CommentedMap.__getitem__ = getitem
+sys.argv = ["tipdraft", "validate", "--jobs", "1", sys.argv[1]]
+__main__.main()
+"""
+
+
+def test_a_ctrl_c_dropped_by_ruamel_yaml_stops_the_next_file_s_check(tmp_path: Path) -> None:
+    """ruamel.yaml's CommentedMap.get returns its default on any exception, KeyboardInterrupt
+    included, and a check calls it thousands of times: the stress test caught a Ctrl-C lost
+    there. The Ctrl-C is on record: the next file's check raises it, the rest are not checked."""
+    make_posts(tmp_path / "posts", 12)
+    done = subprocess.run(
+        [sys.executable, "-c", IN_A_LIBRARY, str(tmp_path / "posts")], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")

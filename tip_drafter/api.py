@@ -11,7 +11,7 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
-from . import manifest, output
+from . import interrupts, manifest, output
 from .cable import lint
 from .cable.model import Cable, build
 from .cable.render import Rendered, bundled_templates, renderer_for
@@ -121,6 +121,7 @@ def _plain(value: Any) -> Any:
 
 def check_document(document: Document, options: Options | None = None) -> Checked:
     """Validate a parsed country file, then render its text and lint it if it had no errors."""
+    interrupts.check()  # a Ctrl-C whose exception a library swallowed (in the last file's check) stops here
     options = options or Options()
     report = validate(document, options.editions, options.draft)
     if report.edition is None or report.errors:

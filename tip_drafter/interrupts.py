@@ -1,13 +1,15 @@
 """Ctrl-C, recorded as well as raised, for the ``tipdraft`` command.
 
 Python raises KeyboardInterrupt wherever the main thread happens to be when the signal is
-handled, and some code drops every exception it meets: a C library that clears the error of
-an attribute it looked up, a callback whose exception Python only prints. A Ctrl-C dropped
-there is lost, and the command went on (a test saw ``render`` wait for its PDFs for seconds
-after a Ctrl-C, its main thread idle). So the command's handler first records the Ctrl-C,
-then raises it; the waits of a command (:mod:`tip_drafter.workers`) look at the record, and
-the command's exit status too (:mod:`tip_drafter.__main__`): a Ctrl-C is never lost, whatever
-swallowed its exception.
+handled, and some code drops every exception it meets: ruamel.yaml's ``CommentedMap.get``
+returns the default on any exception (a bare ``except:``), and a country file's check calls it
+thousands of times; a callback's exception Python only prints. A Ctrl-C dropped there is lost,
+and the command went on (a stress test saw ``render`` wait for its PDFs seconds after a
+Ctrl-C that had landed in ``CommentedMap.get``). So the command's handler first records the
+Ctrl-C, then raises it; each file's check (:func:`tip_drafter.api.check_document`), the waits
+for the workers (:mod:`tip_drafter.workers`) and the command's exit status
+(:mod:`tip_drafter.__main__`) look at the record: a Ctrl-C is never lost, whatever swallowed
+its exception.
 
 Only the command installs the handler (:func:`install`): a program that uses the library keeps
 its own, and :func:`check` then never raises.
