@@ -49,6 +49,17 @@ def in_session(session: int) -> list[str]:
     ]
 
 
+def every_process_of(session: int, seconds: float = 2.0) -> list[str]:
+    """Every process of a session, zombies adopted by init too (a worker its server left
+    unreaped), still there ``seconds`` after the command ended (init reaps in its own time)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = [f"{pid} {state} (of {ppid})" for pid, (state, ppid, sid) in _all().items() if sid == session]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
 def _command_line(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")

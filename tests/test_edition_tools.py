@@ -260,3 +260,17 @@ def test_loading_refuses_an_edition_exactly_when_check_finds_a_repeat(
         forget_editions()
     found = [d for d in check_edition(folder / "2009.yaml") if d.code == "duplicate"]
     assert refused == bool(found), found
+
+
+@pytest.mark.parametrize("written", ['"023"', "23.0", '"23"'])
+def test_a_paragraph_number_written_another_way_is_still_a_repeat(tmp_path: Path, written: str) -> None:
+    """The loader reads a number as int() does: "023" and 23.0 are 23, the same paragraph twice."""
+    text = (BUNDLED_EDITIONS / "2009.yaml").read_text(encoding="utf-8")
+    assert "  - number: 24\n" in text
+    (tmp_path / "2009.yaml").write_text(text.replace("  - number: 24\n", f"  - number: {written}\n", 1), encoding="utf-8")
+    forget_editions()
+    try:
+        with pytest.raises(TipDraftError, match="duplicate paragraph number: 23"):
+            load_edition("2009", [tmp_path])
+    finally:
+        forget_editions()

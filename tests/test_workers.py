@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from posts import make_posts
+from processes import every_process_of
 
 from tip_drafter import batch, workers
 from tip_drafter.options import Options
@@ -164,7 +166,7 @@ def test_few_files_are_checked_here_without_workers(monkeypatch: pytest.MonkeyPa
     def no_workers(size: int, warm: object = ()) -> None:
         raise AssertionError("workers started for a few files")
 
-    monkeypatch.setattr(workers, "start", no_workers)
+    monkeypatch.setattr(workers.pool, "Pool", no_workers)
     paths = make_posts(tmp_path, batch.FEWEST - 1)
     with batch.outcomes([batch.Check(p, Options()) for p in paths], None) as outcomes:
         assert len(list(outcomes)) == len(paths)
@@ -189,3 +191,101 @@ def test_jobs_below_one_is_refused_whatever_the_number_of_files(command: str) ->
     done = _run(command, "--jobs", "0", str(BELGIUM))
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == "tipdraft: error: --jobs must be at least 1, not 0\n"
+
+
+def test_a_server_that_cannot_fork_says_so_and_the_jobs_are_the_caller_s() -> None:
+    """Under a process limit the server is there but no worker can be forked: each job is a
+    NoWorker (nothing of it done), never a worker's death; batch then does it here."""
+    with workers.running(2, warm=("warm.forkless",)) as pool:
+        assert pool is not None
+        numbers = [pool.submit(Square(n)) for n in range(4)]
+        for number in numbers:
+            with pytest.raises(workers.NoWorker):
+                pool.result(number)
+    with workers.running(2, warm=("warm.forkless",)) as pool:
+        assert list(batch._in_order([Square(n) for n in range(4)], pool)) == [0, 1, 4, 9]
+
+
+def test_no_room_for_an_outcome_is_no_worker_not_a_death() -> None:
+    with workers.running(2, warm=("warm.no_room_for_outcomes",)) as pool:
+        assert pool is not None
+        with pytest.raises(workers.NoWorker, match="no room on the disk"):
+            pool.result(pool.submit(Square(3)))
+    with workers.running(2, warm=("warm.no_room_for_outcomes",)) as pool:
+        assert list(batch._in_order([Square(n) for n in range(3)], pool)) == [0, 1, 4]
+
+
+def test_no_room_for_a_job_s_file_is_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    written = Path.write_bytes
+
+    def full(self: Path, data: bytes) -> int:
+        if self.suffix == ".job":
+            raise OSError(28, "No space left on device")
+        return written(self, data)
+
+    with workers.running(2) as pool:
+        assert pool is not None
+        monkeypatch.setattr(Path, "write_bytes", full)
+        assert list(batch._in_order([Square(n) for n in range(3)], pool)) == [0, 1, 4]
+        assert not list(pool.folder.glob("*.job"))
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals are the main thread's")
+def test_a_ctrl_c_held_back_while_the_pool_starts_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Ctrl-C comes while the pool starts (the ending signals held back) and is raised as
+    they are let through: the pool was recorded first, so it is stopped and its folder gone."""
+
+    def stopped(signum: int, frame: object) -> None:
+        raise Stopped
+
+    made: list[workers.Pool] = []
+    real = workers.pool.Pool.__init__
+
+    def starting(self: workers.Pool, size: int, warm: Sequence[str] = ()) -> None:
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # held back: delivered when the block ends
+        real(self, size, warm)
+        made.append(self)
+
+    monkeypatch.setattr(workers.pool.Pool, "__init__", starting)
+    previous = signal.signal(signal.SIGINT, stopped)
+    try:
+        with pytest.raises(Stopped), workers.running(2):
+            pytest.fail("the block ran: the Ctrl-C was not raised as the pool started")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert made and not made[0].folder.exists()
+    assert made[0].server is not None and made[0].server._gone()
+
+
+def test_no_process_of_a_check_on_every_core_outlives_it(tmp_path: Path) -> None:
+    """Not even as a zombie, 2 s after it ended. (The server now ignores this side's SIGTERM
+    while it reaps its workers, which that SIGTERM could cut short; the window is too narrow
+    to force from here, and an init that reaps hides it: this holds the end state only.)"""
+    make_posts(tmp_path, 20)
+    for _ in range(5):
+        run = subprocess.Popen(
+            [sys.executable, "-m", "tip_drafter", "status", "--jobs", "2", str(tmp_path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        assert run.wait(timeout=120) in (0, 1)
+        assert every_process_of(run.pid) == []
+
+
+def test_the_workers_leave_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    """WeasyPrint's font folder of each worker goes in the pool's own folder (a killed worker
+    never removes it): a render on every core leaves the temporary folder as it was."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    make_posts(tmp_path / "posts", 2)
+    done = subprocess.run(
+        [sys.executable, "-m", "tip_drafter", "render", "--jobs", "2", str(tmp_path / "posts"), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert list(temporary.iterdir()) == []

@@ -21,7 +21,7 @@ from .errors import Code, Diagnostic, OutputError, Place, Severity, TipDraftErro
 from .options import Options
 from .pdf.maker import PdfMaker, Ticket
 from .startup import importing
-from .workers import Job, JobFailed
+from .workers import Job, JobFailed, NoWorker
 
 if TYPE_CHECKING:
     from . import api
@@ -75,8 +75,9 @@ class Check:
 @contextlib.contextmanager
 def outcomes(jobs: Sequence[Job[T]], processes: int | None) -> Iterator[Iterator[T | JobFailed]]:
     """What each job returns, in the jobs' order, as they finish: run by ``processes`` workers
-    (default: one per core; none for 1, or for fewer than :data:`FEWEST` jobs), or here. A job
-    whose worker died is a :class:`JobFailed` in its place; the others go on. The workers are
+    (default: one per core; none for 1, or for fewer than :data:`FEWEST` jobs), or here (a job
+    no worker could run, too). A job whose worker died is a :class:`JobFailed` in its place;
+    the others go on. The workers are
     forked from this process: load what the jobs run before. They are stopped when the block
     is left, however (a Ctrl-C included)."""
     size = min(_jobs(processes), len(jobs)) if len(jobs) >= FEWEST else min(_jobs(processes), 1)
@@ -94,9 +95,11 @@ def _in_order(jobs: Sequence[Job[T]], pool: workers.Pool | None) -> Iterator[T |
         yield from (job.run() for job in jobs)
         return
     numbers = [pool.submit(job) for job in jobs]  # small jobs: all sent at once, files on the disk
-    for number in numbers:
+    for job, number in zip(jobs, numbers, strict=True):
         try:
             yield pool.result(number)
+        except NoWorker:  # no process or no room for it: done here, as with --jobs 1
+            yield job.run()
         except JobFailed as exc:
             yield exc
 

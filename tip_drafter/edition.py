@@ -263,15 +263,16 @@ def repeats(data: Mapping[str, Any]) -> list[Repeat]:
     framing = (data.get("framing") or {}).get("before") or []
     values += [("id", str(f["id"]), ("framing", "before", n, "id")) for n, f in enumerate(framing)]
     for n, para in enumerate(data["paragraphs"]):
+        number = str(int(para["number"]))  # as the loader reads it: "023" and 23.0 are 23
         values += [
             ("id", str(para["id"]), ("paragraphs", n, "id")),
-            ("paragraph number", str(para["number"]), ("paragraphs", n, "number")),
+            ("paragraph number", number, ("paragraphs", n, "number")),
         ]
         for k, item in enumerate(para["items"]):
             at: DataPath = ("paragraphs", n, "items", k)
             values += [
                 ("id", str(item["id"]), (*at, "id")),
-                ("letter", f"{para['number']}.{str(item['letter']).upper()}", (*at, "letter")),
+                ("letter", f"{number}.{str(item['letter']).upper()}", (*at, "letter")),
             ]
     first: dict[tuple[str, str], DataPath] = {}
     found = []

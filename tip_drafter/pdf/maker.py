@@ -8,6 +8,7 @@ the CLI can start the workers early enough for their WeasyPrint import to overla
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -71,20 +72,20 @@ class PdfMaker:
         self.processes = processes
         self.one_shot = one_shot  # this process is a command: WeasyPrint's import may be frozen
         self._pool: Pool | None = None
+        self._running: AbstractContextManager[Pool | None] | None = None
 
     def __enter__(self) -> PdfMaker:
         if self.processes:
-            from ..workers import start
+            from ..workers import running
 
-            self._pool = start(self.processes, WARM)
+            self._running = running(self.processes, WARM)
+            self._pool = self._running.__enter__()  # a Ctrl-C meanwhile: the pool is stopped there
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self._pool is not None:
-            from ..workers import stop
-
-            pool, self._pool = self._pool, None
-            stop(pool)
+        if self._running is not None:
+            ending, self._running, self._pool = self._running, None, None
+            ending.__exit__(None, None, None)
 
     def submit(self, job: PdfJob) -> Ticket:
         """Ask for a PDF: sent to a worker as soon as one is free, or made here when its
@@ -98,10 +99,12 @@ class PdfMaker:
                 with importing():  # (WeasyPrint's import the first time; its caches after)
                     from . import weasy  # noqa: F401
             return make(ticket.job)
-        from ..workers import JobFailed
+        from ..workers import JobFailed, NoWorker
 
         try:
             made: PdfMade = self._pool.result(ticket.number)
+        except NoWorker:  # no process or no room for it: made here, as with --jobs 1
+            return make(ticket.job)
         except JobFailed as exc:
             raise PdfFailed(f"PDF not made: {exc}") from None
         return made

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import interrupts
-from .processes import DIED, Job, JobFailed, be_server, endings_blocked
+from .processes import DIED, NO_ROOM, NO_WORKER, Job, JobFailed, NoWorker, be_server, endings_blocked
 
 DEPTH = 2  # jobs a worker holds: the one it makes and the next, so it never waits for us
 STOP_LIMIT = 1.0  # seconds the server has to stop its workers before it and they are killed
@@ -113,7 +113,12 @@ class Pool:
     def submit(self, job: Job[Any]) -> int:
         """Queue ``job``; it is sent to a worker as soon as one has room."""
         self.count += 1
-        (self.folder / f"{self.count}.job").write_bytes(pickle.dumps(job))
+        try:
+            (self.folder / f"{self.count}.job").write_bytes(pickle.dumps(job))
+        except OSError as exc:  # a full disk: the job is the caller's to do (NoWorker)
+            (self.folder / f"{self.count}.job").unlink(missing_ok=True)
+            self.done[self.count] = NoWorker(f"no room on the disk for the job: {exc.strerror or exc}")
+            return self.count
         self.queue.append(self.count)
         self._wait(0)  # the answers already in: room for this job
         self._dispatch()
@@ -121,11 +126,12 @@ class Pool:
 
     def result(self, number: int) -> Any:
         """The outcome of job ``number``: what its ``run()`` returned, or its exception raised
-        (:class:`JobFailed` if it did not finish)."""
+        (:class:`JobFailed` if it did not finish; :class:`NoWorker` if no worker could run it,
+        for the caller to do)."""
         while number not in self.done:
             self._dispatch()
             if not any(self.held.values()):  # no worker could be started for it
-                self.done[number] = JobFailed("no worker process could be started")
+                self.done[number] = NoWorker("no worker process could be started")
                 break
             self._wait(None)
         outcome = self.done.pop(number)
@@ -192,13 +198,25 @@ class Pool:
             received = channel.recv(8 * DEPTH)
         except OSError:
             received = b""
+        if received[:8] == NO_WORKER.to_bytes(8, "big"):  # the server could not fork it
+            self._no_worker(channel)
+            return
         answers, jobs = received, self.held[channel]
-        while answers and jobs and answers[:8] == jobs[0].to_bytes(8, "big"):
+        while answers and jobs and int.from_bytes(answers[:8], "big") in (jobs[0], jobs[0] | NO_ROOM):
             number = jobs.popleft()
-            self.done[number] = _load(self.folder / f"{number}.out")
+            room = int.from_bytes(answers[:8], "big") == number
+            self.done[number] = _load(self.folder / f"{number}.out") if room else NoWorker("no room on the disk for its outcome")
             answers = answers[8:]
         if not received or answers:
             self._died(channel)
+
+    def _no_worker(self, channel: socket.socket) -> None:
+        """No worker behind ``channel`` (a process limit): its jobs go to the workers there
+        are, and no more are asked for (with none, :meth:`result` says so)."""
+        jobs = self.held.pop(channel)
+        channel.close()
+        self.queue.extendleft(reversed(jobs))
+        self.size = len(self.held)
 
     def _died(self, channel: socket.socket) -> None:
         """A worker is gone: the job it was making fails, the others it held are sent again."""
@@ -236,16 +254,15 @@ def _load(path: Path) -> object:
         return JobFailed(DIED)
 
 
-def start(size: int, warm: Sequence[str] = ()) -> Pool | None:
-    """A pool of ``size`` workers, started with the ending signals held back (a Ctrl-C comes
-    once the pool is ours to stop); None where the system cannot give one (no fork, no room
-    on the disk for the pool's folder, no more processes): the work is then done in this
-    process, and what cannot be written there says which and why."""
+def _start(size: int, warm: Sequence[str]) -> Pool | None:
+    """A pool of ``size`` workers; None where the system cannot give one (no fork, no room on
+    the disk for the pool's folder, no more processes): the work is then done in this process,
+    and what cannot be written there says which and why. Called with the ending signals held
+    back (see :func:`running`)."""
     if not hasattr(os, "fork"):
         return None
     try:
-        with endings_blocked():
-            return Pool(size, warm)
+        return Pool(size, warm)
     except OSError:
         return None
 
@@ -266,9 +283,16 @@ def stop(pool: Pool) -> None:
 
 @contextlib.contextmanager
 def running(size: int, warm: Sequence[str] = ()) -> Iterator[Pool | None]:
-    """:func:`start` (None for a ``size`` of 0), and :func:`stop` however the block is left."""
-    pool = start(size, warm) if size > 0 else None
+    """A pool of ``size`` workers for the block (None for a ``size`` of 0, or where the system
+    cannot give one), stopped however the block is left.
+
+    The pool is started with the ending signals held back and is ours (recorded here) before
+    they are let through: a Ctrl-C that came meanwhile is raised as they are, and the pool is
+    stopped, its folder removed (a pool made and only then recorded was left behind)."""
+    pool: Pool | None = None
     try:
+        with endings_blocked():
+            pool = _start(size, warm) if size > 0 else None
         yield pool
     finally:
         if pool is not None:

@@ -11,6 +11,7 @@ import pickle
 import signal
 import socket
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
@@ -22,6 +23,9 @@ T = TypeVar("T", covariant=True)
 
 ENDINGS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 DIED = "the worker process making it died"
+# What a worker's channel carries besides a job's number (8 bytes, big-endian):
+NO_ROOM = 1 << 63  # or'ed into the number: the outcome could not be written (a full disk)
+NO_WORKER = (1 << 64) - 1  # from the server: no worker could be forked for this channel
 Handler = Callable[[int, FrameType | None], None] | int  # what signal.signal takes
 
 
@@ -33,8 +37,13 @@ class Job(Protocol[T]):
 
 
 class JobFailed(Exception):
-    """A job that did not finish: its worker died, none could be started, or what it raised
-    could not be sent back (its words are)."""
+    """A job that did not finish: its worker died, or what it raised could not be sent back
+    (its words are)."""
+
+
+class NoWorker(JobFailed):
+    """A job no worker could run (no process to be had, no room on the disk for its files):
+    nothing of it was done, and it can be done in this process."""
 
 
 @contextlib.contextmanager
@@ -88,6 +97,9 @@ def serve(control: socket.socket, folder: Path, warm: Sequence[str]) -> None:
 
     SIGTERM ends it by an exception even while it imports: what the import runs (``ldconfig``,
     to find a library) is waited for, not left behind."""
+    # What the jobs leave in the temporary folder goes in the pool's own (WeasyPrint's fonts: a
+    # killed worker never removes its folder), which this process's parent removes at the end.
+    tempfile.tempdir = str(folder)
     with importing():  # a one-shot process: what the import makes is set aside for good
         for module in warm:
             importlib.import_module(module)
@@ -97,19 +109,31 @@ def serve(control: socket.socket, folder: Path, warm: Sequence[str]) -> None:
             data, fds, _flags, _address = socket.recv_fds(control, 1, 1)
             if not data or not fds:
                 return
-            channel = socket.socket(fileno=fds[0])
-            with endings_blocked():  # a SIGTERM now would lose the new worker's pid
-                pid = os.fork()
-                if pid == 0:
-                    child(functools.partial(_work, channel, folder), close=[control], on_term=signal.SIG_DFL)
-                workers.append(pid)
-            channel.close()
+            with socket.socket(fileno=fds[0]) as channel:
+                if (pid := _fork_worker(channel, control, folder)) is not None:
+                    workers.append(pid)
             workers = [w for w in workers if os.waitpid(w, os.WNOHANG)[0] == 0]
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the parent's SIGTERM must not cut the reaping short
         for pid in workers:
             os.kill(pid, signal.SIGKILL)
         for pid in workers:
             os.waitpid(pid, 0)
+
+
+def _fork_worker(channel: socket.socket, control: socket.socket, folder: Path) -> int | None:
+    """A worker on ``channel``, its pid; where no process can be had (a process limit), the
+    channel says so (:data:`NO_WORKER`) and the server goes on serving the workers it has."""
+    with endings_blocked():  # a SIGTERM now would lose the new worker's pid
+        try:
+            pid = os.fork()
+        except OSError:
+            with contextlib.suppress(OSError):
+                channel.sendall(NO_WORKER.to_bytes(8, "big"))
+            return None
+        if pid == 0:
+            child(functools.partial(_work, channel, folder), close=[control], on_term=signal.SIG_DFL)
+    return pid
 
 
 def _work(channel: socket.socket, folder: Path) -> None:
@@ -127,7 +151,11 @@ def _work(channel: socket.socket, folder: Path) -> None:
             data = pickle.dumps(outcome)
         except Exception:  # an outcome that cannot travel: its words can
             data = pickle.dumps(JobFailed(str(outcome)))
-        (folder / f"{number}.out").write_bytes(data)
+        try:
+            (folder / f"{number}.out").write_bytes(data)
+        except OSError:  # a full disk: the parent does the job itself
+            (folder / f"{number}.out").unlink(missing_ok=True)
+            message = (number | NO_ROOM).to_bytes(8, "big")
         channel.sendall(message)
 
 
