@@ -296,6 +296,6 @@ def test_a_batch_whose_worker_is_killed_renders_every_other_file(tmp_path: Path)
     summary = done.stdout.splitlines()[-1]
     assert summary.startswith("3 rendered, 1 failed: "), summary
     failed = summary.rsplit(": ", 1)[1]
-    assert "the worker process making it died" in done.stderr
+    assert f"{out / Path(failed).stem}.pdf: PDF not made: the worker process making it died" in done.stderr  # the file named
     written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert written == sorted(f"{n}.{ext}" for n in names if str(folder / f"{n}.yaml") != failed for ext in ("pdf", "txt"))

@@ -23,6 +23,7 @@ from .errors import (
     Diagnostic,
     InvalidCountryFile,
     OutputError,
+    PdfFailed,
     Place,
     TemplateProblem,
     UnreadableFile,
@@ -283,12 +284,14 @@ def finish(prepared: Prepared, pdf: PdfMade | None) -> Result:
 def made_pdf(prepared: Prepared, making: Callable[[], PdfMade]) -> PdfMade:
     """The PDF ``making`` returns (in this process or from a worker); a system error on the way
     (a full disk: WeasyPrint finds no temporary folder) is the PDF output's, said with its cause,
-    and nothing is written."""
+    and nothing is written; a PDF that could not be made is said of its output too."""
+    target = prepared.targets.get("pdf") or next(iter(prepared.targets.values()))
     try:
         return making()
     except OSError as exc:
-        target = prepared.targets.get("pdf") or next(iter(prepared.targets.values()))
         raise OutputError(f"{target}: cannot write: {output.cause(exc, target.parent)}; {output.KEPT}") from None
+    except PdfFailed as exc:  # said of the PDF it is about, as every other output problem is
+        raise PdfFailed(f"{target}: {exc}") from None
 
 
 def refused_notes(urls: list[str]) -> list[str]:
