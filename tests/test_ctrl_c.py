@@ -341,3 +341,30 @@ def test_a_ctrl_c_dropped_by_ruamel_yaml_stops_the_next_file_s_check(tmp_path: P
         [sys.executable, "-c", IN_A_LIBRARY, str(tmp_path / "posts")], capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+
+
+WRAPPED = """
+import os, signal
+from tip_drafter import __main__; from tip_drafter.cli import main as cli
+
+class Named:
+    def __set_name__(self, owner, name):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):
+            pass  # the Ctrl-C is raised here: Python makes it a RuntimeError of the class made
+
+def run():
+    class Holder:  # as a dataclass's field is named while a module of the command is imported
+        field = Named()
+    print("went on")
+
+cli.run = run
+__main__.main()
+"""
+
+
+def test_a_ctrl_c_python_wrapped_in_another_error_exits_130() -> None:
+    """The stress test caught one landing in a dataclass field's __set_name__ while the CLI was
+    imported: Python 3.11 raises ``RuntimeError: Error calling __set_name__`` in its place."""
+    done = subprocess.run([sys.executable, "-c", WRAPPED], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")

@@ -9,6 +9,8 @@ import signal
 import sys
 from typing import Any, NoReturn
 
+from . import interrupts  # a leaf of the standard library's: recorded Ctrl-Cs
+
 
 def _ended(signum: int, frame: object) -> None:
     """SIGTERM and SIGHUP end the command as Ctrl-C does: by an exception, so every
@@ -61,7 +63,6 @@ def main() -> None:
         try:
             # The exit statuses' home, first, inside the Ctrl-C net (a leaf: its imports are
             # the standard library's, which the CLI imports anyway), then the handlers that use it.
-            from . import interrupts
             from .errors import ExitStatus
 
             interrupts.install()  # a Ctrl-C recorded as well as raised: never lost
@@ -83,6 +84,12 @@ def main() -> None:
         # A command stopped by Ctrl-C (cli.Commands turns it into its status), or one that went
         # on to the end after a Ctrl-C whose exception something swallowed.
         if exc.code == ExitStatus.INTERRUPTED or interrupts.pressed():
+            _interrupted()
+        raise
+    except Exception:
+        # After a Ctrl-C, whatever the interrupted code made of it: Python wraps one raised in
+        # a class's __set_name__ (while a module is imported) in a RuntimeError.
+        if interrupts.pressed():
             _interrupted()
         raise
 
