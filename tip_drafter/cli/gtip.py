@@ -182,7 +182,7 @@ def edition_check(
     return ExitStatus.FAILED if found else ExitStatus.OK
 
 
-class DiffFormat(StrEnum):
+class EditionDiffFormat(StrEnum):
     """How edition diff shows the changes."""
 
     text = "text"
@@ -194,7 +194,7 @@ class DiffFormat(StrEnum):
 def edition_diff(
     old: Annotated[str, typer.Argument(help="The earlier edition, such as 2009.")],
     new: Annotated[str, typer.Argument(help="The later edition, such as 2010.")],
-    output_format: Annotated[DiffFormat, typer.Option("--format", help="text, html or pdf")] = DiffFormat.text,
+    output_format: Annotated[EditionDiffFormat, typer.Option("--format", help="text, html or pdf")] = EditionDiffFormat.text,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="The page to write (html, pdf).")] = None,
     editions: Editions = None,
 ) -> None:
@@ -208,14 +208,14 @@ def edition_diff(
 
     before, after = edition_tools.load_pair(old, new, editions or ())
     found = edition_tools.moves(before, after)
-    if output_format is DiffFormat.text:
+    if output_format is EditionDiffFormat.text:
         console.result(edition_tools.moves_text(before, after, found))
         return
     page = edition_tools.moves_html(before, after, found)
     target = output or Path("output") / f"edition-{old}-{new}.{output_format.value}"
     if target.suffix.lower() != f".{output_format.value}":
         raise UsageError(f"{target}: --format {output_format.value} writes a .{output_format.value} file")
-    data = page.encode("utf-8") if output_format is DiffFormat.html else edition_tools.moves_pdf(page)
+    data = page.encode("utf-8") if output_format is EditionDiffFormat.html else edition_tools.moves_pdf(page)
     replace_all({target: data})
     console.info(f"wrote {target}")
 

@@ -20,9 +20,9 @@ from .fields import (
     Kind,
     ListOf,
     Number,
-    Place,
     Record,
     Records,
+    Spot,
     Text,
     fields,
     join,
@@ -45,7 +45,7 @@ class SensitiveCaveat:
     """The cable's rule between classification and caveats: SENSITIVE under an SBU (FOR
     OFFICIAL USE ONLY) cable, and under no other (the words: ``classification``)."""
 
-    def check(self, value: dict[Any, Any], at: Place) -> None:
+    def check(self, value: dict[Any, Any], at: Spot) -> None:
         """The caveat missing, or where it may not be (an unknown word, or caveats that are not
         a list: the format says so already)."""
         level = classification.of(value.get("classification"))
@@ -54,7 +54,7 @@ class SensitiveCaveat:
             return
         if problem := classification.caveat_problem(level, caveats):
             key = "classification" if level.sensitive else "caveats"  # missing, or where it may not be
-            Place(at.out, value_position(value, key), join(at.where, key), (*at.pointer, "caveats")).error(problem, "caveat")
+            Spot(at.out, value_position(value, key), join(at.where, key), (*at.pointer, "caveats")).error(problem, "caveat")
 
     def json(self) -> Json:
         """``if`` FOR OFFICIAL USE ONLY ``then`` caveats contain SENSITIVE; ``if`` another
@@ -181,7 +181,7 @@ class Answer(Kind):
 
     placeholder = False
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """Text that prints, or an answer mapping."""
         if isinstance(value, dict):
             ANSWER.check(value, at)
@@ -206,7 +206,7 @@ class QuestionnaireParagraph(Kind):
     para: Paragraph
     placeholder = False
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """A mapping of mark, heading and lettered answers; every required item answered."""
         if not isinstance(value, dict):
             at.error(f"expected a mapping of lettered answers, found {describe(value)}", "type")
@@ -216,11 +216,11 @@ class QuestionnaireParagraph(Kind):
         for item in self.para.items:
             if item.required and item.letter not in answered:
                 where = errors.Place(self.para.number, (item.letter,))
-                Place(at.out, at.key_pos or at.pos, where, (*at.pointer, item.letter)).error(
+                Spot(at.out, at.key_pos or at.pos, where, (*at.pointer, item.letter)).error(
                     f"no answer ({item.topic})", "required", final=True
                 )
 
-    def _answer(self, value: Any, key: Any, here: Place, answered: set[str]) -> bool:
+    def _answer(self, value: Any, key: Any, here: Spot, answered: set[str]) -> bool:
         letters = letters_of(key_name(key))
         if not letters:
             return False  # reported as an unknown key
@@ -230,10 +230,10 @@ class QuestionnaireParagraph(Kind):
             items = self.para.items
             has = f"{items[0].letter}-{items[-1].letter}" if items else "none"
             message = f"paragraph {self.para.number} has no item {unknown[0]} (it has {has})"
-            Place(here.out, here.key_pos or here.pos, where, here.pointer).error(message, "unknown-key")
+            Spot(here.out, here.key_pos or here.pos, where, here.pointer).error(message, "unknown-key")
             return True
         answered.update(letters)
-        Answer().check(value[key], Place(here.out, here.pos, where, here.pointer, here.key_pos))
+        Answer().check(value[key], Spot(here.out, here.pos, where, here.pointer, here.key_pos))
         return True
 
     def json(self) -> Json:
@@ -274,7 +274,7 @@ class Answers(Kind):
     edition: Edition
     placeholder = False
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """Each key a paragraph of the edition; each paragraph with a required item present."""
         if not isinstance(value, dict):
             at.error(f"expected a mapping of paragraphs, found {describe(value)}", "type")
@@ -282,10 +282,10 @@ class Answers(Kind):
         seen = {self._paragraph(value, key, at) for key in value}
         for para in self.edition.paragraphs:
             if para.number not in seen and _asks(para):
-                missing = Place(at.out, at.key_pos or at.pos, errors.Place(para.number), (*at.pointer, str(para.number)))
+                missing = Spot(at.out, at.key_pos or at.pos, errors.Place(para.number), (*at.pointer, str(para.number)))
                 missing.error(f"paragraph is missing ({para.title})", "required", final=True)
 
-    def _paragraph(self, value: Any, key: Any, at: Place) -> int | None:
+    def _paragraph(self, value: Any, key: Any, at: Spot) -> int | None:
         """Check one paragraph; its number, if the edition has it."""
         number = paragraph_number(key)
         para = self.edition.paragraph(number) if number is not None else None
@@ -296,7 +296,7 @@ class Answers(Kind):
             here.on_key().error(message, "unknown-key")
             return None
         QuestionnaireParagraph(para).check(
-            value[key], Place(at.out, here.pos, errors.Place(para.number), here.pointer, here.key_pos)
+            value[key], Spot(at.out, here.pos, errors.Place(para.number), here.pointer, here.key_pos)
         )
         return para.number
 

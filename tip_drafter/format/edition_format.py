@@ -16,7 +16,7 @@ from ..errors import ERROR, Diagnostic, TipDraftError, UnreadableFile
 from ..yamlio.load import describe, load
 from ..yamlio.read import EDITION_FILE
 from .country_format import CABLE
-from .fields import Choice, EditionName, Field, Json, Kind, ListOf, Number, Place, Position, Record, Text, fields, suggest
+from .fields import Choice, EditionName, Field, Json, Kind, ListOf, Number, Position, Record, Spot, Text, fields, suggest
 
 LETTER = r"^[A-Z]$"
 IDENTIFIER = r"^[a-z0-9][a-z0-9._-]*$"
@@ -28,7 +28,7 @@ class Flag(Kind):
 
     placeholder = False
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """true or false."""
         if not isinstance(value, bool):
             at.error(f"expected true or false, found {describe(value)}", "type")
@@ -44,7 +44,7 @@ class Ids(Kind):
 
     placeholder = False
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """An id, or a non-empty list of ids."""
         if isinstance(value, list):
             ListOf(ID, nonempty=True).validate(value, at)
@@ -166,14 +166,14 @@ def check_edition(path: Path, search: Sequence[Path] = ()) -> list[Diagnostic]:
     except UnreadableFile as exc:
         return list(exc.diagnostics)
     found = Found(str(path))
-    root = Place(found, (1, 1), errors.Place())
+    root = Spot(found, (1, 1), errors.Place())
     EDITION.validate(document.data, root)
     if not found.diagnostics:
         _rules(document.data, root, path, [path.parent, *search])
     return sorted(set(found.diagnostics))
 
 
-def _rules(data: Any, root: Place, path: Path, search: Sequence[Path]) -> None:
+def _rules(data: Any, root: Spot, path: Path, search: Sequence[Path]) -> None:
     _repeats(data, root)
     _paragraphs_in_order(data, root)
     name = str(data["edition"])
@@ -185,7 +185,7 @@ def _rules(data: Any, root: Place, path: Path, search: Sequence[Path]) -> None:
         _against_previous(data, root, search)
 
 
-def _repeats(data: Any, root: Place) -> None:
+def _repeats(data: Any, root: Spot) -> None:
     """Each value used twice (the rule's home: :func:`tip_drafter.edition.repeats`), located
     where it is used again, with where it was first."""
     for repeat in repeats(data):
@@ -198,7 +198,7 @@ def _repeats(data: Any, root: Place) -> None:
         _located(data, root, repeat.again).error(f"{said} (first at line {line}, column {col})", "duplicate")
 
 
-def _located(data: Any, root: Place, path: DataPath) -> Place:
+def _located(data: Any, root: Spot, path: DataPath) -> Spot:
     """The place of the value at ``path``, in the questionnaire at its paragraph and letter."""
     at, node = root, data
     for step in path[:-1]:
@@ -212,30 +212,30 @@ def _located(data: Any, root: Place, path: DataPath) -> Place:
     return at.key(node, path[-1], where)
 
 
-def _id_holders(data: Any, root: Place) -> list[tuple[Place, Any]]:
+def _id_holders(data: Any, root: Spot) -> list[tuple[Spot, Any]]:
     """Every mapping that carries an id (framing paragraphs, paragraphs, items), with its place."""
-    out: list[tuple[Place, Any]] = []
+    out: list[tuple[Spot, Any]] = []
     framing = data["framing"]["before"]
     frames = root.key(data, "framing", "framing").key(data["framing"], "before", "framing")
     out += [(frames.item(framing, n), f) for n, f in enumerate(framing)]
     paragraphs = root.key(data, "paragraphs", "")
     for n, para in enumerate(data["paragraphs"]):
-        at = Place(root.out, paragraphs.item(data["paragraphs"], n).pos, errors.Place.item(para["number"]))
+        at = Spot(root.out, paragraphs.item(data["paragraphs"], n).pos, errors.Place.item(para["number"]))
         out.append((at, para))
         items = at.key(para, "items", at.where)
         out += [
-            (Place(root.out, items.item(para["items"], k).pos, errors.Place.item(para["number"], [str(i["letter"])])), i)
+            (Spot(root.out, items.item(para["items"], k).pos, errors.Place.item(para["number"], [str(i["letter"])])), i)
             for k, i in enumerate(para["items"])
         ]
     return out
 
 
-def _paragraphs_in_order(data: Any, root: Place) -> None:
+def _paragraphs_in_order(data: Any, root: Spot) -> None:
     paragraphs = root.key(data, "paragraphs", "")
     seen: set[int] = set()
     last = 0
     for n, para in enumerate(data["paragraphs"]):
-        at = Place(root.out, paragraphs.item(data["paragraphs"], n).pos, errors.Place.item(para["number"]))
+        at = Spot(root.out, paragraphs.item(data["paragraphs"], n).pos, errors.Place.item(para["number"]))
         number = int(para["number"])
         if number < last and number not in seen:  # one used twice is a repeat (_repeats)
             at.key(para, "number", at.where).error(
@@ -246,13 +246,13 @@ def _paragraphs_in_order(data: Any, root: Place) -> None:
         _letters_in_order(para, at)
 
 
-def _letters_in_order(para: Any, at: Place) -> None:
+def _letters_in_order(para: Any, at: Spot) -> None:
     items = at.key(para, "items", at.where)
     last = ""
     seen: set[str] = set()
     for k, item in enumerate(para["items"]):
         letter = str(item["letter"])
-        here = Place(at.out, items.item(para["items"], k).pos, errors.Place(at.where.paragraph, (str(letter),)))
+        here = Spot(at.out, items.item(para["items"], k).pos, errors.Place(at.where.paragraph, (str(letter),)))
         if letter < last and letter not in seen:  # one used twice is a repeat (_repeats)
             here.key(item, "letter", here.where).error(
                 f"letter {letter} comes after {last}: letters go A, B, C, ... in order", "order"
@@ -261,7 +261,7 @@ def _letters_in_order(para: Any, at: Place) -> None:
         last = max(last, letter)
 
 
-def _against_previous(data: Any, root: Place, search: Sequence[Path]) -> None:
+def _against_previous(data: Any, root: Spot, search: Sequence[Path]) -> None:
     previous_at = root.key(data, "previous", "previous")
     try:
         previous = load_edition(str(data["previous"]), search)
@@ -285,7 +285,7 @@ def _near(ident: str, known: set[str]) -> str:
     return suggest(ident, sorted(known))
 
 
-def _framing_kept(data: Any, root: Place, previous: Edition) -> None:
+def _framing_kept(data: Any, root: Spot, previous: Edition) -> None:
     have = {str(f.get("id")) for f in data["framing"]["before"]}
     frames = root.key(data, "framing", "framing").key(data["framing"], "before", "framing")
     for frame in previous.framing:

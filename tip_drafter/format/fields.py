@@ -2,7 +2,7 @@
 each checks a value and emits its JSON Schema.
 
 Each kind answers two questions about the same rule: is this value right here (``check``,
-reporting through a :class:`Place`), and what is the JSON Schema fragment that says so
+reporting through a :class:`Spot`), and what is the JSON Schema fragment that says so
 (``json``). ``tipdraft validate`` and ``tipdraft schema`` both walk these declarations, so
 the editor and the validator cannot disagree. Patterns are written once, in the subset that
 Python's ``re`` and ECMA-262 (JSON Schema's regex dialect) read alike.
@@ -37,7 +37,7 @@ class Reporter(Protocol):
 
 
 @dataclass(frozen=True)
-class Place:
+class Spot:
     """Where a value sits: in the file (position), in the questionnaire (``where``, as data) and in the
     document tree (``pointer``). Kinds report through it and descend with :meth:`key`/:meth:`item`."""
 
@@ -53,19 +53,19 @@ class Place:
         pos = self.key_pos if at_key and self.key_pos else self.pos
         self.out.error(pos, self.where, message, code=code, pointer=json_pointer(self.pointer), final=final)
 
-    def on_key(self) -> Place:
+    def on_key(self) -> Spot:
         """This place, located at the key that holds the value (for a key that is wrong itself)."""
-        return Place(self.out, self.key_pos or self.pos, self.where, self.pointer)
+        return Spot(self.out, self.key_pos or self.pos, self.where, self.pointer)
 
-    def key(self, mapping: Any, key: Any, where: errors.Place | str) -> Place:
+    def key(self, mapping: Any, key: Any, where: errors.Place | str) -> Spot:
         """The place of the value under ``key``, in the questionnaire at ``where`` (a string:
         a place outside the answers, key by key: ``cable.post``)."""
         at = where if isinstance(where, errors.Place) else errors.Place.named(where)
-        return Place(self.out, value_position(mapping, key), at, (*self.pointer, key_name(key)), key_position(mapping, key))
+        return Spot(self.out, value_position(mapping, key), at, (*self.pointer, key_name(key)), key_position(mapping, key))
 
-    def item(self, seq: Any, index: int) -> Place:
+    def item(self, seq: Any, index: int) -> Spot:
         """The place of item ``index`` of a list."""
-        return Place(self.out, item_position(seq, index), self.where.child(index), (*self.pointer, index))
+        return Spot(self.out, item_position(seq, index), self.where.child(index), (*self.pointer, index))
 
 
 def json_pointer(pointer: Pointer) -> str:
@@ -91,7 +91,7 @@ class Kind:
 
     placeholder = True  # a placeholder may stand for the value
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """Report what is wrong with ``value`` at ``at``."""
         raise NotImplementedError
 
@@ -99,7 +99,7 @@ class Kind:
         """The JSON Schema fragment that accepts exactly the values ``check`` accepts."""
         raise NotImplementedError
 
-    def validate(self, value: Any, at: Place) -> None:
+    def validate(self, value: Any, at: Spot) -> None:
         """``check``, unless the value is a placeholder this kind lets stand."""
         if not (self.placeholder and is_placeholder(value)):
             self.check(value, at)
@@ -126,7 +126,7 @@ class Text(Kind):
     numbers: bool = False  # a number stands for its digits (``executive_order: 12958``)
     blank: bool = False  # may be blank (an answer's text beside a to_follow note)
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """Text (or, with ``numbers``, a whole number), with something that prints, in form;
         with ``blank``, nothing at all (``text:``) is blank text."""
         if value is None and self.blank:
@@ -154,7 +154,7 @@ class Text(Kind):
 class Number(Kind):
     """A positive whole number."""
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """An integer of 1 or more (not a yes/no value)."""
         if not _whole_number(value) or value < 1:
             at.error(f"expected a positive whole number, found {describe(value)}", "type")
@@ -170,7 +170,7 @@ class Choice(Kind):
 
     choices: tuple[str, ...]
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """One of the words, exactly."""
         if not isinstance(value, str) or value not in self.choices:
             shown = repr(value) if isinstance(value, str) else describe(value)
@@ -194,7 +194,7 @@ class ListOf(Kind):
     contains_why: str = "the list must hold"
     placeholder = False
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """A list; each element checked at its own place; the values it must hold."""
         if not isinstance(value, list):
             at.error(f"expected a list, found {describe(value)}", "type")
@@ -221,7 +221,7 @@ class Rule(Protocol):
     """A rule between the keys of one mapping (this key's value asks for that one's), which
     checks a mapping and says itself in JSON Schema (draft-07 ``if``/``then``)."""
 
-    def check(self, value: dict[Any, Any], at: Place) -> None:
+    def check(self, value: dict[Any, Any], at: Spot) -> None:
         """Report what breaks the rule in ``value``."""
 
     def json(self) -> Json:
@@ -257,7 +257,7 @@ class Record(Kind):
     rules: tuple[Rule, ...] = ()  # rules between its keys
     placeholder = False
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """A mapping: unknown keys, missing keys, each value, the alternatives, then the rules."""
         if not isinstance(value, dict):
             at.error(f"expected a mapping of keys, found {describe(value)}", "type")
@@ -268,7 +268,7 @@ class Record(Kind):
         for rule in self.rules:
             rule.check(value, at)
 
-    def check_keys(self, value: Any, at: Place, others: Callable[[Any, Place], bool] | None = None) -> None:
+    def check_keys(self, value: Any, at: Spot, others: Callable[[Any, Spot], bool] | None = None) -> None:
         """Each key of ``value``: known and checked, or passed to ``others`` (True: it took it)."""
         for key in value:
             name = key_name(key)
@@ -276,18 +276,18 @@ class Record(Kind):
             if name in self.keys:
                 self.keys[name].kind.validate(value[key], here)
             elif not self.open and not (others and others(key, here)):
-                Place(at.out, here.key_pos or at.pos, at.where, here.pointer).error(
+                Spot(at.out, here.key_pos or at.pos, at.where, here.pointer).error(
                     f"unknown key {name!r}{suggest(name, self.keys)}", "unknown-key"
                 )
         self._missing(value, at)
 
-    def _missing(self, value: Any, at: Place) -> None:
+    def _missing(self, value: Any, at: Spot) -> None:
         for name in self.required():
             if name not in value:
                 f = self.keys[name]
                 where = at.where if f.missing else join(at.where, name)
                 message = f.missing or f"missing required key {name!r} ({f.doc})"
-                Place(at.out, at.key_pos or at.pos, where, (*at.pointer, name)).error(message, "required")
+                Spot(at.out, at.key_pos or at.pos, where, (*at.pointer, name)).error(message, "required")
 
     def required(self) -> list[str]:
         """The keys that must be present."""
@@ -316,7 +316,7 @@ class Records(Kind):
 
     placeholder = False
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """A list of mappings."""
         if not isinstance(value, list):
             at.error(f"expected a list of mappings, found {describe(value)}", "type")
@@ -337,7 +337,7 @@ class EditionName(Kind):
     name: str = ""  # when known, the only name allowed (the schema of one edition)
     placeholder = False
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """An edition name such as 2009."""
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             at.error(f"expected an edition name such as 2009, found {describe(value)}", "type")
@@ -355,7 +355,7 @@ class AnyMapping(Kind):
 
     placeholder = False
 
-    def check(self, value: Any, at: Place) -> None:
+    def check(self, value: Any, at: Spot) -> None:
         """A mapping."""
         if not isinstance(value, dict):
             at.error(f"expected a mapping, found {describe(value)}", "type")

@@ -17,7 +17,7 @@ from ..errors import ERROR, UNREVIEWED, Diagnostic, InvalidCountryFile, TipDraft
 from ..yamlio.load import Document, describe, item_position, key_position, value_position
 from . import rules
 from .country_format import TOP_LEVEL, country_file, portion_marks
-from .fields import Place, Records
+from .fields import Records, Spot
 from .rules import Checker
 
 
@@ -44,7 +44,7 @@ def validate(doc: Document, editions: Sequence[Path] = (), draft: bool = False) 
     checker = Checker(doc, draft)
     data = doc.data
     edition = _edition(checker, data, editions)
-    country_file(edition).check(data, Place(checker, (1, 1), errors.Place()))
+    country_file(edition).check(data, Spot(checker, (1, 1), errors.Place()))
     cable = data.get("cable") if isinstance(data.get("cable"), dict) else None
     if cable is not None:
         rules.cable_rules(checker, cable, edition)

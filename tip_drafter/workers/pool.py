@@ -25,7 +25,7 @@ STOP_LIMIT = 1.0  # seconds the server has to stop its workers before it and the
 SIGNAL_CHECK = 0.05  # seconds between two looks for a Ctrl-C while waiting for the workers
 
 
-class Server:
+class ForkServer:
     """The fork server, a child of this process in a process group of its own (so that the
     last resort, killing the group, reaches its workers too)."""
 
@@ -92,7 +92,7 @@ class Pool:
         self.size = size
         self.warm = tuple(warm)
         self.folder = Path(tempfile.mkdtemp(prefix="tipdraft-jobs-"))
-        self.server: Server | None = None
+        self.server: ForkServer | None = None
         try:
             self._start(())
         except BaseException:
@@ -108,7 +108,7 @@ class Pool:
         """A new server, forked and recorded with the ending signals held back: a Ctrl-C can
         come only once it is ours to stop."""
         with endings_blocked():
-            self.server = Server(self.folder, close, self.warm)
+            self.server = ForkServer(self.folder, close, self.warm)
 
     def submit(self, job: Job[Any]) -> int:
         """Queue ``job``; it is sent to a worker as soon as one has room."""
