@@ -110,11 +110,26 @@ def test_every_hostile_template_is_refused_in_one_located_line_and_memory_stays_
     assert reports[-1]["rss_mib"] < 400, reports
 
 
-def test_a_cable_with_a_long_answer_still_renders_under_the_bounds() -> None:
+def test_a_cable_with_a_long_answer_still_renders_under_the_bounds(tmp_path: Path) -> None:
+    answer = "Belgium is not a source country."
+    long = " ".join([answer] * 2000)  # 66,000 characters in one answer: far past any real one, far below the caps
+    path = tmp_path / "long.yaml"
+    path.write_text(BELGIUM.read_text(encoding="utf-8").replace(answer, long, 1), encoding="utf-8")
+    checked = api.check(path)
+    assert checked.rendered is not None, [d.format() for d in checked.diagnostics]
+    assert checked.rendered.text.split().count("source") >= 2000  # every copy printed (wrapped: count a word)
+
+
+def test_numbers_a_template_may_use_are_not_refused(tmp_path: Path) -> None:
+    """A power of decimals is no growth to bound, and a big whole number (past the 4,300 digits
+    Python writes out) is sized from its bits: neither is a Python error."""
+    folder = tmp_path / "house"
+    folder.mkdir()
+    (folder / "cable.txt.j2").write_text("{% set big = 2 ** 20000 %}{{ 2.0 ** 3 }} {{ 2 ** 0.5 }} {{ 2 ** 10 }}\n")
     checked = api.check(BELGIUM)
-    assert checked.rendered is not None and checked.cable is not None
-    text = render.renderer_for(()).text(checked.cable, layout.Settings()).text
-    assert text == checked.rendered.text and len(text) > 20000
+    assert checked.cable is not None
+    text = render.Renderer([folder]).text(checked.cable, layout.Settings()).text
+    assert "8.0 1.414" in text and " 1024" in text
 
 
 ENDLESS = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"

@@ -90,7 +90,10 @@ def size(value: Any, numbers: bool = True, deep: bool = False) -> int:
 
 
 def _digits(number: int) -> int:
-    return len(str(number)) if number.bit_length() < MAX_BITS else MAX_OUTPUT + 1
+    """The digits of ``number`` written out, reckoned from its bits past a few thousand (Python
+    refuses to write out a number of more than 4,300 digits)."""
+    bits = abs(number).bit_length()
+    return len(str(number)) if bits < 10_000 else bits * 30103 // 100_000 + 2
 
 
 def _contents(container: list[Any] | tuple[Any, ...] | set[Any] | frozenset[Any] | dict[Any, Any]) -> int:
@@ -355,8 +358,9 @@ class Sandbox(SandboxedEnvironment):
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         """``left operator right``, unless its result would be too big to be part of a cable."""
         _tick()
-        if operator == "**" and isinstance(left, int) and isinstance(right, int):
-            if abs(left) > 1 and abs(left).bit_length() * right > MAX_BITS:
+        if operator == "**":  # whole numbers only grow past the cap (a float overflows, an error of its own)
+            whole = isinstance(left, int) and isinstance(right, int)
+            if whole and abs(left) > 1 and abs(left).bit_length() * right > MAX_BITS:
                 raise Refused(f"{_shown(left)} ** {_shown(right)} would make a value too big for a cable")
         elif RULES[operator]((left, right), {}) > MAX_OUTPUT:
             raise Refused(f"{_shown(left)} {operator} {_shown(right)} would make a value too big for a cable")

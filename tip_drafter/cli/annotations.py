@@ -13,7 +13,9 @@ from ..errors import ERROR, Code, Diagnostic
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/tip-drafter/"
 GENERAL = "tipdraft"  # the rule of a diagnostic that names no kind of problem
-RULES: dict[Code, str] = {  # what each kind of problem is, as a code-scanning page lists its rules
+RULES: dict[
+    str, str
+] = {  # keyed by Code members (a StrEnum: its values are strings)  # what each kind of problem is, as a code-scanning page lists its rules
     Code.TYPE: "A value of the wrong kind (text, number, list, mapping)",
     Code.ENUM: "A value that is not one of the words allowed",
     Code.PATTERN: "A value not in the expected form",
@@ -42,18 +44,12 @@ RULES: dict[Code, str] = {  # what each kind of problem is, as a code-scanning p
 }
 
 
-def _described(code: str) -> str:
-    """What a kind of problem is, in words (a kind without a description: its name)."""
-    known = code in Code.__members__.values()
-    return RULES.get(Code(code), f"tipdraft: {code}") if known else f"tipdraft: {code}"
-
-
 def to_sarif(diagnostics: Sequence[Diagnostic], files: Sequence[Path]) -> str:
     """One SARIF 2.1.0 log of one run: a rule per kind of problem (its ``code``), a result per
     diagnostic at its file, line and column (a problem with the whole file: the file alone),
     the files checked as artifacts; paths relative to the folder tipdraft ran in where they can be."""
     codes = sorted({d.code or GENERAL for d in diagnostics})
-    rules = [{"id": code, "shortDescription": {"text": _described(code)}} for code in codes]
+    rules = [{"id": code, "shortDescription": {"text": RULES.get(code, f"tipdraft: {code}")}} for code in codes]
     run = {
         "tool": {"driver": {"name": "tipdraft", "version": __version__, "informationUri": INFORMATION_URI, "rules": rules}},
         "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().resolve().as_uri() + "/"}},

@@ -46,8 +46,6 @@ def edit(
 
     path = served_file(file)
     session = EditSession.open(path, Options(editions=editions or (), template_dirs=template_dir or (), draft=draft))
-    # None: the file's own port, so typing kept in the browser is found again
-    serve(
-        session, port, on_ready(f"editing {path} in the browser: Save writes the file; Ctrl-C stops", no_open)
-    )  # None: the file's own port, so typing kept in the browser is found again
+    # port None: the file's own port, so typing kept in the browser is found again
+    serve(session, port, on_ready(f"editing {path} in the browser: Save writes the file; Ctrl-C stops", no_open))
     return ExitStatus.OK

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..domain.classification import MARKS_SAID
+from ..domain.classification import MARKS_SAID, PORTION_RANK
 from ..errors import ExitStatus, OutputError, UsageError
 from ..options import Options, expand
 from ..startup import importing
@@ -119,9 +119,6 @@ def _book(paths: list[Path], options: Options, output: Path, cables: bool) -> Ex
 
 
 def _mark(value: str | None) -> str | None:
-    from ..domain.classification import PORTION_RANK
-    from ..errors import UsageError
-
     if value is None:
         return None
     if value.upper() not in PORTION_RANK:

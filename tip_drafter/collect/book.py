@@ -16,7 +16,7 @@ from ..cable.render import Rendered, bundled_templates, renderer_for
 from ..domain import classification
 from ..errors import ERROR, Code, Diagnostic, Place
 from ..pdf.job import PdfJob
-from ..pdf.maker import PdfMaker, make
+from ..pdf.maker import PdfMaker
 from .gather import Collection, Failure
 
 PAGE = "collect/book.html.j2"
@@ -75,14 +75,14 @@ def book_html(parts: Sequence[Chapter], paper: str = "Letter") -> str:
     return opening + body + closing
 
 
-def book_pdf(parts: Sequence[Chapter], paper: str = "Letter", maker: PdfMaker | None = None) -> bytes:
+def book_pdf(parts: Sequence[Chapter], paper: str, maker: PdfMaker) -> bytes:
     """The book as a PDF, made as every PDF of tipdraft's is (the same bytes for the same
-    cables): by ``maker``'s worker, or in this process."""
+    cables): by ``maker``'s worker, or in this process (a maker without workers)."""
     job = PdfJob(book_html(parts, paper), (bundled_templates().resolve(),), True, max((c.epoch for c in parts), default=0))
-    return (maker.collect(maker.submit(job)) if maker else make(job))[0]
+    return maker.submit(job).result()[0]
 
 
-def write_book(paths: Sequence[Path], options: api.Options, found: Collection, out: Path, maker: PdfMaker | None = None) -> int:
+def write_book(paths: Sequence[Path], options: api.Options, found: Collection, out: Path, maker: PdfMaker) -> int:
     """The book of every file that renders, replaced all or nothing; a cable given twice (the
     same post, serial and year) is in it once, as the other outputs keep one. Nothing is
     written when no file renders. Returns the number of cables in it."""

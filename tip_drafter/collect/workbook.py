@@ -23,9 +23,9 @@ SUBMISSION_HEADER = (
     "warnings",
     "file",
 )
-KEYS = ("post", "country", "year")
+KEYS = ("post", "country", "year")  # the columns that name a row of a paragraph's sheet
 CELL_LIMIT = 32767  # characters a workbook's cell holds
-CUT = " [cut here: the whole answer is in the CSV and the database]"  # the columns that name a row of a paragraph's sheet
+CUT = " [cut here: the whole answer is in the CSV and the database]"
 
 
 def workbook_bytes(found: Collection) -> bytes:
