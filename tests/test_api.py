@@ -90,8 +90,7 @@ def test_text_and_path_give_the_same_diagnostics(edits: list[tuple[str, int]]) -
         path.write_text(text, encoding="utf-8")
         from_path = api.check(path).diagnostics
         from_text = api.check_text(text, name=str(path)).diagnostics
-    assert from_text == from_path
-    assert [(d.code, d.place) for d in from_text] == [(d.code, d.place) for d in from_path]
+    assert from_text == from_path  # each diagnostic whole: its code and place too
 
 
 def test_text_with_bad_bytes_is_located_as_a_file_is(tmp_path: Path) -> None:
@@ -130,14 +129,15 @@ def test_data_that_is_no_mapping_is_a_diagnostic_and_no_data_a_type_error() -> N
         api.check_data(looped)
 
 
-def test_render_returns_the_bytes_render_writes(tmp_path: Path) -> None:
+def test_render_returns_the_bytes_render_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``render`` of a file's text: the same text and page ``tipdraft render`` writes, and a
-    PDF, with nothing written."""
+    PDF, with nothing written (not even into output/ of the folder it runs in)."""
     options = Options(formats=("txt", "html"))
     written = api.write(BELGIUM, tmp_path / "out", options)
-    before = set(Path.cwd().iterdir())
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
     outputs = tip_drafter.render(TEXT)
-    assert set(Path.cwd().iterdir()) == before
+    assert list(Path.cwd().rglob("*")) == []
     assert sorted(outputs) == ["html", "pdf", "txt"]
     assert outputs["txt"] == (tmp_path / "out" / "belgium.txt").read_bytes()
     assert outputs["html"] == (tmp_path / "out" / "belgium.html").read_bytes()
@@ -232,12 +232,14 @@ def test_preview_points_at_the_place_given_as_data() -> None:
     assert at(Place(field_path=("para 25", "B"))) == ""
 
 
-def test_import_cable_text_is_the_import_command_in_memory(tmp_path: Path) -> None:
+def test_import_cable_text_is_the_import_command_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``import_cable_text`` gives the data and warnings ``tipdraft import`` writes, as text
-    that reads back to the same data, writing nothing."""
-    before = set(Path.cwd().iterdir())
+    that reads back to the same data, writing nothing (not even into countries/ of the folder
+    it runs in)."""
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
     imported = tip_drafter.import_cable_text(EXAMPLE.read_text(encoding="utf-8"), name=str(EXAMPLE))
-    assert set(Path.cwd().iterdir()) == before
+    assert list(Path.cwd().rglob("*")) == []
     read = read_file(EXAMPLE, tmp_path / "x.yaml", None)
     assert imported.data == read.result.data
     assert imported.edition == read.edition.name

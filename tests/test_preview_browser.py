@@ -59,6 +59,8 @@ def browser(tmp_path: Path) -> Iterator[object]:
     for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver.set_page_load_timeout(30)  # a page that never loads fails its test (Selenium's own limit is 300 s)
+    driver.set_script_timeout(30)
     try:
         yield driver
     finally:

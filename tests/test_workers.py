@@ -23,7 +23,7 @@ from processes import every_process_of
 from tip_drafter import batch, workers
 from tip_drafter.options import Options
 
-from conftest import BELGIUM
+from conftest import BELGIUM, examples
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Stopped(Exception):
     pass
 
 
-@settings(max_examples=10, deadline=None)  # each example starts and stops a pool
+@settings(max_examples=examples(1), deadline=None)  # each example starts and stops a pool
 @given(st.lists(st.integers(-3, 50), max_size=12), st.integers(1, 3))
 def test_outcomes_come_in_order_as_one_process_gives_them(numbers: list[int], size: int) -> None:
     jobs = [Square(n) for n in numbers]
@@ -168,7 +168,7 @@ def test_few_files_are_checked_here_without_workers(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(workers.pool, "Pool", no_workers)
     paths = make_posts(tmp_path, batch.FEWEST - 1)
-    with batch.outcomes([batch.Check(p, Options()) for p in paths], None) as outcomes:
+    with batch.outcomes([batch.Check(p, Options()) for p in paths], 2) as outcomes:
         assert len(list(outcomes)) == len(paths)
 
 
