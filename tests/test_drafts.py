@@ -80,6 +80,21 @@ def test_a_new_draft_that_only_a_final_render_refuses_is_told_the_draft_command(
     assert (out / "belgium's draft 2010.draft.pdf").exists()
 
 
+def test_the_draft_command_keeps_every_option_the_render_was_given(tmp_path: Path) -> None:
+    """Pasted, it renders as the refused command would have: the same editions, templates,
+    layout, paper and tagging, not the defaults."""
+    path = new_draft(tmp_path, "belgium-2010.yaml")
+    editions, templates, out = tmp_path / "editions", tmp_path / "templates", tmp_path / "out"
+    editions.mkdir()
+    templates.mkdir()
+    given = ["--editions", str(editions), "--template-dir", str(templates), "--width", "66", "--paper", "A4", "--untagged"]
+    result = runner.invoke(app, ["render", str(path), "-o", str(out), "--format", "pdf", *given])
+    assert result.exit_code == 1
+    pasted = shlex.split(result.stderr.splitlines()[-1].split("to render it as a draft: ")[1])
+    assert pasted[:3] == ["tipdraft", "render", "--draft"] and pasted[-1] == str(path)
+    assert sorted(pasted[3:-1]) == sorted(["--format", "pdf", "-o", str(out), *given])
+
+
 def test_a_draft_with_an_error_a_draft_does_not_allow_is_not_told_to_render_as_a_draft(tmp_path: Path) -> None:
     path = new_draft(tmp_path, "belgium-2010.yaml")
     path.write_text(path.read_text().replace("  signature: BUSH\n", "  signature: BUSH\n  signatory: BUSH\n"))

@@ -21,7 +21,7 @@ from .. import config
 from ..cable import layout
 from ..edition import default_edition
 from ..errors import Diagnostic, ExitStatus, InvalidCountryFile, command, has_errors, to_json
-from ..options import Options, expand
+from ..options import OUTPUT, Options, expand
 from ..startup import importing
 from .app import (
     CheckFormat,
@@ -105,7 +105,7 @@ def _checked(paths: list[Path], options: Options, jobs: int | None) -> list[Diag
 @app.command(short_help="Check, then write the cable text and the PDF (nothing for an invalid file).")
 def render(
     files: Files,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")] = Path("output"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")] = OUTPUT,
     output_format: Annotated[Format, typer.Option("--format", help="txt, pdf, html or all (txt and pdf)")] = Format.all,
     width: Width = layout.Settings.width,
     lines_per_page: LinesPerPage = layout.Settings.lines_per_page,
@@ -136,28 +136,52 @@ def render(
         tagged=tagged,
     )
     paths = expand(files)
+    # What a refused file is told to run again, with --draft: the options given, as given.
+    given = _given(
+        ("--format", output_format.value, Format.all.value),
+        ("-o", output, OUTPUT),
+        ("--width", width, layout.Settings.width),
+        ("--lines-per-page", lines_per_page, layout.Settings.lines_per_page),
+        ("--editions", editions or [], []),
+        ("--template-dir", template_dir or [], []),
+        ("--strict", strict, False),
+        ("--paper", paper.value, Paper.Letter.value),
+        ("--untagged", not tagged, False),
+    )
     # The workers start once the command line is checked, before the pipeline is loaded
     # (render_files loads it): their WeasyPrint import overlaps ours and the checks.
     with batch.pdf_maker(jobs, len(paths), "pdf" in formats) as maker:
         outcomes = batch.render_files(paths, output, options, maker)
         with console.progress(outcomes, len(paths), "rendering") as steps:
-            failed = [str(outcome.path) for outcome in steps if not _said(outcome, output, options)]
+            failed = [str(outcome.path) for outcome in steps if not _said(outcome, options, given)]
     if len(paths) > 1:
         console.info(f"{len(paths) - len(failed)} rendered, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""))
     return ExitStatus.FAILED if failed else ExitStatus.OK
 
 
-def _said(outcome: batch.Outcome, output: Path, options: Options) -> bool:
+def _given(*options: tuple[str, object, object]) -> list[object]:
+    """The command-line words of each ``(flag, value, default)`` whose value is not its
+    default: a switch alone, a list one flag per item, any other value after its flag."""
+    words: list[object] = []
+    for flag, value, default in options:
+        if value == default:
+            continue
+        if isinstance(value, bool):
+            words.append(flag)
+        else:
+            words += [word for item in (value if isinstance(value, list) else [value]) for word in (flag, item)]
+    return words
+
+
+def _said(outcome: batch.Outcome, options: Options, given: list[object]) -> bool:
     """Print one file's render; True if it was written. A file refused only for what a draft
-    allows is told the command that renders it as a draft."""
+    allows is told the command that renders it as a draft, with the options ``given``."""
     if console.outcome(outcome):
         return True
     from .. import api
 
     if isinstance(outcome.error, InvalidCountryFile) and api.draft_would_render(outcome.path, options):
-        formats = ("--format", options.formats[0]) if len(options.formats) == 1 else ()
-        folder = ("-o", output) if output != Path("output") else ()
-        suggestion = command("render", "--draft", *formats, *folder, outcome.path)
+        suggestion = command("render", "--draft", *given, outcome.path)
         console.problem(f"{outcome.path}: a draft allows each of these; to render it as a draft: {suggestion}", "note")
     return False
 
