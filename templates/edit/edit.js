@@ -385,7 +385,7 @@
     byId.forEach((entry, id) => {
       const list = mine.get(id) || [];
       const prefixes = list.map((p) => (p.severity === "error" ? "Error: " : "Warning: "));
-      const texts = list.map((p, i) => prefixes[i] + words(p) + (p.command ? " " + p.command : ""));
+      const texts = list.map((p, i) => said(p, prefixes[i]).map((node) => node.textContent).join(""));
       if (!same(texts, Array.from(entry.problems.children).map((li) => li.textContent))) {
         const items = list.map((p, i) => {
           const li = element("li", { class: p.severity });
@@ -417,7 +417,7 @@
     const item = element("li");
     const entry = byId.get(p.field);
     if (!entry) {
-      item.textContent = words(p) + (p.detail ? " (" + p.detail + ")" : "");
+      item.append(...said(p, ""), p.detail ? " (" + p.detail + ")" : "");
       return item;
     }
     const jump = element("button", { type: "button", class: "jump" });
