@@ -147,7 +147,11 @@ def _job(session: EditSession, path: str, request: dict[str, Any]) -> tuple[HTTP
     name, values = request["digest"], request["values"]
     try:
         if unknown := session.unknown(name, values):  # a page of another file or version: never dropped in silence
-            return HTTPStatus.BAD_REQUEST, {"error": f"no such field in this file: {', '.join(sorted(unknown)[:5])}"}
+            fields = ", ".join(sorted(unknown)[:5])
+            said = (
+                f"this page was made for another version of the file (which has no {fields}): reload it; what you typed is kept"
+            )
+            return HTTPStatus.BAD_REQUEST, {"error": said}
         if path == "/check":
             return HTTPStatus.OK, session.check(name, values)
         saved, answer = session.save(name, values)

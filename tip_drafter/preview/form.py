@@ -172,7 +172,7 @@ def build(document: Document, edition: Edition, previous: Mapping[str, tuple[str
 def _kept_elsewhere(found: list[FormField], kept: list[str]) -> list[FormField]:
     """The "reviewed" controls of the kept fields the form has no field for (the routing envelope)."""
     controls = {f.id for f in found}
-    return [_kept_control(p, KEPT_ELSEWHERE) for p in kept if f"unreviewed:{p}" not in controls]
+    return [_kept_control(p, KEPT_ELSEWHERE, _words(p.rsplit(".", 1)[-1])) for p in kept if f"unreviewed:{p}" not in controls]
 
 
 def _mapping(data: Any, key: Any) -> dict[Any, Any]:
@@ -234,18 +234,20 @@ def _kept_controls(found: list[FormField], kept: list[str], section_key: str = "
     """A "reviewed" control after each field (or section) kept from last year and not reviewed."""
     out = []
     if section_key in kept:
-        out.append(_kept_control(section_key, section))
+        out.append(_kept_control(section_key, section, section or _words(section_key)))
     for f in found:
         out.append(f)
         place = ".".join(str(p) for p in f.pointer)
         if place in kept:
-            out.append(_kept_control(place, f.section))
+            out.append(_kept_control(place, f.section, f.label))
     return out
 
 
-def _kept_control(place: str, section: str) -> FormField:
+def _kept_control(place: str, section: str, label: str) -> FormField:
+    """The "reviewed" control of a kept field, labelled with the field's own words (``place``,
+    such as ``cable.subject``, is the file's, not the drafter's)."""
     hint = "kept from last year: check it still holds, then mark it reviewed"
-    return FormField(f"unreviewed:{place}", ("unreviewed",), f"Reviewed: {place}", hint, "reviewed", False, section, carried=True)
+    return FormField(f"unreviewed:{place}", ("unreviewed",), f"Reviewed: {label}", hint, "reviewed", False, section, carried=True)
 
 
 def _paragraph(para: Paragraph, key: Any, value: Mapping[Any, Any], numbers: tuple[int, ...], previous: Any) -> list[FormField]:
