@@ -33,7 +33,7 @@ from .errors import (
 )
 from .format import rules
 from .format.validate import Validation, edition_of, validate
-from .options import FORMATS, PAPERS, Options, expand, resolve
+from .options import FORMATS, OUTPUT, PAPERS, Options, expand, resolve
 from .pdf.job import PdfJob, PdfMade
 from .pdf.maker import make
 from .yamlio.load import CountryYAML, Document, load, load_text
@@ -192,17 +192,15 @@ def rendered_outputs(checked: Checked, options: Options, name: str) -> tuple[dic
     return outputs, job
 
 
-def render(
-    source: Checked | str, formats: Iterable[str] = ("txt", "html", "pdf"), options: Options | None = None
-) -> dict[str, bytes]:
+def render(source: Checked | str, formats: Iterable[str] = FORMATS, options: Options | None = None) -> dict[str, bytes]:
     """A country file's outputs as bytes, keyed by format (``txt``, ``html``, ``pdf``), nothing
     written: ``source`` is what :func:`check` (or :func:`check_text`, :func:`check_data`)
     returned with these ``options``, or the file's text. A file with errors raises
     :class:`InvalidCountryFile`, carrying the same diagnostics ``check`` gives."""
     wanted = tuple(dict.fromkeys(formats))
-    unknown = [f for f in wanted if f not in ("txt", "html", "pdf")]
+    unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
-        raise UsageError(f"unknown output format {unknown[0]!r}: txt, html or pdf")
+        raise UsageError(f"unknown output format {unknown[0]!r}: {', '.join(FORMATS)}")
     options = replace(options or Options(), formats=wanted)
     checked = check_text(source, options=options) if isinstance(source, str) else source
     name = checked.document.path if checked.document is not None else "<text>"
@@ -212,7 +210,7 @@ def render(
     return {fmt: outputs[fmt] for fmt in wanted}
 
 
-def write(path: Path, out_dir: Path = Path("output"), options: Options | None = None) -> Result:
+def write(path: Path, out_dir: Path = OUTPUT, options: Options | None = None) -> Result:
     """Check the country file at ``path`` and write its outputs to ``out_dir`` (the formats of
     ``options``), all or nothing: nothing for a file with errors (:class:`InvalidCountryFile`)."""
     return render_file(path, out_dir, options or Options())

@@ -21,7 +21,7 @@ from .errors import Code, Diagnostic, OutputError, Place, Severity, TipDraftErro
 from .options import Options
 from .pdf.maker import PdfMaker, Ticket
 from .startup import importing
-from .workers import Job, JobFailed, NoWorker
+from .workers import Job, JobFailed
 
 if TYPE_CHECKING:
     from . import api
@@ -80,8 +80,9 @@ def outcomes(jobs: Sequence[Job[T]], processes: int | None) -> Iterator[Iterator
     the others go on. The workers are
     forked from this process: load what the jobs run before. They are stopped when the block
     is left, however (a Ctrl-C included)."""
-    size = min(_jobs(processes), len(jobs)) if len(jobs) >= FEWEST else min(_jobs(processes), 1)
-    with workers.running(size if size > 1 else 0) as pool:
+    wanted = _jobs(processes)  # checked whatever the number of jobs
+    size = min(wanted, len(jobs)) if len(jobs) >= FEWEST and wanted > 1 else 0
+    with workers.running(size) as pool:
         yield _in_order(jobs, pool)
 
 
@@ -97,9 +98,7 @@ def _in_order(jobs: Sequence[Job[T]], pool: workers.Pool | None) -> Iterator[T |
     numbers = [pool.submit(job) for job in jobs]  # small jobs: all sent at once, files on the disk
     for job, number in zip(jobs, numbers, strict=True):
         try:
-            yield pool.result(number)
-        except NoWorker:  # no process or no room for it: done here, as with --jobs 1
-            yield job.run()
+            yield pool.result(number, here=job)
         except JobFailed as exc:
             yield exc
 

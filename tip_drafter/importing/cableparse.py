@@ -16,7 +16,7 @@ from ..format import country_format
 
 NUMBERED = re.compile(rf"^(?P<number>\d+)\.\s+(?:\((?P<mark>{MARK_PATTERN})\)\s*)?(?P<rest>.*)$", re.S)
 ADDRESSEE = re.compile(
-    r"^(?P<routing>[A-Z]{4,8})/(?P<address>.+?)(?: (?P<precedence>FLASH|IMMEDIATE|PRIORITY|ROUTINE))?(?: (?P<serial>\d{4}))?$"
+    rf"^(?P<routing>[A-Z]{{4,8}})/(?P<address>.+?)(?: (?P<precedence>{'|'.join(country_format.PRECEDENCE)}))?(?: (?P<serial>\d{{4}}))?$"
 )
 STARTS_PARAGRAPH = re.compile(rf"^(?:--\s*[A-Z]\.\s|\d+\.\s+\((?:{MARK_PATTERN})\)\s)")
 PASS_START = re.compile(r"^(?:[A-Z]+ )?(?:PASS|FOR)\b")

@@ -12,12 +12,13 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
+from .. import resources
 from ..domain.classification import MARK_PATTERN
 from ..edition import available_editions, load_edition
 from ..errors import TipDraftError
 from ..yamlio.load import read_data
 
-SIGNS = Path(__file__).parent.parent / "data" / "tip_signs.yaml"
+SIGNS = resources.DATA / "tip_signs.yaml"
 PARTS = ("subject", "tags", "pass", "reference", "body", "keyed", "instruction")
 # A paragraph that opens a lettered answer keyed to a paragraph, or a paragraph's question,
 # whatever questionnaire it answers: "-- A.", "23 A.", "2. (U) 23.A.", "Para 16: Overview",

@@ -61,7 +61,7 @@ class PdfMaker:
 
     Use it as a context manager: the workers' server starts (and imports WeasyPrint) on entry;
     on exit, however it is left (Ctrl-C included), every process it started is gone within
-    about a second (:data:`tip_drafter.workers.STOP_LIMIT`). Unlike black, which lets running
+    about a second (:data:`tip_drafter.workers.pool.STOP_LIMIT`). Unlike black, which lets running
     work finish on Ctrl-C, a PDF being made is dropped: the stop must stay short, and nothing
     of it was written yet. A worker that dies fails the PDF it was making; the others are made.
     """
@@ -99,12 +99,10 @@ class PdfMaker:
                 with importing():  # (WeasyPrint's import the first time; its caches after)
                     from . import weasy  # noqa: F401
             return make(ticket.job)
-        from ..workers import JobFailed, NoWorker
+        from ..workers import JobFailed
 
-        try:
-            made: PdfMade = self._pool.result(ticket.number)
-        except NoWorker:  # no process or no room for it: made here, as with --jobs 1
-            return make(ticket.job)
+        try:  # a PDF no worker could make (no process, no room for its files): made here
+            made: PdfMade = self._pool.result(ticket.number, here=_Making(ticket.job))
         except JobFailed as exc:
             raise PdfFailed(f"PDF not made: {exc}") from None
         return made

@@ -18,7 +18,7 @@ result into the executor's pipe leaves the executor's thread waiting for the res
   quietly, whatever handlers this process had set; they print nothing.
 """
 
-from .pool import SIGNAL_CHECK, STOP_LIMIT, Pool, running, stop
-from .processes import DIED, Job, JobFailed, NoWorker, endings_blocked
+from .pool import Pool, running
+from .processes import DIED, Job, JobFailed, NoWorker
 
-__all__ = ["DIED", "SIGNAL_CHECK", "STOP_LIMIT", "Job", "JobFailed", "NoWorker", "Pool", "endings_blocked", "running", "stop"]
+__all__ = ["DIED", "Job", "JobFailed", "NoWorker", "Pool", "running"]

@@ -124,10 +124,19 @@ class Pool:
         self._dispatch()
         return self.count
 
-    def result(self, number: int) -> Any:
+    def result(self, number: int, here: Job[Any] | None = None) -> Any:
         """The outcome of job ``number``: what its ``run()`` returned, or its exception raised
-        (:class:`JobFailed` if it did not finish; :class:`NoWorker` if no worker could run it,
-        for the caller to do)."""
+        (:class:`JobFailed` if it did not finish). A job no worker could run (no process, no
+        room on the disk for its files) is run ``here``, in this process, as without workers
+        (:class:`NoWorker` without it)."""
+        try:
+            return self._result(number)
+        except NoWorker:
+            if here is None:
+                raise
+            return here.run()
+
+    def _result(self, number: int) -> Any:
         while number not in self.done:
             self._dispatch()
             if not any(self.held.values()):  # no worker could be started for it
