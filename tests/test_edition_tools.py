@@ -274,3 +274,16 @@ def test_a_paragraph_number_written_another_way_is_still_a_repeat(tmp_path: Path
             load_edition("2009", [tmp_path])
     finally:
         forget_editions()
+
+
+def test_an_edition_whose_defaults_are_no_mapping_is_refused_in_words(tmp_path: Path) -> None:
+    text = (BUNDLED_EDITIONS / "2009.yaml").read_text(encoding="utf-8")
+    assert "\ndefaults:\n" in text
+    (tmp_path / "2009.yaml").write_text(text.replace("\ndefaults:\n", "\ndefaults: [x]\nunused:\n", 1), encoding="utf-8")
+    forget_editions()
+    try:
+        with pytest.raises(TipDraftError, match=r"defaults: expected a mapping of keys \(classification,") as caught:
+            load_edition("2009", [tmp_path])
+        assert "attribute" not in str(caught.value)  # it said: 'list' object has no attribute 'get'
+    finally:
+        forget_editions()

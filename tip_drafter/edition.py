@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -190,13 +190,17 @@ def _build(data: dict[str, Any], path: Path) -> Edition:
     return edition
 
 
-def _defaults(data: dict[str, Any]) -> Defaults:
-    words = {key: str(data.get(key, "")) for key in ("classification", "precedence", "executive_order", "mark")}
-    return Defaults(
-        **words,
-        caveats=tuple(str(c) for c in _as_list(data.get("caveats", ()))),
-        tags=tuple(str(t) for t in _as_list(data.get("tags", ()))),
-    )
+def _defaults(data: object) -> Defaults:
+    """The edition's ``defaults:``, key by key as :class:`Defaults` declares them (a list
+    where its default is one, a word otherwise)."""
+    if not isinstance(data, dict):
+        raise TypeError(f"defaults: expected a mapping of keys ({', '.join(f.name for f in fields(Defaults))})")
+    given: dict[str, Any] = {
+        f.name: tuple(str(v) for v in _as_list(data[f.name])) if f.default == () else str(data[f.name])
+        for f in fields(Defaults)
+        if f.name in data
+    }
+    return Defaults(**given)
 
 
 def _framing(data: dict[str, Any]) -> Framing:
