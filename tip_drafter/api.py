@@ -3,7 +3,6 @@ bytes (text, HTML, PDF) without writing, write its outputs all or nothing."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -103,12 +102,11 @@ def check_data(data: object, name: str = "<data>", options: Options | None = Non
     a YAML or JSON reader gives them). It is checked as the YAML text it is written as, so the
     lines and columns of the diagnostics are that text's (``Checked.document.text``). A value
     YAML cannot hold (an arbitrary object, a mapping that holds itself) raises :class:`TypeError`."""
-    buffer = io.StringIO()
     try:
-        CountryYAML().dump(_plain(data), buffer)
+        text = CountryYAML().text(_plain(data))
     except (YAMLError, RecursionError) as exc:  # the caller's program is wrong (a value no file holds, a cycle)
         raise TypeError(f"{name}: not country-file data: {exc}") from None
-    return check_text(buffer.getvalue(), name, options)
+    return check_text(text, name, options)
 
 
 def _plain(value: Any) -> Any:

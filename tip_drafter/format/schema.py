@@ -7,7 +7,6 @@ agree; patterns are ECMA-262, as JSON Schema wants them. A country file tipdraft
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -74,9 +73,7 @@ def write_country(data: Any, output: Path, edition: Edition, exclusive: bool = F
     schema_path = default_path(edition.name)
     if not schema_path.exists():
         write_schema(edition, schema_path)
-    buffer = io.StringIO()
-    CountryYAML().dump(data, buffer)
-    lines = buffer.getvalue().split("\n")
+    lines = CountryYAML().text(data).split("\n")
     if lines and lines[0].startswith("# yaml-language-server:"):
         lines = lines[1:]
     (create if exclusive else atomic_write)(output, "\n".join([modeline(schema_path, output), *lines]).encode("utf-8"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,4 @@ def import_cable_text(
     """
     read = cableinput.decode(text.encode("utf-8", "surrogatepass"), name)
     result, chosen = imported(read, name, edition, editions, force)
-    buffer = io.StringIO()
-    CountryYAML().dump(result.data, buffer)
-    return ImportedCable(buffer.getvalue(), result.data, chosen.name, tuple(result.warnings), tuple(result.notes))
+    return ImportedCable(CountryYAML().text(result.data), result.data, chosen.name, tuple(result.warnings), tuple(result.notes))

@@ -69,6 +69,12 @@ class CountryYAML(YAML):
         self.width = 88
         self.indent(mapping=2, sequence=4, offset=2)
 
+    def text(self, data: Any) -> str:
+        """``data`` written as a country file's YAML text."""
+        buffer = io.StringIO()
+        self.dump(data, buffer)
+        return buffer.getvalue()
+
 
 @dataclass
 class Document:

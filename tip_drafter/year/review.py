@@ -4,7 +4,6 @@ never over a save made meanwhile."""
 
 from __future__ import annotations
 
-import io
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -123,9 +122,7 @@ class Session:
             self.refresh()
             if not change():
                 return False
-            buffer = io.StringIO()
-            CountryYAML().dump(self.document.data, buffer)
-            data = buffer.getvalue().encode("utf-8")
+            data = CountryYAML().text(self.document.data).encode("utf-8")
             check_text(data, str(self.path))
             if rewrite.replace_if_unchanged(self.path, data, self.raw):
                 self.raw = data

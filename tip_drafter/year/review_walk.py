@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import io
 import re
 import textwrap
 from collections.abc import Callable
@@ -164,9 +163,7 @@ def _field(session: Session, place: str) -> str:
     value: Any = session.document.data
     for part in place.split("."):
         value = value.get(part) if isinstance(value, dict) else None
-    buffer = io.StringIO()
-    CountryYAML().dump({place: value}, buffer)
-    return buffer.getvalue().rstrip("\n")
+    return CountryYAML().text({place: value}).rstrip("\n")
 
 
 def word_diff(old: str, new: str) -> str:
