@@ -230,8 +230,7 @@ def banner(cable: Cable, options: Options) -> str:
 def output_targets(path: Path, out_dir: Path, options: Options) -> dict[str, Path]:
     """Where a render of ``path`` writes each format: ``<name>.txt``, or for a draft
     ``<name>.draft.txt`` (a draft never stands under a final's name)."""
-    stem = f"{path.stem}.draft" if options.draft else path.stem
-    return {fmt: output.output_path(out_dir, stem, fmt) for fmt in options.formats}
+    return {fmt: output.output_path(out_dir, output.stem(path, options.draft), fmt) for fmt in options.formats}
 
 
 def _renderable(path: Path | str, checked: Checked, options: Options) -> tuple[Cable, Rendered]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import output
 from .errors import ERROR, Code, Diagnostic, Place, SettingsError
 
 NAME = "tipdraft.toml"
@@ -35,13 +36,13 @@ def _folder(path: Path, text: str, name: Path) -> Path:
     folder, a name too long, no permission) is an error located at the setting."""
     try:
         name = name.resolve()
-        if name.is_dir():
-            return name
-        problem = "not a folder" if name.exists() else "no such folder"
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        problem = str(getattr(exc, "strerror", None) or exc)
-    shown = str(name) if len(str(name)) <= 200 else f"{str(name)[:200]}... ({len(str(name))} characters)"
-    raise _error(path, text, "template_dir", f"[render] template_dir: {problem}: {shown}")
+        problem: str | None = str(getattr(exc, "strerror", None) or exc)
+    else:
+        problem = output.folder_problem(name)
+        if problem is None:
+            return name
+    raise _error(path, text, "template_dir", f"[render] template_dir: {problem}: {output.shown(name)}")
 
 
 def _read(path: Path) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from . import output
 from .errors import WARNING, Code, Diagnostic, Place
 from .options import FORMATS
 
@@ -115,8 +116,8 @@ def problems(source: Path, out_dir: Path) -> list[Diagnostic]:
     """What ``tipdraft status`` says of ``source``'s outputs in ``out_dir`` (final and draft):
     a warning for each set a manifest shows is mixed."""
     found = []
-    for stem in (source.stem, f"{source.stem}.draft"):
-        broken = mixed(recorded(out_dir / f"{stem}.txt"))
+    for draft in (False, True):
+        broken = mixed(recorded(out_dir / f"{output.stem(source, draft)}.txt"))
         if broken:
             found.append(Diagnostic(str(source), 0, 0, WARNING, Place(), said(broken), MIXED))
     return found

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import output
 from .cable import layout
 from .errors import UsageError
 
@@ -53,14 +54,10 @@ def template_folder(path: Path) -> Path:
 def folder(path: Path, what: str) -> Path:
     """``path``, if it is a folder; a mistyped one is a usage error (``what``: the option's name
     for it), never silently searched and found empty."""
-    try:
-        if path.is_dir():
-            return path
-        problem = "is a file, not a folder" if path.exists() else "no such folder"
-    except (OSError, ValueError) as exc:  # a name too long, a loop of links, a NUL: the system's reason
-        problem = str(getattr(exc, "strerror", None) or exc)
-    shown = str(path) if len(str(path)) <= 200 else f"{str(path)[:200]}... ({len(str(path))} characters)"
-    raise UsageError(f"{what} {shown}: {problem}")
+    problem = output.folder_problem(path)
+    if problem is None:
+        return path
+    raise UsageError(f"{what} {output.shown(path)}: {problem}")
 
 
 def resolve(name: str | Path) -> Path:

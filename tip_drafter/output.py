@@ -225,3 +225,26 @@ def output_path(out_dir: Path, stem: str, suffix: str) -> Path:
     if not stem or stem.startswith(".") or Path(name).name != name or "/" in name or "\\" in name:
         raise OutputError(f"{name!r} is not a safe output file name")
     return out_dir / name
+
+
+def folder_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be used as a folder, in a sentence's words (the system's reason for
+    a name too long, a loop of links, a NUL); None for a folder."""
+    try:
+        if path.is_dir():
+            return None
+        return "is a file, not a folder" if path.exists() else "no such folder"
+    except (OSError, ValueError) as exc:
+        return str(getattr(exc, "strerror", None) or exc)
+
+
+def shown(path: Path, most: int = 200) -> str:
+    """``path`` as a message shows it: a name past ``most`` characters cut, its length said."""
+    name = str(path)
+    return name if len(name) <= most else f"{name[:most]}... ({len(name)} characters)"
+
+
+def stem(source: Path, draft: bool) -> str:
+    """The name a render of ``source`` writes under: ``<name>``, or for a draft ``<name>.draft``
+    (a draft never stands under a final's name)."""
+    return f"{source.stem}.draft" if draft else source.stem
