@@ -6,6 +6,7 @@ Registered on the one app in ``cli`` (which imports this module), as ``cli_year`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -52,19 +53,15 @@ def collect(
     Example: tipdraft collect submissions/ -o output/2009.xlsx
     """
     with importing():
-        from ..collect import gather, outputs
+        from ..collect import gather
         from ..importing.many import cable_files
 
-    limit = _mark(up_to)
+    limit = _mark(up_to)  # the command line is checked whole before any folder is read
+    write = _writer(output, limit)
     paths = cable_files([Path(f) for f in files]) if cables else expand(files)
     options = Options(editions=editions or (), draft=draft)
-    if output.suffix.lower() == ".pdf":
-        if limit is not None:
-            raise UsageError(
-                "--up-to: the book prints each cable whole, as sent; a copy with text withheld is .csv, .xlsx, .sqlite or .html"
-            )
+    if write is None:
         return _book(paths, options, output, cables)
-    write = outputs.writer_for(output)
     found = _gathered(paths, options, cables)
     if not found.submissions:  # nothing to write: an earlier output stays as it was
         console.problem(f"{output}: not written: no file could be collected")
@@ -116,6 +113,18 @@ def _book(paths: list[Path], options: Options, output: Path, cables: bool) -> Ex
         return ExitStatus.FAILED
     console.info(f"wrote {output}: {count} cable(s)" + (f"; {len(found.failures)} not in the book" if found.failures else ""))
     return ExitStatus.FAILED if found.failures else ExitStatus.OK
+
+
+def _writer(output: Path, limit: str | None) -> Callable[[Collection, Path], None] | None:
+    """The writer of ``output``'s format; None for the book (which withholds nothing)."""
+    from ..collect import outputs
+
+    if not outputs.is_book(output):
+        return outputs.writer_for(output)
+    if limit is not None:
+        tables = ", ".join(outputs.WRITERS)
+        raise UsageError(f"--up-to: the book prints each cable whole, as sent; a copy with text withheld is one of {tables}")
+    return None
 
 
 def _mark(value: str | None) -> str | None:

@@ -20,10 +20,18 @@ WRITERS: dict[str, Callable[[Collection, Path], None]] = {
 }
 
 
+BOOK = ".pdf"  # every cable in one printable book (collect/book.py), beside the WRITERS' tables
+
+
+def is_book(out: Path) -> bool:
+    """Whether ``out`` names the book."""
+    return out.suffix.lower() == BOOK
+
+
 def writer_for(out: Path) -> Callable[[Collection, Path], None]:
     """The writer for ``out``'s suffix; any other name is a usage error that lists the formats."""
     writer = WRITERS.get(out.suffix.lower())
     if writer is None:
-        known = ", ".join([*WRITERS, ".pdf"])
+        known = ", ".join([*WRITERS, BOOK])
         raise UsageError(f"{out}: say the format by the output's name, ending in one of {known}")
     return writer
