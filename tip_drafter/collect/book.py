@@ -32,6 +32,7 @@ class Chapter:
     body: str  # the cable's lines as its printable page has them (escaped HTML)
     level: classification.Classification
     epoch: int
+    columns: int  # its widest line, as the cable's own page makes its column (a word wider than the line)
 
 
 def chapters(paths: Sequence[Path], options: api.Options, found: Collection) -> list[Chapter]:
@@ -55,7 +56,8 @@ def _chapter(cable: Cable, rendered: Rendered, data: Any, paper: str) -> Chapter
     named = data.get("cable") if isinstance(data, dict) else None
     country = str(named.get("country") or cable.post) if isinstance(named, dict) else cable.post
     title = f"{country}: {cable.post} {cable.serial}, {cable.year}"
-    return Chapter(title, country, body[1] if body else "", level, cable.sent_epoch)
+    columns = max((len(line.text) for line in rendered.lines), default=0)
+    return Chapter(title, country, body[1] if body else "", level, cable.sent_epoch, columns)
 
 
 def _not_rendered(path: Path) -> Diagnostic:
@@ -69,7 +71,7 @@ def book_html(parts: Sequence[Chapter], paper: str = "Letter") -> str:
     head = renderer_for(()).page(PAGE, banner=banner, paper=paper, chapters=parts, assets=bundled_templates().as_uri())
     opening, closing = head.split("<!-- chapters -->")
     body = "".join(
-        f'<section class="chapter"><h1 data-label="{html.escape(c.title)}">{html.escape(c.title)}</h1>\n<main>{c.body}</main></section>\n'
+        f'<section class="chapter"><h1 data-label="{html.escape(c.title)}">{html.escape(c.title)}</h1>\n<main style="width: {c.columns}ch">{c.body}</main></section>\n'
         for c in parts
     )
     return opening + body + closing
