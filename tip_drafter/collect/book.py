@@ -52,7 +52,7 @@ def chapters(paths: Sequence[Path], options: api.Options, found: Collection) -> 
 def _chapter(cable: Cable, rendered: Rendered, data: Any, paper: str) -> Chapter:
     page = renderer_for(()).html(cable, rendered, cable.classification, paper)
     body = MAIN.search(page)
-    level = classification.of(cable.classification) or classification.SECRET  # unknown: marked as the highest
+    level = classification.of_or_highest(cable.classification)
     named = data.get("cable") if isinstance(data, dict) else None
     country = str(named.get("country") or cable.post) if isinstance(named, dict) else cable.post
     title = f"{country}: {cable.post} {cable.serial}, {cable.year}"

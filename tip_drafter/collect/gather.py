@@ -229,12 +229,10 @@ def file_mark(word: object) -> str:
     """The portion mark of a file's own classification (SBU for FOR OFFICIAL USE ONLY): what
     an answer without a mark of its own, and text kept but not printed, are taken to be. A
     classification tipdraft does not know is taken as the highest (the copy errs on the safe side)."""
-    level = classification.of(word)
-    rank = level.rank if level is not None else max(classification.PORTION_RANK.values())
-    return next(mark for mark, r in classification.PORTION_RANK.items() if r == rank)
+    return classification.mark_of(classification.of_or_highest(word))
 
 
-def answer_rows(data: Any, edition: Edition, submission: Submission, fallback: str = "S") -> list[AnswerRow]:
+def answer_rows(data: Any, edition: Edition, submission: Submission, fallback: str) -> list[AnswerRow]:
     """Every item of the edition (answered or not), then what was dropped or left unplaced; an
     answer whose paragraph has no mark tipdraft knows is marked as the file (``fallback``)."""
     answers = data.get("answers") if isinstance(data, dict) else None

@@ -66,6 +66,17 @@ def of(word: object) -> Classification | None:
     return BY_WORD.get(word) if isinstance(word, str) else None
 
 
+def of_or_highest(word: object) -> Classification:
+    """The classification a file names, the highest where it names one tipdraft does not know
+    (a copy or a book errs on the safe side)."""
+    return of(word) or LEVELS[-1]
+
+
+def mark_of(level: Classification) -> str:
+    """The portion mark that stands for ``level`` (SBU for FOR OFFICIAL USE ONLY)."""
+    return next(mark for mark, rank in PORTION_RANK.items() if rank == level.rank)
+
+
 def of_mark(mark: str) -> Classification:
     """The classification a portion mark stands for (SBU: FOR OFFICIAL USE ONLY)."""
     return next(level for level in LEVELS if level.rank == PORTION_RANK[mark])
