@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -206,6 +206,23 @@ def _where(session: int) -> str:
                 run = subprocess.run([spy, "dump", "--pid", str(pid)], capture_output=True, text=True, timeout=20)
                 report.append(run.stdout + run.stderr)
     return "\n".join(report)
+
+
+@contextlib.contextmanager
+def serving(args: Sequence[str], cwd: Path) -> Iterator[str]:
+    """A tipdraft page server (``preview``, ``edit``) run as a user runs it: its address, then
+    a Ctrl-C that must end it with 130 and no traceback within 15 s; killed whatever happens."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tip_drafter", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        yield first_line(process)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+        assert process.returncode == 130 and "Traceback" not in err, err
+    finally:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def first_line(process: subprocess.Popen[str], seconds: float = 60) -> str:

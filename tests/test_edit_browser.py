@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from axe import serious_violations
-from processes import first_line
+from processes import first_line, serving
 from test_preview_browser import browser  # noqa: F401  (the fixture: Debian's chromium through its chromedriver)
 
 from tip_drafter.year.nextyear import new_draft
@@ -42,21 +42,8 @@ def edited(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", ".")
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "draft")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tip_drafter", "edit", path.name, "--no-open", "--draft"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        yield first_line(process), path
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=15)
-        assert process.returncode == 130 and "Traceback" not in err, err
-    finally:
-        process.kill()
+    with serving(["edit", path.name, "--no-open", "--draft"], tmp_path) as url:
+        yield url, path
 
 
 class Page:

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from processes import first_line
+from processes import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -71,21 +68,8 @@ def browser(tmp_path: Path) -> Iterator[object]:
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     path = tmp_path / "belgium.yaml"
     shutil.copy(ROOT / "countries" / "belgium.yaml", path)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tip_drafter", "preview", path.name, "--no-open"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        yield first_line(process), path
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=15)
-        assert process.returncode == 130 and "Traceback" not in err, err
-    finally:
-        process.kill()
+    with serving(["preview", path.name, "--no-open"], tmp_path) as url:
+        yield url, path
 
 
 def save(path: Path, text: str) -> None:
