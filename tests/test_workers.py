@@ -5,7 +5,9 @@ job only; a Ctrl-C is raised within a slice of a wait, however it came."""
 from __future__ import annotations
 
 import os
+import select
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -204,6 +206,56 @@ def test_a_server_that_cannot_fork_says_so_and_the_jobs_are_the_caller_s() -> No
                 pool.result(number)
     with workers.running(2, warm=("warm.forkless",)) as pool:
         assert list(batch._in_order([Square(n) for n in range(4)], pool)) == [0, 1, 4, 9]
+
+
+@dataclass(frozen=True)
+class Pid:
+    def run(self) -> int:
+        return os.getpid()
+
+
+def _until_closed(channel: socket.socket) -> None:
+    """Until the other end of ``channel`` is closed (what it sent is left unread)."""
+    poller = select.poll()
+    poller.register(channel, select.POLLRDHUP)
+    assert poller.poll(5000), "the other end was not closed within 5 s"
+
+
+def _answers_unseen(pool: workers.Pool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look for answers that ``submit`` makes sees none: as when they come just after it."""
+    wait = pool._wait
+    monkeypatch.setattr(pool, "_wait", lambda timeout: None if timeout == 0 else wait(timeout))
+
+
+def test_what_a_closed_channel_said_counts_when_a_job_cannot_be_sent_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server says "no worker" and closes the channel; before this process reads it, the
+    next job is sent there and the send fails: the jobs it held are still no worker's, never
+    a worker's death (CI saw this under load)."""
+    with workers.running(1, warm=("warm.forkless",)) as pool:
+        assert pool is not None
+        first = pool.submit(Square(1))
+        _until_closed(next(iter(pool.held)))
+        _answers_unseen(pool, monkeypatch)
+        second = pool.submit(Square(2))
+        for number in (first, second):
+            with pytest.raises(workers.NoWorker):
+                pool.result(number)
+
+
+def test_a_job_a_worker_answered_before_it_died_is_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker answers a job and is killed; the next job cannot be sent to it: the job it
+    answered keeps its outcome, and the new one is made by another worker."""
+    with workers.running(1) as pool:
+        assert pool is not None
+        pid = pool.result(pool.submit(Pid()))
+        answered = pool.submit(Square(2))
+        (channel,) = pool.held
+        assert select.select([channel], [], [], 5)[0], "no answer within 5 s"
+        os.kill(pid, signal.SIGKILL)
+        _until_closed(channel)
+        _answers_unseen(pool, monkeypatch)
+        after = pool.submit(Square(3))
+        assert (pool.result(answered), pool.result(after)) == (4, 9)
 
 
 def test_no_room_for_an_outcome_is_no_worker_not_a_death() -> None:

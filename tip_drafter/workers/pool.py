@@ -166,9 +166,9 @@ class Pool:
             number = self.queue.popleft()
             try:
                 channel.send(number.to_bytes(8, "big"))  # eight bytes: whole, or not at all
-            except OSError:  # it died: this job was never its, the ones it held were
-                self.queue.appendleft(number)
-                self._died(channel)
+            except OSError:  # its end is closed: this job was never its; what it said before
+                self.queue.appendleft(number)  # it went (answers, or no worker) still counts
+                self._take(channel, ended=True)
                 continue
             self.held[channel].append(number)
 
@@ -200,9 +200,10 @@ class Pool:
         for channel in ready:
             self._take(channel)
 
-    def _take(self, channel: socket.socket) -> None:
+    def _take(self, channel: socket.socket, ended: bool = False) -> None:
         """A worker's answers, oldest job first; its end of file (or what no worker of ours
-        says) means it died."""
+        says) means it died. ``ended``: its end is known to be closed (a job could not be sent
+        to it), so once what it said is taken, it is gone."""
         try:
             received = channel.recv(8 * DEPTH)
         except OSError:
@@ -216,7 +217,7 @@ class Pool:
             room = int.from_bytes(answers[:8], "big") == number
             self.done[number] = _load(self.folder / f"{number}.out") if room else NoWorker("no room on the disk for its outcome")
             answers = answers[8:]
-        if not received or answers:
+        if ended or not received or answers:
             self._died(channel)
 
     def _no_worker(self, channel: socket.socket) -> None:
