@@ -38,9 +38,39 @@ CLASSIFICATION = re.compile(r"^(UNCLAS|C O N F I D E N T I A L|S E C R E T)\b")
 # needs more or fewer examples than another asks for a multiple of the profile's count with
 # ``examples(weight)``, so the profile always decides.
 _COMMON = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("quick", _COMMON, max_examples=10)
+settings.register_profile("quick", _COMMON, max_examples=5)
 settings.register_profile("thorough", _COMMON, max_examples=100, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+def _profile(config: pytest.Config) -> str:
+    """The run's profile: ``--hypothesis-profile``, else HYPOTHESIS_PROFILE, else quick."""
+    return str(config.getoption("hypothesis_profile", None) or os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="run the tests marked slow in a quick run too")
+
+
+def _leaves_slow_out(config: pytest.Config) -> bool:
+    """The quick profile's whole run (no test, file or marker named) leaves out the tests
+    marked slow, so that it takes under a minute; the thorough profile (CI) runs them, as does
+    a run that names them (a file, a test, ``-m slow``) or asks for them (``--slow``)."""
+    named = config.option.file_or_dir or config.option.markexpr or config.getoption("slow")
+    return _profile(config) == "quick" and not named
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _leaves_slow_out(config):
+        slow = [item for item in items if item.get_closest_marker("slow")]
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _leaves_slow_out(config):
+        return "quick profile: the tests marked slow are left out (--slow, or HYPOTHESIS_PROFILE=thorough, runs them)"
+    return f"{_profile(config)} profile, the tests marked slow included"
 
 
 def examples(weight: float) -> int:

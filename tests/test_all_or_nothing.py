@@ -110,6 +110,7 @@ main()
 """
 
 
+@pytest.mark.slow
 def test_a_render_killed_between_its_renames_leaves_both_outputs_new(tmp_path: Path) -> None:
     from conftest import BELGIUM
 

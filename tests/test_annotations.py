@@ -28,6 +28,7 @@ def _validate(tmp_path: Path, name: str, fmt: str) -> subprocess.CompletedProces
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_sarif_is_read_by_a_sarif_reader_with_every_problem_at_its_place(tmp_path: Path) -> None:
     loader = pytest.importorskip("sarif.loader")
     done = _validate(tmp_path, "belgium.yaml", "sarif")
@@ -67,6 +68,7 @@ def test_github_annotations_one_per_problem(tmp_path: Path) -> None:
     assert any("placeholder 'TBD'" in line for line in lines)
 
 
+@pytest.mark.slow
 def test_a_file_name_is_escaped_in_both(tmp_path: Path) -> None:
     done = _validate(tmp_path, "a b,c:d%.yaml", "github")
     assert done.stdout.startswith("::error file=a b%2Cc%3Ad%25.yaml,line=")

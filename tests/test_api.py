@@ -129,6 +129,7 @@ def test_data_that_is_no_mapping_is_a_diagnostic_and_no_data_a_type_error() -> N
         api.check_data(looped)
 
 
+@pytest.mark.slow
 def test_render_returns_the_bytes_render_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``render`` of a file's text: the same text and page ``tipdraft render`` writes, and a
     PDF, with nothing written (not even into output/ of the folder it runs in)."""

@@ -268,6 +268,7 @@ def test_a_problem_in_tipdraft_toml_is_located_and_exits_1(project: Path, settin
         assert len(result.stderr.splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_the_command_run_alone_behaves_as_in_the_whole_group() -> None:
     """The entry point builds only the command the line names: its help, its errors and its
     results are the same as the whole group's."""

@@ -213,6 +213,7 @@ def test_collect_cables_imports_them_on_the_fly(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_book_has_every_post_in_country_order_marked_and_numbered(tmp_path: Path, posts: list[Path]) -> None:
     pypdf = pytest.importorskip("pypdf")
     folder = tmp_path / "posts"

@@ -17,6 +17,8 @@ from tip_drafter import api
 from tip_drafter.collect.dashboard import write_dashboard
 from tip_drafter.collect.gather import collect
 
+pytestmark = pytest.mark.slow  # a real browser (the "slow" marker: pyproject.toml)
+
 
 def until(check: Callable[[], bool], seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds

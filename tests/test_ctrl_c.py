@@ -145,6 +145,7 @@ def _rounds() -> int:
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("load", ["idle", "under CPU load"])
+@pytest.mark.slow
 def test_ctrl_c_at_any_moment_stops_render_cleanly(
     versions: Versions, tmp_path: Path, load: str, request: pytest.FixtureRequest
 ) -> None:
@@ -161,6 +162,7 @@ def test_ctrl_c_at_any_moment_stops_render_cleanly(
     assert failures == [], f"seed {seed}: {len(failures)} of {rounds} rounds: " + "\n".join(failures)
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_the_pdf_worker_starts_prints_nothing(versions: Versions, tmp_path: Path) -> None:
     """One file, so one worker; the Ctrl-C comes while its server imports WeasyPrint (the
     worker used to inherit this process's SIGTERM handler and print ``Exception in
@@ -241,6 +243,7 @@ def test_a_ctrl_c_once_raised_in_code_from_a_string_exits_130(tmp_path: Path) ->
 
 
 @pytest.mark.timeout(300)
+@pytest.mark.slow
 def test_ctrl_c_into_checks_on_every_core_stops_them_cleanly(tmp_path: Path) -> None:
     """validate and status check many files in worker processes: a Ctrl-C at any moment exits
     130 within the bound, prints nothing but the files' problems and leaves no process."""

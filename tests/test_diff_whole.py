@@ -78,6 +78,7 @@ def pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("what", list(CHANGES))
+@pytest.mark.slow
 def test_a_changed_field_shows_in_the_text_the_json_and_the_pdf(what: str, pair: tuple[Path, Path]) -> None:
     place, change, added = CHANGES[what]
     old, new = pair

@@ -109,6 +109,7 @@ def test_a_line_that_is_no_class_line() -> None:
     assert read_class_line("SUBJECT: BELGIUM: 2009 TIP REPORT") is None
 
 
+@pytest.mark.slow
 def test_a_draft_for_2010_is_dated_2010(tmp_path: Path) -> None:
     draft = tmp_path / "belgium-2010.yaml"
     nextyear.new_draft(BELGIUM, 2010, draft)

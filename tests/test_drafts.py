@@ -6,6 +6,7 @@ import shlex
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tip_drafter.cli.main import app
@@ -16,6 +17,7 @@ runner = CliRunner()
 DRAFT_LINE = "DRAFT -- NOT FOR TRANSMISSION -- DRAFT"
 
 
+@pytest.mark.slow
 def test_a_draft_has_draft_names_and_says_draft_first_and_last(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["render", str(BELGIUM), "--draft", "-o", str(out)])
@@ -64,6 +66,7 @@ def new_draft(folder: Path, name: str) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_a_new_draft_that_only_a_final_render_refuses_is_told_the_draft_command(tmp_path: Path) -> None:
     """It fails on unreviewed answers and placeholders alone: the last line says --draft
     renders it, with the command quoted for the shell (the name has a space and a quote)."""

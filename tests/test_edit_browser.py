@@ -23,6 +23,8 @@ from tip_drafter.year.nextyear import new_draft
 
 from conftest import BELGIUM
 
+pytestmark = pytest.mark.slow  # a real browser (the "slow" marker: pyproject.toml)
+
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 30
 

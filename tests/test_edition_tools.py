@@ -91,6 +91,7 @@ def test_edition_new_starts_from_every_item_continuing_itself(tmp_path: Path) ->
         assert f"#   {word}" in text
 
 
+@pytest.mark.slow
 def test_an_edited_edition_moves_belgium_s_answers_as_edition_diff_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _edited(tmp_path)
     assert _tipdraft("edition", "check", str(path), cwd=tmp_path).returncode == 0
@@ -174,6 +175,7 @@ def test_the_schema_of_editions_is_written_and_agrees_with_check(tmp_path: Path)
         jsonschema.validate(YAML(typ="safe").load(text), schema)
 
 
+@pytest.mark.slow
 def test_edition_diff_writes_a_pdf_page(tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
     target = tmp_path / "moves.pdf"

@@ -96,6 +96,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.slow
 def test_a_folder_with_one_broken_file_renders_the_others(folder: Path, tmp_path: Path, jobs: str) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["render", str(folder), "-o", str(out), "--jobs", jobs])
@@ -106,6 +107,7 @@ def test_a_folder_with_one_broken_file_renders_the_others(folder: Path, tmp_path
     assert result.stdout.splitlines()[-1] == f"2 rendered, 1 failed: {folder / 'b.yaml'}"
 
 
+@pytest.mark.slow
 def test_workers_and_one_process_write_the_same_bytes(folder: Path, tmp_path: Path) -> None:
     (folder / "b.yaml").unlink()
     for jobs in ("1", "2"):
@@ -226,6 +228,7 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize("when", ["while starting", "after the first file"])
+@pytest.mark.slow
 def test_ctrl_c_exits_130_without_a_traceback_from_any_process(folder: Path, tmp_path: Path, when: str) -> None:
     (folder / "b.yaml").write_text(BELGIUM.read_text())
     for name in ("d", "e", "f"):
@@ -242,6 +245,7 @@ def test_ctrl_c_exits_130_without_a_traceback_from_any_process(folder: Path, tmp
     assert in_session(command.process.pid) == []
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_fails_its_pdf_and_the_others_are_made(tmp_path: Path) -> None:
     job = api.prepare(BELGIUM, tmp_path, api.Options()).pdf_job
     assert job is not None
@@ -278,6 +282,7 @@ main()
 """
 
 
+@pytest.mark.slow
 def test_a_batch_whose_worker_is_killed_renders_every_other_file(tmp_path: Path) -> None:
     folder = tmp_path / "countries"
     folder.mkdir()

@@ -49,6 +49,7 @@ def lines_flagged_by_validate(path: Path) -> set[int]:
     return {d.line for d in api.check(path).diagnostics if d.severity == "error"}
 
 
+@pytest.mark.slow
 def test_the_bundled_example_gets_no_diagnostic(server: YamlLanguageServer, project: Path) -> None:
     copy = project / "countries" / "belgium.yaml"
     shutil.copy(BELGIUM, copy)
@@ -56,6 +57,7 @@ def test_the_bundled_example_gets_no_diagnostic(server: YamlLanguageServer, proj
     assert lines_flagged_by_validate(copy) == set()
 
 
+@pytest.mark.slow
 def test_an_unknown_key_and_a_wrongly_typed_field_are_flagged_where_validate_flags_them(
     server: YamlLanguageServer, project: Path
 ) -> None:

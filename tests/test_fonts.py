@@ -9,9 +9,12 @@ import sys
 from pathlib import Path
 
 import pypdf
+import pytest
 from fontTools.ttLib import TTFont
 
 from conftest import BELGIUM
+
+pytestmark = pytest.mark.slow  # a PDF made in a fresh process, fonts hidden (the "slow" marker: pyproject.toml)
 
 NO_FONTS = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">

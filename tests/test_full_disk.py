@@ -41,6 +41,7 @@ def no_room() -> None:
 
 
 @pytest.mark.parametrize("formats", [["--format", "txt"], ["--format", "txt", "--format", "pdf", "--jobs", "1"]])
+@pytest.mark.slow
 def test_a_render_under_a_file_size_limit_of_zero_names_the_output_and_the_cause(old: Path, formats: list[str]) -> None:
     before = digests(old)
     done = subprocess.run(
@@ -60,6 +61,7 @@ def test_a_render_under_a_file_size_limit_of_zero_names_the_output_and_the_cause
     assert digests(old) == before
 
 
+@pytest.mark.slow
 def test_an_injected_no_space_while_staging_names_the_output(old: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = digests(old)
 
@@ -82,6 +84,7 @@ def test_an_injected_no_space_while_staging_names_the_output(old: Path, monkeypa
         FileNotFoundError(errno.ENOENT, "No usable temporary directory found in ['/tmp']"),
     ],
 )
+@pytest.mark.slow
 def test_a_full_disk_met_while_making_the_pdf_names_the_pdf_and_the_cause(
     old: Path, monkeypatch: pytest.MonkeyPatch, raised: OSError
 ) -> None:
@@ -118,6 +121,7 @@ def test_a_pdf_failure_that_is_not_a_full_disk_keeps_the_systems_reason(old: Pat
     assert not [p for p in old.iterdir() if p.name.endswith(output.TMP_SUFFIX)]
 
 
+@pytest.mark.slow
 def test_a_render_of_several_files_under_a_file_size_limit_names_each_pdf_and_the_cause(old: Path, tmp_path: Path) -> None:
     """With several files the PDF workers start first, and their folder is the first thing the
     full disk refuses: the PDFs are then made in the command's own process, each refused with

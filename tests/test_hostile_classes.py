@@ -178,6 +178,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.slow
 def test_each_class_is_one_located_line_and_changes_nothing(project: Path, case: str) -> None:
     setup, args, status, message = CASES[case]
     setup(project)

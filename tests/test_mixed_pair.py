@@ -78,6 +78,7 @@ SOURCE = Path("countries/belgium.yaml")
     first_render=st.booleans(),
     repair_formats=st.sampled_from([("txt",), ("html",), ("txt", "html")]),
 )
+@pytest.mark.slow
 def test_wherever_the_kill_lands_status_tells_a_mixed_set_and_the_next_render_repairs_it(
     project: Path, formats: tuple[str, ...], renames: int, first_render: bool, repair_formats: tuple[str, ...]
 ) -> None:
@@ -129,6 +130,7 @@ main()
 """
 
 
+@pytest.mark.slow
 def test_a_render_killed_by_sigkill_between_the_txt_and_the_pdf_is_told_and_repaired(project: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     first = ["countries/belgium.yaml", "--jobs", "1", "--width", "60"]

@@ -96,6 +96,7 @@ def test_new_marks_answers_unreviewed_and_moves_year_bound_fields_on(project: Pa
     assert data["answers"][25]["E"]["to_follow"] == "2008 LAW ENFORCEMENT STATISTICS WILL BE AVAILABLE AT A LATER DATE."
 
 
+@pytest.mark.slow
 def test_a_final_render_is_refused_until_every_answer_is_reviewed(project: Path) -> None:
     invoke("new", "--from", "countries/belgium.yaml", "--year", "2010")
     path = project / "countries" / "belgium-2010.yaml"

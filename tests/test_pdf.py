@@ -41,6 +41,7 @@ def page_texts(reader: pypdf.PdfReader) -> list[str]:
     return [page.extract_text() for page in reader.pages]
 
 
+@pytest.mark.slow
 def test_every_page_carries_the_marking_top_and_bottom_and_its_number(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
     reader, _, _ = belgium
     height = float(reader.pages[0].mediabox.height)
@@ -126,6 +127,7 @@ def test_the_same_input_gives_the_same_bytes_in_every_format(tmp_path: Path, bel
         assert (tmp_path / name).read_bytes() == (belgium[2] / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_a_draft_says_draft_in_the_banner(tmp_path: Path) -> None:
     render(tmp_path, draft=True)
     assert not (tmp_path / "belgium.pdf").exists()  # a draft never stands under a final's name
@@ -147,6 +149,7 @@ def canary(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_hostile_answer_comes_out_as_the_same_characters(
     tmp_path: Path, canary: Path, write_country: Callable[..., Path]
 ) -> None:
@@ -201,6 +204,7 @@ def test_a_refused_fetch_fails_a_strict_render(tmp_path: Path, hostile_templates
     assert not (tmp_path / "out" / "belgium.pdf").exists()
 
 
+@pytest.mark.slow
 def test_bundled_assets_may_be_read(tmp_path: Path) -> None:
     folder = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", folder)
@@ -284,6 +288,7 @@ class _Watched(dict[str, str]):
         super().__delitem__(key)
 
 
+@pytest.mark.slow
 def test_making_a_pdf_changes_no_process_wide_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A library call (the preview's PDF link makes one per request, in a thread) neither sets
     aside the garbage alive at that moment for good (gc.freeze) nor changes the environment

@@ -54,6 +54,7 @@ def page_lines(page: pypdf.PageObject) -> list[str]:
 
 
 @pytest.mark.parametrize("paper", ["Letter", "A4"])
+@pytest.mark.slow
 def test_each_cable_section_starts_a_page_and_the_footer_names_it(tmp_path: Path, paper: str) -> None:
     out = render(tmp_path, paper=paper)
     text = (out / "belgium.txt").read_text()

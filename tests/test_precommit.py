@@ -51,6 +51,7 @@ def post_repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return repo, env
 
 
+@pytest.mark.slow
 def test_a_valid_file_is_committed_and_a_broken_one_is_stopped_where_it_breaks(post_repo: tuple[Path, dict[str, str]]) -> None:
     repo, env = post_repo
     done = _run(["git", "commit", "-q", "-m", "Belgium's 2009 file"], repo, env)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from processes import serving
 
+pytestmark = pytest.mark.slow  # a real browser (the "slow" marker: pyproject.toml)
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

@@ -73,6 +73,7 @@ def closed_within(client: socket.socket, seconds: float) -> bool:
         return True
 
 
+@pytest.mark.slow
 def test_half_open_connections_hold_no_thread_and_are_closed_in_time(belgium: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """200 clients that send half a request line (no token needed): the server answers a real
     request at once, holds no thread for them, and closes them after the head's time limit."""
@@ -237,6 +238,7 @@ class Recording(dict[str, str]):
         super().__delitem__(key)
 
 
+@pytest.mark.slow
 def test_no_request_thread_changes_the_process_s_environment(belgium: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The PDF link's PDF (WeasyPrint sets SOURCE_DATE_EPOCH) is made by the main thread, between
     two saves, not by the request's thread while others read the environment."""

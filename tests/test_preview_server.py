@@ -239,6 +239,7 @@ def test_an_invalid_save_shows_its_errors_at_their_items_and_keeps_the_last_good
     assert live.page.refresh().as_json()["ok"]
 
 
+@pytest.mark.slow
 def test_the_event_stream_sends_the_new_cable_after_a_rename_save(following: Live) -> None:
     live = following
     stream = live.events()
@@ -253,6 +254,7 @@ def test_the_event_stream_sends_the_new_cable_after_a_rename_save(following: Liv
     assert not third["ok"] and third["cable"] == second["cable"] and "syntax" in json.dumps(third["diagnostics"]).lower()
 
 
+@pytest.mark.slow
 def test_saving_the_edition_a_template_or_tipdraft_toml_renders_again(tmp_path: Path) -> None:
     editions, house = tmp_path / "editions", tmp_path / "house"
     editions.mkdir()
@@ -282,6 +284,7 @@ def test_saving_the_edition_a_template_or_tipdraft_toml_renders_again(tmp_path: 
         assert not state["ok"] and "no such folder" in json.dumps(state["diagnostics"]) and "HOUSE LINE 2" in cable(state)
 
 
+@pytest.mark.slow
 def test_the_pdf_link_returns_the_pdf_tipdraft_render_writes(live: Live, tmp_path: Path) -> None:
     status, headers, body = live.get("/cable.pdf")
     assert status == 200 and headers["content-type"] == "application/pdf"
@@ -428,6 +431,7 @@ def test_a_signal_during_the_first_render_stops_it_cleanly(tmp_path: Path, endin
     assert "Traceback" not in err and "Error" not in err, err
 
 
+@pytest.mark.slow
 def test_a_save_just_after_the_address_is_printed_is_shown(tmp_path: Path) -> None:
     """The watch begins a moment after the address is printed: a save in between is caught
     once it runs."""

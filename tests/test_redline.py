@@ -104,6 +104,7 @@ def pdf(made: tuple[Path, pypdf.PdfReader]) -> pypdf.PdfReader:
     return made[1]
 
 
+@pytest.mark.slow
 def test_the_pdf_shows_a_changed_a_stale_a_new_and_a_removed_answer_in_black_and_white(pdf: pypdf.PdfReader) -> None:
     text = body_text(pdf)
     assert "23.D whether the country is a source country and for where [changed since last year]" in text
@@ -124,6 +125,7 @@ def test_the_pdf_shows_a_changed_a_stale_a_new_and_a_removed_answer_in_black_and
     assert "24.A 24.A new whether the government acknowledges" in summary
 
 
+@pytest.mark.slow
 def test_every_page_carries_the_banner_top_and_bottom_and_its_number(pdf: pypdf.PdfReader) -> None:
     height = float(pdf.pages[0].mediabox.height)
     assert len(pdf.pages) > 5
@@ -183,6 +185,7 @@ def test_a_change_bar_stands_beside_the_paragraphs_that_changed_only(project: Pa
     assert markup.count('<p class="text changed">') == 1 and markup.count('<p class="text">') == len(paragraphs) - 1
 
 
+@pytest.mark.slow
 def test_answer_text_is_data_in_the_html_and_the_pdf(project: Path) -> None:
     old, new = project / "countries" / "belgium.yaml", project / "countries" / "belgium-2010.yaml"
     for path, letter in ((old, "B"), (new, "C")):
@@ -252,6 +255,7 @@ def test_an_edition_that_moves_merges_splits_adds_and_drops_questions(project: P
     assert "questions new in 2010" in page and "questions dropped" in page
 
 
+@pytest.mark.slow
 def test_the_command_writes_the_redline_all_or_nothing_and_says_where(project: Path) -> None:
     args = ["diff", "countries/belgium.yaml", "belgium-2010"]  # a bare name is looked up in countries/
     result = runner.invoke(app, [*args, "--format", "html"])
@@ -299,6 +303,7 @@ def test_the_command_writes_the_redline_all_or_nothing_and_says_where(project: P
     assert text.exit_code == 0 and "23.D   changed   situation.source-country" in text.stdout
 
 
+@pytest.mark.slow
 def test_the_same_files_give_the_same_bytes(made: tuple[Path, pypdf.PdfReader]) -> None:
     folder = made[0]
     first = (folder / "output" / "belgium-2010.redline.pdf").read_bytes()

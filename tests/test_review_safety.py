@@ -66,6 +66,7 @@ def labels(draft: Path) -> list[str]:
     return [p.label for p in review.open_session(draft).pending()]
 
 
+@pytest.mark.slow
 def test_a_save_made_elsewhere_while_review_waits_at_its_prompt_is_kept(draft: Path) -> None:
     first, second = labels(draft)[:2]
     child = spawn(draft)
@@ -111,6 +112,7 @@ def test_an_answer_changed_elsewhere_during_its_edit_is_not_overwritten(draft: P
     assert any("changed in the file while you edited it" in s and str(kept) in s for s in shown)
 
 
+@pytest.mark.slow
 def test_review_all_racing_an_editor_that_saves_every_50_ms_loses_no_save(draft: Path) -> None:
     saves = 20
     for _ in range(examples(0.3)):
@@ -202,6 +204,7 @@ def test_edit_is_offered_only_where_it_works(tmp_path: Path) -> None:
     assert shown[1] == "choose r (reviewed), s (skip) or q (quit)"
 
 
+@pytest.mark.slow
 def test_keys_typed_ahead_count_each(draft: Path) -> None:
     names = labels(draft)
     child = spawn(draft)
@@ -212,6 +215,7 @@ def test_keys_typed_ahead_count_each(draft: Path) -> None:
     assert finish(child) == 0
 
 
+@pytest.mark.slow
 def test_ctrl_d_at_the_prompt_stops_as_q(draft: Path) -> None:
     child = spawn(draft)
     child.expect_exact("[e]dit, [q]uit? ")
@@ -224,6 +228,7 @@ def test_ctrl_d_at_the_prompt_stops_as_q(draft: Path) -> None:
     assert finish(child) == 0
 
 
+@pytest.mark.slow
 def test_the_word_diff_is_coloured_on_a_colour_terminal_only(draft: Path, tmp_path: Path) -> None:
     editor = tmp_path / "editor.py"
     editor.write_text("import sys\nwith open(sys.argv[1], 'a') as f:\n    f.write(' Added words.')\n")

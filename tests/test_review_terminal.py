@@ -14,6 +14,8 @@ from tip_drafter.year.nextyear import new_draft
 
 from conftest import BELGIUM
 
+pytestmark = pytest.mark.slow  # the command in a pseudo-terminal (the "slow" marker: pyproject.toml)
+
 APPEND = "import sys\nwith open(sys.argv[1], 'a') as f:\n    f.write('\\n\\nA sentence added in review.')\n"
 
 

@@ -85,6 +85,7 @@ for folder in sys.argv[2:]:
 """
 
 
+@pytest.mark.slow
 def test_every_hostile_template_is_refused_in_one_located_line_and_memory_stays_small(tmp_path: Path) -> None:
     folders = []
     for number, text in enumerate(HOSTILE.values()):

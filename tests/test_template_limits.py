@@ -31,6 +31,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.slow
 def test_a_hostile_override_is_one_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
     monkeypatch.setattr(render, "MAX_SECONDS", 0.5)
     text, line, message = CASES[case]

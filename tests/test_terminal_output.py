@@ -10,8 +10,11 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from conftest import BELGIUM, ROOT
+
+pytestmark = pytest.mark.slow  # the command in a pseudo-terminal (the "slow" marker: pyproject.toml)
 
 # The control sequences a progress display writes: cursor up/down, erase in line, SGR, modes.
 CONTROL = re.compile(r"\x1b\[(\??)(\d*)(?:;\d+)*([A-Za-z])")

@@ -145,6 +145,7 @@ def posts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("command", ["validate", "status"])
+@pytest.mark.slow
 def test_the_checks_on_every_core_say_what_one_process_says(posts: Path, command: str) -> None:
     one = _run(command, "--jobs", "1", str(posts))
     every = _run(command, "--jobs", "2", str(posts))
@@ -309,6 +310,7 @@ def test_a_ctrl_c_held_back_while_the_pool_starts_stops_it(monkeypatch: pytest.M
     assert made[0].server is not None and made[0].server._gone()
 
 
+@pytest.mark.slow
 def test_no_process_of_a_check_on_every_core_outlives_it(tmp_path: Path) -> None:
     """Not even as a zombie, 2 s after it ended. (The server now ignores this side's SIGTERM
     while it reaps its workers, which that SIGTERM could cut short; the window is too narrow
@@ -325,6 +327,7 @@ def test_no_process_of_a_check_on_every_core_outlives_it(tmp_path: Path) -> None
         assert every_process_of(run.pid) == []
 
 
+@pytest.mark.slow
 def test_the_workers_leave_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
     """WeasyPrint's font folder of each worker goes in the pool's own folder (a killed worker
     never removes it): a render on every core leaves the temporary folder as it was."""
