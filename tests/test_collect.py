@@ -248,6 +248,31 @@ def test_the_book_has_every_post_in_country_order_marked_and_numbered(tmp_path: 
     assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
 
 
+@pytest.mark.slow
+def test_of_two_files_of_one_submission_every_output_keeps_the_one_named_last(tmp_path: Path) -> None:
+    """Two files of one post, country and year (another serial, another answer): the tables
+    and the book keep the same one, the file named last, and say so in the same words."""
+    pypdf = pytest.importorskip("pypdf")
+    yaml = YAML()
+    data = yaml.load(BELGIUM.read_text(encoding="utf-8"))
+    data["cable"]["serial"] = 245
+    data["answers"][23]["A"] = "A later draft of this answer names Ghent."
+    later = tmp_path / "later.yaml"
+    with later.open("w", encoding="utf-8") as out_file:
+        yaml.dump(data, out_file)
+    note = f"{BELGIUM} and {later} are both BRUSSELS's 2009 submission for BELGIUM: {later} is kept"
+    table, book = _tipdraft("collect", str(BELGIUM), str(later), "-o", str(tmp_path / "all.csv")), _tipdraft(
+        "collect", str(BELGIUM), str(later), "-o", str(tmp_path / "book.pdf")
+    )
+    assert (table.returncode, book.returncode) == (0, 0), table.stderr + book.stderr
+    assert note in table.stderr and note in book.stderr
+    assert "1 submission(s)" in table.stdout and "1 cable(s)" in book.stdout
+    rows = list(csv.DictReader((tmp_path / "all.csv").open(encoding="utf-8", newline="")))
+    assert {r["text"] for r in rows if (r["paragraph"], r["letter"]) == ("23", "A")} == {"A later draft of this answer names Ghent."}
+    text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(tmp_path / "book.pdf").pages)
+    assert "BRUSSELS 245" in text and "names Ghent" in text and "BRUSSELS 244" not in text
+
+
 def _secret(tmp_path: Path) -> Path:
     """Belgium's file made SECRET, paragraph 23 left without a mark, a dropped answer and a piece
     of unplaced text added: what is not marked is taken as the file (SECRET)."""

@@ -14,7 +14,7 @@ from . import interrupts, manifest, output
 from .cable import lint
 from .cable.model import Cable, build
 from .cable.render import Rendered, bundled_templates, renderer_for
-from .edition import Edition
+from .edition import Edition, forget_editions
 from .errors import (
     ERROR,
     UNREVIEWED,
@@ -212,6 +212,13 @@ def write(path: Path, out_dir: Path = OUTPUT, options: Options | None = None) ->
     """Check the country file at ``path`` and write its outputs to ``out_dir`` (the formats of
     ``options``), all or nothing: nothing for a file with errors (:class:`InvalidCountryFile`)."""
     return render_file(path, out_dir, options or Options())
+
+
+def read_again() -> None:
+    """Read the editions and the templates again at the next check: one of them was saved
+    (they are kept once read, so that a batch reads each once)."""
+    forget_editions()
+    renderer_for.cache_clear()
 
 
 def page(cable: Cable, rendered: Rendered, options: Options, anchors: bool = False) -> str:

@@ -149,7 +149,7 @@ def build(data: Any, edition: Edition) -> Cable:
         classification=level,
         caveats=tuple(_text(c) for c in cable.get("caveats") or ()),
         pass_lines=tuple(_text(p) for p in cable.get("pass") or ()),
-        eo_line=f"E.O. {_text(cable.get('executive_order', '12958'))}: {decl}",
+        eo_line=f"E.O. {_text(cable.get('executive_order', country_format.EXECUTIVE_ORDER))}: {decl}",
         tags=tuple(_text(t) for t in cable["tags"]),
         subject=_text(cable["subject"]),
         reference=_text(cable.get("reference", "")),

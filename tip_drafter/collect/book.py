@@ -17,7 +17,7 @@ from ..domain import classification
 from ..errors import ERROR, Code, Diagnostic, Place
 from ..pdf.job import PdfJob
 from ..pdf.maker import PdfMaker
-from .gather import Collection, Failure
+from .gather import Collection, Failure, SubmissionKey, latest, submission_key
 
 PAGE = "collect/book.html.j2"
 MAIN = re.compile(r"<main>(.*)</main>", re.S)  # the cable's lines in its printable page
@@ -33,6 +33,8 @@ class Chapter:
     level: classification.Classification
     epoch: int
     columns: int  # its widest line, as the cable's own page makes its column (a word wider than the line)
+    source: str  # the file it came from
+    key: SubmissionKey  # its post, country and year: the book has one cable of each, as every output of collect
 
 
 def chapters(paths: Sequence[Path], options: api.Options, found: Collection) -> list[Chapter]:
@@ -45,11 +47,11 @@ def chapters(paths: Sequence[Path], options: api.Options, found: Collection) -> 
             errors = tuple(d for d in checked.diagnostics if d.severity == ERROR) or (_not_rendered(path),)
             found.failures.append(Failure(str(path), errors))
         else:
-            out.append(_chapter(checked.cable, checked.rendered, checked.document.data, options.paper))
+            out.append(_chapter(checked.cable, checked.rendered, checked.document.data, options.paper, str(path)))
     return sorted(out, key=lambda c: (c.country, c.title))
 
 
-def _chapter(cable: Cable, rendered: Rendered, data: Any, paper: str) -> Chapter:
+def _chapter(cable: Cable, rendered: Rendered, data: Any, paper: str, source: str) -> Chapter:
     page = renderer_for(()).html(cable, rendered, cable.classification, paper)
     body = MAIN.search(page)
     level = classification.of_or_highest(cable.classification)
@@ -57,7 +59,8 @@ def _chapter(cable: Cable, rendered: Rendered, data: Any, paper: str) -> Chapter
     country = str(named.get("country") or cable.post) if isinstance(named, dict) else cable.post
     title = f"{country}: {cable.post} {cable.serial}, {cable.year}"
     columns = max((len(line.text) for line in rendered.lines), default=0)
-    return Chapter(title, country, body[1] if body else "", level, cable.sent_epoch, columns)
+    key = submission_key(data, cable.year)
+    return Chapter(title, country, body[1] if body else "", level, cable.sent_epoch, columns, source, key)
 
 
 def _not_rendered(path: Path) -> Diagnostic:
@@ -85,15 +88,14 @@ def book_pdf(parts: Sequence[Chapter], paper: str, maker: PdfMaker) -> bytes:
 
 
 def write_book(paths: Sequence[Path], options: api.Options, found: Collection, out: Path, maker: PdfMaker) -> int:
-    """The book of every file that renders, replaced all or nothing; a cable given twice (the
-    same post, serial and year) is in it once, as the other outputs keep one. Nothing is
-    written when no file renders. Returns the number of cables in it."""
+    """The book of every file that renders, replaced all or nothing; of two files of one post,
+    country and year, the one named last, as every output of ``collect`` keeps (with the same
+    note). Nothing is written when no file renders. Returns the number of cables in it."""
     parts = chapters(paths, options, found)
-    kept = list({(c.title, c.country): c for c in parts}.values())  # the title names post, serial and year
-    if len(kept) < len(parts):
-        found.notes.append(
-            f"{len(parts) - len(kept)} cable(s) given twice (the same post, serial and year): each is in the book once"
-        )
+    named = {path: n for n, path in enumerate(map(str, paths))}
+    in_order = sorted(parts, key=lambda c: named[c.source])  # "last" is the order the files were named in
+    latest_ones = {id(c) for c in latest(in_order, lambda c: c.key, lambda c: c.source, found.notes)}
+    kept = [c for c in parts if id(c) in latest_ones]
     if kept:
         output.replace_all({out: book_pdf(kept, options.paper, maker)})
     return len(kept)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import api
 from ..cable.model import answers_by_item, prose
@@ -16,6 +16,9 @@ from ..domain.dtg import DateTimeGroup
 from ..edition import Edition, report_year
 from ..errors import ERROR, UNREVIEWED, WARNING, Code, Diagnostic, Place, TipDraftError
 from ..year.compare import answer_text, answers_by_id
+
+T = TypeVar("T")
+SubmissionKey = tuple[str, str, int | None]  # post, country, year: one submission
 
 ANSWERED, EMPTY, TO_FOLLOW, NOT_REVIEWED, DROPPED, UNPLACED = (
     "answered",
@@ -46,6 +49,10 @@ class Submission:
     unreviewed: int
     errors: int
     warnings: int
+
+    @property
+    def key(self) -> SubmissionKey:
+        return (self.post, self.country, self.year)
 
 
 @dataclass(frozen=True)
@@ -139,18 +146,32 @@ def finish(found: Collection) -> Collection:
 
 
 def _keep_last(found: Collection) -> None:
-    latest: dict[tuple[str, str, int | None], Submission] = {}
-    for s in found.submissions:
-        key = (s.post, s.country, s.year)
-        if key in latest:
-            found.notes.append(
-                f"{latest[key].source} and {s.source} are both {s.post}'s {s.year} submission for {s.country}: {s.source} is kept"
-            )
-        latest[key] = s
-    kept = {id(s) for s in latest.values()}
-    sources = {s.source for s in latest.values()}
-    found.submissions[:] = [s for s in found.submissions if id(s) in kept]
+    found.submissions[:] = latest(found.submissions, lambda s: s.key, lambda s: s.source, found.notes)
+    sources = {s.source for s in found.submissions}
     found.answers[:] = [a for a in found.answers if a.source in sources]
+
+
+def latest(items: Sequence[T], key: Callable[[T], SubmissionKey], source: Callable[[T], str], notes: list[str]) -> list[T]:
+    """Of the ``items`` of one post, country and year (their ``key``), the one whose file was
+    named last, in the order given, with a note naming both files: the rule of every output of
+    ``collect``, the tables and the book."""
+    last: dict[SubmissionKey, T] = {}
+    for item in items:
+        if (k := key(item)) in last:
+            post, country, year = k
+            notes.append(
+                f"{source(last[k])} and {source(item)} are both {post}'s {year} submission for {country}: {source(item)} is kept"
+            )
+        last[k] = item
+    kept = {id(item) for item in last.values()}
+    return [item for item in items if id(item) in kept]
+
+
+def submission_key(data: Any, year: int | None) -> SubmissionKey:
+    """The post and country a file's ``cable:`` names ("" for none), and its report's year."""
+    cable = data.get("cable") if isinstance(data, dict) else None
+    cable = cable if isinstance(cable, dict) else {}
+    return (_word(cable.get("post")), _word(cable.get("country")), year)
 
 
 def load_country_file(path: Path, options: api.Options) -> Loaded | Failure:
@@ -205,12 +226,13 @@ def _submission(loaded: Loaded, cable: dict[str, Any]) -> Submission:
     data, edition = loaded.data, loaded.edition
     required = [i for _, i in edition.items() if i.required]
     answered = answers_by_id(data, edition)
+    post, country, year = submission_key(data, report_year(data, edition))
     return Submission(
         source=loaded.source,
-        post=_word(cable.get("post")),
-        country=_word(cable.get("country")),
+        post=post,
+        country=country,
         code=_word(cable.get("country_code")),
-        year=report_year(data, edition),
+        year=year,
         edition=edition.name,
         classification=_word(cable.get("classification")),
         answered=sum(i.id in answered for i in required),

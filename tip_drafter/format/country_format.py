@@ -32,6 +32,8 @@ from .values import VISIBLE, is_blank
 # Precedence word -> the letter doubled on the relay line and single before the date-time group.
 PRECEDENCE: dict[str, str] = {"FLASH": "Z", "IMMEDIATE": "O", "PRIORITY": "P", "ROUTINE": "R"}
 
+EXECUTIVE_ORDER = "12958"  # the E.O. a cable cites when its file names none (the cable and an import)
+
 MARK = Field(
     Choice(MARKS),
     f"portion marking: {MARKS_SAID}",
@@ -83,7 +85,7 @@ CABLE = Record(
         classification=Field(Choice(WORDS), "the cable's overall classification", required=True),
         caveats=Field(ListOf(Text()), "caveat lines under the classification line, e.g. SENSITIVE, SIPDIS"),
         **{"pass": Field(ListOf(Text()), "pass and attention lines, e.g. STATE PASS G/TIP")},
-        executive_order=Field(Text(numbers=True), "the E.O. number (default 12958)"),
+        executive_order=Field(Text(numbers=True), f"the E.O. number (default {EXECUTIVE_ORDER})"),
         declassify=Field(
             Text(r"^\d{2}/\d{2}/\d{4}$", "MM/DD/YYYY"), "declassification date of a classified cable (DECL: MM/DD/YYYY)"
         ),

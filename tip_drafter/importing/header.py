@@ -9,6 +9,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .. import countries
 from ..domain.classification import UNCLASSIFIED
+from ..format.country_format import EXECUTIVE_ORDER
 from ..yamlio.load import flow_list
 from . import cableparse
 from . import country as importcountry
@@ -31,7 +32,7 @@ def cable_fields(cable: cableparse.ParsedCable, signature: str, warnings: list[s
         out["caveats"] = flow_list(h["caveats"])
     if h.get("pass"):
         out["pass"] = CommentedSeq(h["pass"])
-    out["executive_order"] = h.get("executive_order", "12958")
+    out["executive_order"] = h.get("executive_order", EXECUTIVE_ORDER)
     _copy(h, out, ("declassify", "classified_by"))
     out["tags"] = flow_list(h.get("tags", []))
     out["subject"] = h.get("subject", "TBD")

@@ -45,6 +45,20 @@ KEPT_ELSEWHERE = "Kept from last year, edited in the file itself"
 LONG = ("text", "reference_note", "intro")  # text that may run over several lines
 
 
+TEXT, NOTE = "text", "to_follow"  # an answer's two fields: its text and its data-to-follow note
+
+
+def answer_field(base: str, part: str) -> str:
+    """The id of an answer's ``part`` (:data:`TEXT` or :data:`NOTE`); ``base`` names the answer."""
+    return f"{base}:{part}"
+
+
+def answer_part(fid: str) -> tuple[str, str]:
+    """The answer a field id names and which of its parts it is (``("", "")`` for no answer's)."""
+    base, _, part = fid.rpartition(":")
+    return (base, part) if part in (TEXT, NOTE) else ("", "")
+
+
 @dataclass(frozen=True)
 class FormField:
     """One field of the form: ``id`` stays the same whatever shape the answer takes in the file
@@ -117,10 +131,11 @@ class Form:
     def diffs(self, changed: Mapping[str, Any]) -> dict[str, list[list[str]]]:
         """The word diffs against last year of the answers ``changed`` touches (text or note), by text field."""
         out = {}
-        for fid in {k.rsplit(":", 1)[0] + ":text" for k in changed if k.endswith((":text", ":to_follow"))}:
+        for base in {answer_part(k)[0] for k in changed} - {""}:
+            fid = answer_field(base, TEXT)
             form_field = self.by_id.get(fid)
             if form_field is not None and form_field.last_year:
-                note = changed.get(fid.removesuffix(":text") + ":to_follow", form_field.note)
+                note = changed.get(answer_field(base, NOTE), form_field.note)
                 out[fid] = diff(form_field.last_year, changed.get(fid, form_field.value), note)
         return out
 
@@ -289,7 +304,7 @@ def _answer(
     common: dict[str, Any] = {"section": section, "order": order, "item": item, "present": value is not None}
     found = [
         FormField(
-            f"{base}:text",
+            answer_field(base, TEXT),
             (*pointer, "text") if isinstance(value, dict) else pointer,
             label,
             hint,
@@ -302,7 +317,7 @@ def _answer(
             **common,
         ),
         FormField(
-            f"{base}:to_follow",
+            answer_field(base, NOTE),
             (*pointer, "to_follow"),
             f"{item} data to follow",
             "a note that data will follow later, printed in brackets first",

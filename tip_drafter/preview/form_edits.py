@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..yamlio.editing import DELETE, Edit
-from .form import Form, FormField
+from .form import NOTE, TEXT, Form, FormField, answer_field, answer_part
 
 
 def form_edits(form: Form, values: Mapping[str, Any]) -> list[Edit]:
@@ -32,7 +32,7 @@ def edits(form: Form, changed: Mapping[str, Any]) -> list[Edit]:
 
 def _edit(form: Form, form_field: FormField, value: Any, changed: Mapping[str, Any]) -> list[Edit]:
     """The edit of one field (none for an answer's text that goes in with its new note)."""
-    if form_field.answer and form_field.id.endswith(":to_follow"):
+    if form_field.answer and answer_part(form_field.id)[1] == NOTE:
         return [_note_on_plain(form, form_field, value, changed)]
     if _joined(form, form_field.id, changed):
         return []
@@ -41,14 +41,15 @@ def _edit(form: Form, form_field: FormField, value: Any, changed: Mapping[str, A
 
 def _joined(form: Form, fid: str, changed: Mapping[str, Any]) -> bool:
     """Whether the text of a plain answer goes in with its new note (one edit for the answer)."""
-    note = fid.removesuffix(":text") + ":to_follow"
-    return fid.endswith(":text") and note in changed and bool(form.by_id[note].answer)
+    base, part = answer_part(fid)
+    note = answer_field(base, NOTE)
+    return part == TEXT and note in changed and bool(form.by_id[note].answer)
 
 
 def _note_on_plain(form: Form, note: FormField, value: Any, changed: Mapping[str, Any]) -> Edit:
     """A data-to-follow note on an answer the file has as plain text: the answer becomes a
     mapping of its text and the note (or stays text, if the note is empty)."""
-    text_id = note.id.removesuffix(":to_follow") + ":text"
+    text_id = answer_field(answer_part(note.id)[0], TEXT)
     text = changed.get(text_id, form.by_id[text_id].value)
     if not value:
         return Edit(note.answer, text, note.order)
@@ -61,7 +62,7 @@ def _value(form_field: FormField, value: Any) -> Any:
     if form_field.kind == "reviewed":
         return DELETE
     empty = value in ("", [])
-    if empty and not form_field.required and not form_field.id.endswith(":text"):
+    if empty and not form_field.required and answer_part(form_field.id)[1] != TEXT:
         return DELETE
     if form_field.number and isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())

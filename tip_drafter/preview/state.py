@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .. import api, config, edition
+from .. import api, config
 from ..cable import render
 from ..errors import ERROR, Diagnostic, FileProblem, InvalidCountryFile, TipDraftError, has_errors
 from ..options import Options
@@ -136,8 +136,7 @@ class Preview:
         """Check and render the file as saved now; publish and return the new snapshot.
         ``changed``: the files saved; an edition or a template among them (or ``reread``) is read again."""
         if reread or set(changed) - {self.path.resolve()}:
-            edition.forget_editions()
-            render.renderer_for.cache_clear()
+            api.read_again()
         version = self.snapshot.version + 1
         try:
             snapshot = self._render(version)
