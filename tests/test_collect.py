@@ -261,14 +261,17 @@ def test_of_two_files_of_one_submission_every_output_keeps_the_one_named_last(tm
     with later.open("w", encoding="utf-8") as out_file:
         yaml.dump(data, out_file)
     note = f"{BELGIUM} and {later} are both BRUSSELS's 2009 submission for BELGIUM: {later} is kept"
-    table, book = _tipdraft("collect", str(BELGIUM), str(later), "-o", str(tmp_path / "all.csv")), _tipdraft(
-        "collect", str(BELGIUM), str(later), "-o", str(tmp_path / "book.pdf")
+    table, book = (
+        _tipdraft("collect", str(BELGIUM), str(later), "-o", str(tmp_path / "all.csv")),
+        _tipdraft("collect", str(BELGIUM), str(later), "-o", str(tmp_path / "book.pdf")),
     )
     assert (table.returncode, book.returncode) == (0, 0), table.stderr + book.stderr
     assert note in table.stderr and note in book.stderr
     assert "1 submission(s)" in table.stdout and "1 cable(s)" in book.stdout
     rows = list(csv.DictReader((tmp_path / "all.csv").open(encoding="utf-8", newline="")))
-    assert {r["text"] for r in rows if (r["paragraph"], r["letter"]) == ("23", "A")} == {"A later draft of this answer names Ghent."}
+    assert {r["text"] for r in rows if (r["paragraph"], r["letter"]) == ("23", "A")} == {
+        "A later draft of this answer names Ghent."
+    }
     text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(tmp_path / "book.pdf").pages)
     assert "BRUSSELS 245" in text and "names Ghent" in text and "BRUSSELS 244" not in text
 
