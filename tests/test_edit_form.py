@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tip_drafter.errors import TipDraftError
 from tip_drafter.options import Options
 from tip_drafter.preview.edit_session import EditSession, Stale
 from tip_drafter.preview.form import Form, normal
@@ -251,3 +252,61 @@ def test_a_header_field_added_goes_where_the_format_declares_it(belgium: Path) -
     lines = belgium.read_text().splitlines()
     at = lines.index("  declassify: 02/20/2019")
     assert lines[at - 1] == '  executive_order: "12958"' and lines[at + 1].startswith("  tags:")
+
+
+def test_a_field_gone_from_the_file_on_disk_is_asked_about_never_a_failure(draft: Path) -> None:
+    """The page marks an item reviewed, or types into a joint answer, that was reviewed or
+    split on disk meanwhile: the save asks (the field is gone: only the file's version can be
+    kept, what was typed is shown), and writes nothing."""
+    session, page = opened(draft, draft=True)
+    elsewhere, its_page = opened(draft, draft=True)  # another page, or `tipdraft review`, marks 25.E reviewed
+    assert elsewhere.save(its_page["digest"], {"answers/25/E:reviewed": True})[0]
+    on_disk = draft.read_text()
+    saved, answer = session.save(page["digest"], {"answers/25/E:reviewed": True})
+    assert not saved and draft.read_text() == on_disk
+    [conflict] = answer["conflict"]
+    assert conflict["id"] == "answers/25/E:reviewed" and conflict["gone"] and conflict["label"]
+    split = on_disk.replace("    B and C:", "    B:")
+    draft.write_text(split)
+    saved, answer = session.save(answer["digest"], {"answers/25/B and C:text": "Typed into the joint answer."})
+    assert not saved and draft.read_text() == split
+    assert [(c["id"], c["gone"], c["mine"]) for c in answer["conflict"]] == [
+        ("answers/25/B and C:text", True, "Typed into the joint answer.")
+    ]
+
+
+def test_a_save_that_would_make_the_file_too_big_to_read_is_refused(belgium: Path) -> None:
+    session, page = opened(belgium)
+    values = {f"answers/23/{letter}:text": "word " * 180_000 for letter in "ABCDE"}  # 900 KB each
+    with pytest.raises(TipDraftError, match="larger than the 4 MiB"):
+        session.save(page["digest"], values)
+    assert belgium.read_text() == TEXT
+
+
+def test_a_note_on_a_multi_line_answer_keeps_it_a_literal_block(belgium: Path) -> None:
+    session, page = opened(belgium)
+    assert session.save(page["digest"], {"answers/23/E:to_follow": "later"})[0]
+    text = belgium.read_text()
+    assert "    E:\n      text: |-\n        Traffickers include both large" in text and "\n      to_follow: later\n" in text
+    assert 'text: "Traffickers' not in text  # not one quoted line
+
+
+def test_a_file_with_windows_line_ends_keeps_them_and_a_value_s_are_one_line_break(belgium: Path) -> None:
+    crlf = TEXT.replace("\n", "\r\n")
+    belgium.write_bytes(crlf.encode())
+    session, page = opened(belgium)
+    assert session.save(page["digest"], {"cable/subject": "NEW SUBJECT", "contact/name": "Ann\r\nLee"})[0]
+    raw = belgium.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n") and b'NEW SUBJECT"\r\n' in raw and b"\r\r" not in raw
+    assert b"\\r" not in raw and b"\\x0d" not in raw  # the value's line break is one, as the page types it
+
+
+def test_a_read_only_file_is_not_written(belgium: Path) -> None:
+    session, page = opened(belgium)
+    belgium.chmod(0o444)
+    try:
+        with pytest.raises(TipDraftError, match="read-only"):
+            session.save(page["digest"], {"cable/subject": "NEW SUBJECT"})
+        assert belgium.read_text() == TEXT
+    finally:
+        belgium.chmod(0o644)

@@ -190,3 +190,36 @@ def test_a_field_the_file_does_not_have_is_refused_not_dropped(server: EditServe
     )
     assert status == 400 and "answers/25/B:text" in answer["error"]
     assert server.session.path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"cable/subject": ["a", "b"]},
+        {"cable/subject": {"a": 1}},
+        {"cable/subject": None},
+        {"cable/subject": 5},
+        {"cable/tags": [["a"], {"b": 1}]},
+        {"hours/employees": 7},
+        {"answers/23/D:to_follow": {"text": "x"}},
+    ],
+)
+def test_a_value_the_page_cannot_send_is_refused_and_nothing_is_written(server: EditServer, values: dict[str, Any]) -> None:
+    page = form(server)
+    before = server.session.path.read_bytes()
+    for path in ("/check", "/save"):
+        status, answer = post(server, path, {"digest": page["digest"], "values": values})
+        assert status == 400 and "not a value these fields take" in answer["error"], answer
+    assert server.session.path.read_bytes() == before
+
+
+def test_bodies_python_reads_but_json_has_not_are_refused_as_not_json(server: EditServer) -> None:
+    page = form(server)
+    headers = {"Content-Type": "application/json", edit_server.TOKEN_HEADER: server.token}
+    nested = ("[" * 100_000 + "]" * 100_000).encode()  # deeper than Python's recursion limit
+    nan = b'{"digest": "%s", "values": {"cable/subject": NaN}}' % page["digest"].encode()
+    for body in (nested, nan):
+        status, answer = request(server, "POST", "/save", body, headers)
+        assert status == 400 and answer["error"] == "the request is not JSON"
+    status, answer = post(server, "/check", {"digest": page["digest"], "values": {"cable/serial": "9" * 5000}})
+    assert status == 200 and any(p["field"] == "cable/serial" for p in answer["problems"])

@@ -17,8 +17,12 @@ its own, and :func:`check` then never raises.
 
 from __future__ import annotations
 
+import contextlib
 import signal
+from collections.abc import Iterator
 from types import FrameType
+
+ENDINGS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})  # the signals that end a process politely
 
 _pressed = False
 
@@ -44,3 +48,18 @@ def check() -> None:
     """Raise KeyboardInterrupt if a Ctrl-C came: for a wait, in case the one raised was lost."""
     if _pressed:
         raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def endings_held() -> Iterator[None]:
+    """Hold back the signals that end a process politely (:data:`ENDINGS`) in this thread for
+    the block: they are delivered as it ends. For what must be done whole or not at all (the
+    renames of a render's outputs, a fork and the record of its pid, a file written back)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    saved = signal.pthread_sigmask(signal.SIG_BLOCK, ENDINGS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, saved)

@@ -6,11 +6,11 @@ import contextlib
 import errno
 import os
 import re
-import signal
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
+from . import interrupts
 from .errors import OutputError
 
 TMP_SUFFIX = ".tipdraft-tmp"
@@ -43,7 +43,7 @@ def replace_all(outputs: Mapping[Path, bytes], record: tuple[Path, bytes] | None
         named = next(iter(outputs), None)  # the manifest's troubles are said as the first output's
         if record is not None:
             staged = {record[0]: _stage(*record, named=named), **staged}
-        with _signals_held():
+        with interrupts.endings_held():
             for path, tmp in list(staged.items()):
                 _replace(tmp, path, named if record is not None and path == record[0] else None)
                 del staged[path]
@@ -164,20 +164,6 @@ def _replace(tmp: str, path: Path, named: Path | None = None) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"{named or path}: cannot write: {reason(exc)}") from None
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold the signals that end a process politely (delivered when the block ends)."""
-    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def clean_stale(folder: Path) -> list[Path]:

@@ -482,10 +482,15 @@
     data.conflict.forEach((c, index) => {
       const group = element("fieldset", { class: "choice" });
       group.append(element("legend", {}, c.label));
-      for (const [which, text, value] of [["mine", "Keep what you typed", c.mine], ["theirs", "Take what the file has now", c.theirs]]) {
+      // A field the file no longer has (marked reviewed elsewhere, an answer split): what was
+      // typed is shown to copy, and only the file as it is now can be kept.
+      const mine = c.gone ? "What you typed (the file no longer has this field: copy it from here if you need it)" : "Keep what you typed";
+      const theirs = c.gone ? "Keep the file as it is now" : "Take what the file has now";
+      for (const [which, text, value] of [["mine", mine, c.mine], ["theirs", theirs, c.theirs]]) {
         const id = "conflict-" + index + "-" + which;
         const radio = element("input", { type: "radio", name: "conflict-" + index, id: id, value: which });
-        radio.checked = which === "mine";
+        radio.checked = which === (c.gone ? "theirs" : "mine");
+        radio.disabled = c.gone && which === "mine";
         const label = element("label", { for: id }, text);
         const shown = element("pre", { class: "conflict-text" }, Array.isArray(value) ? value.join("\n") : String(value));
         group.append(radio, label, shown);

@@ -85,8 +85,8 @@ class EditHandler(Handler):
             self._json(refused[0], {"error": refused[1]})
             return
         try:
-            request = json.loads(self._body(int(self.headers["Content-Length"])))
-        except (ValueError, UnicodeDecodeError):
+            request = json.loads(self._body(int(self.headers["Content-Length"])), parse_constant=_no_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON, not UTF-8, nested past Python's depth
             self._json(HTTPStatus.BAD_REQUEST, {"error": "the request is not JSON"})
             return
         except (TimeoutError, ConnectionError):
@@ -138,6 +138,11 @@ class EditHandler(Handler):
         self._send(status, json.dumps(body).encode(), "application/json")
 
 
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity, which Python's JSON reader takes and JSON has not: refused."""
+    raise ValueError(f"{name} is not JSON")
+
+
 def _well_formed(request: Any) -> bool:
     return isinstance(request, dict) and isinstance(request.get("digest"), str) and isinstance(request.get("values"), dict)
 
@@ -152,6 +157,8 @@ def _job(session: EditSession, path: str, request: dict[str, Any]) -> tuple[HTTP
                 f"this page was made for another version of the file (which has no {fields}): reload it; what you typed is kept"
             )
             return HTTPStatus.BAD_REQUEST, {"error": said}
+        if mistyped := session.mistyped(name, values):  # not what the page sends: nothing of it is written
+            return HTTPStatus.BAD_REQUEST, {"error": "not a value these fields take: " + "; ".join(mistyped[:5])}
         if path == "/check":
             return HTTPStatus.OK, session.check(name, values)
         saved, answer = session.save(name, values)

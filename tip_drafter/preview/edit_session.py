@@ -20,7 +20,7 @@ from ..yamlio.editing import EditError, apply_edits
 from ..yamlio.load import parse
 from ..yamlio.read import MAX_BYTES, decode, read_capped
 from ..year import review
-from .form import Form, build, normal
+from .form import Form, build, wrong_type
 from .form_edits import form_edits
 from .state import BODY, STYLE, Snapshot
 
@@ -105,6 +105,13 @@ class EditSession:
         form = self._form(name)
         return [key for key in values if key not in form.by_id]
 
+    def mistyped(self, name: str, values: dict[str, Any]) -> list[str]:
+        """Each of the form's fields whose value in ``values`` the page cannot have sent, with
+        what it should have been (``cable/subject: a text``)."""
+        form = self._form(name)
+        said = {key: wrong_type(form.by_id[key], value) for key, value in values.items() if key in form.by_id}
+        return [f"{key}: {should}" for key, should in said.items() if should]
+
     def _form(self, name: str) -> Form:
         """The form of a version the page loaded (made the first time it is asked for)."""
         if name not in self.forms:
@@ -161,6 +168,10 @@ class EditSession:
         if clash:
             return False, _conflict(now, base, disk, changed, clash) | self.page(now)
         data = _encoded(apply_edits(self.text(now), form_edits(disk, changed), self.path.name), raw)
+        if len(data) > MAX_BYTES:  # a file no command could read again
+            raise TipDraftError(
+                f"{self.path.name}: not saved: the file would be larger than the {MAX_BYTES // 2**20} MiB a country file may hold"
+            )
         if data != raw and not rewrite.replace_if_unchanged(self.path, data, raw):
             return None
         saved = self.remember(data)
@@ -175,8 +186,9 @@ def _differ(base: Form, disk: Form) -> list[str]:
 
 
 def _clash(disk: Form, changed: dict[str, Any], theirs: list[str]) -> list[str]:
-    """The fields the page changed that were changed on disk too, to something else."""
-    return [k for k in changed if k in theirs and normal(disk.by_id[k], changed[k]) != disk.by_id[k].value]
+    """The fields the page changed that were changed on disk too, to something else, or are
+    no longer in the file (an item marked reviewed elsewhere, a joint answer split)."""
+    return [k for k in changed if k in theirs and (k not in disk.by_id or changed[k] != disk.by_id[k].value)]
 
 
 def _encoded(text: str, raw: bytes) -> bytes:
@@ -186,8 +198,17 @@ def _encoded(text: str, raw: bytes) -> bytes:
 
 
 def _conflict(now: str, base: Form, disk: Form, changed: dict[str, Any], clash: list[str]) -> dict[str, Any]:
+    """The fields both changed, for the page to ask about: what the page typed, what the file
+    has now (``gone``: the file no longer has the field, so only what it has now can be kept)."""
     both = [
-        {"id": k, "label": disk.by_id[k].label, "mine": changed[k], "theirs": disk.by_id[k].value, "was": base.by_id[k].value}
+        {
+            "id": k,
+            "label": (disk.by_id.get(k) or base.by_id[k]).label,
+            "mine": changed[k],
+            "theirs": disk.by_id[k].value if k in disk.by_id else "",
+            "was": base.by_id[k].value,
+            "gone": k not in disk.by_id,
+        }
         for k in clash
     ]
     return {"conflict": both, "digest": now}

@@ -125,8 +125,9 @@ class Form:
         self.by_id = {f.id: f for f in self.fields}
 
     def changed(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """The values that differ from the file's, of fields the form has."""
-        return {k: v for k, v in values.items() if k in self.by_id and normal(self.by_id[k], v) != self.by_id[k].value}
+        """The values that differ from the file's, of fields the form has, as the form holds them (:func:`normal`)."""
+        held = {k: normal(self.by_id[k], v) for k, v in values.items() if k in self.by_id}
+        return {k: v for k, v in held.items() if v != self.by_id[k].value}
 
     def diffs(self, changed: Mapping[str, Any]) -> dict[str, list[list[str]]]:
         """The word diffs against last year of the answers ``changed`` touches (text or note), by text field."""
@@ -159,14 +160,25 @@ class Form:
         return next((f.id for f in self.fields if f.item == item and f.kind == kind), "")
 
 
+def wrong_type(form_field: FormField, value: Any) -> str:
+    """What ``value`` should have been, if the page cannot have sent it for this field ("" if
+    it can): true or false for a "reviewed" control, a list of texts for a list, else a text."""
+    if form_field.kind == "reviewed":
+        return "" if isinstance(value, bool) else "true or false"
+    if form_field.kind in ("list", "rows"):
+        return "" if isinstance(value, list) and all(isinstance(v, str) for v in value) else "a list of texts"
+    return "" if isinstance(value, str) else "a text"
+
+
 def normal(form_field: FormField, value: Any) -> Any:
-    """A value as the page sent it, as the form holds it (lines as the file has them)."""
+    """A value as the page sent it, as the form holds it (lines as the file has them: a line
+    break is one character, whatever the browser or the system sent)."""
     if form_field.kind == "reviewed":
         return bool(value)
     if form_field.kind in ("list", "rows"):
         items = value if isinstance(value, list) else str(value).split("\n")
         return [str(v).strip() for v in items if str(v).strip()]
-    return str(value if value is not None else "").replace("\r\n", "\n")
+    return str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def build(document: Document, edition: Edition, previous: Mapping[str, tuple[str, str]] | None = None) -> Form:

@@ -56,6 +56,9 @@ def _note_on_plain(form: Form, note: FormField, value: Any, changed: Mapping[str
     return Edit(note.answer, {"text": text, "to_follow": value} if text else {"to_follow": value}, note.order)
 
 
+NUMBER_DIGITS = 18  # a number field's digits written as a number; more stay text, which validate refuses at the field
+
+
 def _value(form_field: FormField, value: Any) -> Any:
     """The file's value for a field's new value: an optional field left empty is removed; a
     number stays a number; "reviewed" removes the carried-over marker."""
@@ -64,6 +67,7 @@ def _value(form_field: FormField, value: Any) -> Any:
     empty = value in ("", [])
     if empty and not form_field.required and answer_part(form_field.id)[1] != TEXT:
         return DELETE
-    if form_field.number and isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    digits = value.strip() if isinstance(value, str) else ""
+    if form_field.number and digits.isascii() and digits.isdigit() and len(digits) <= NUMBER_DIGITS:
+        return int(digits)
     return value

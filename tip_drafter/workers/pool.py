@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import interrupts
-from .processes import DIED, NO_ROOM, NO_WORKER, Job, JobFailed, NoWorker, be_server, endings_blocked
+from .processes import DIED, NO_ROOM, NO_WORKER, Job, JobFailed, NoWorker, be_server
 
 DEPTH = 2  # jobs a worker holds: the one it makes and the next, so it never waits for us
 STOP_LIMIT = 1.0  # seconds the server has to stop its workers before it and they are killed
@@ -107,7 +107,7 @@ class Pool:
     def _start(self, close: Sequence[socket.socket]) -> None:
         """A new server, forked and recorded with the ending signals held back: a Ctrl-C can
         come only once it is ours to stop."""
-        with endings_blocked():
+        with interrupts.endings_held():
             self.server = ForkServer(self.folder, close, self.warm)
 
     def submit(self, job: Job[Any]) -> int:
@@ -301,7 +301,7 @@ def running(size: int, warm: Sequence[str] = ()) -> Iterator[Pool | None]:
     stopped, its folder removed (a pool made and only then recorded was left behind)."""
     pool: Pool | None = None
     try:
-        with endings_blocked():
+        with interrupts.endings_held():
             pool = _start(size, warm) if size > 0 else None
         yield pool
     finally:

@@ -12,16 +12,16 @@ import signal
 import socket
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn, Protocol, TypeVar
 
+from .. import interrupts
 from ..startup import importing
 
 T = TypeVar("T", covariant=True)
 
-ENDINGS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 DIED = "the worker process making it died"
 # What a worker's channel carries besides a job's number (8 bytes, big-endian):
 NO_ROOM = 1 << 63  # or'ed into the number: the outcome could not be written (a full disk)
@@ -46,17 +46,6 @@ class NoWorker(JobFailed):
     nothing of it was done, and it can be done in this process."""
 
 
-@contextlib.contextmanager
-def endings_blocked() -> Iterator[None]:
-    """Hold back the ending signals across a fork: the child starts with them blocked (so no
-    handler of this process runs in it) and sets its own; this process gets them just after."""
-    saved = signal.pthread_sigmask(signal.SIG_BLOCK, ENDINGS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, saved)
-
-
 def child(body: Callable[[], None], close: Sequence[socket.socket], on_term: Handler) -> NoReturn:
     """Run ``body`` in a forked child and leave by ``os._exit``: never back into the parent's
     code, its ``finally`` blocks or its exit handlers, and silently whatever happens."""
@@ -67,7 +56,7 @@ def child(body: Callable[[], None], close: Sequence[socket.socket], on_term: Han
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us, not the terminal
         signal.signal(signal.SIGTERM, on_term)
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDINGS)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts.ENDINGS)
         sys.unraisablehook = _unraisable
         body()
         status = 0
@@ -124,7 +113,7 @@ def serve(control: socket.socket, folder: Path, warm: Sequence[str]) -> None:
 def _fork_worker(channel: socket.socket, control: socket.socket, folder: Path) -> int | None:
     """A worker on ``channel``, its pid; where no process can be had (a process limit), the
     channel says so (:data:`NO_WORKER`) and the server goes on serving the workers it has."""
-    with endings_blocked():  # a SIGTERM now would lose the new worker's pid
+    with interrupts.endings_held():  # a SIGTERM now would lose the new worker's pid
         try:
             pid = os.fork()
         except OSError:

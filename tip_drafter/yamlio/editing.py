@@ -54,6 +54,8 @@ def apply_edits(text: str, edits: Sequence[Edit], shown: str = "country file") -
     """``text`` with every edit made in place (each value's own lines rewritten, new keys added
     in their place, deleted keys' lines removed); raises :class:`EditError` if the result would
     not read back as the old data with exactly these edits."""
+    crlf = text.count("\r\n") == text.count("\n") > 0  # a file with Windows line ends keeps them, new lines too
+    text = text.replace("\r\n", "\n") if crlf else text
     expected = _plain(_parsed(text, shown).data)
     for edit in edits:
         text = _apply(text, edit, shown)
@@ -64,7 +66,7 @@ def apply_edits(text: str, edits: Sequence[Edit], shown: str = "country file") -
         got = None
     if got != expected:
         raise EditError(f"{shown}: the change could not be written without touching other values; nothing was saved")
-    return text
+    return text.replace("\n", "\r\n") if crlf else text
 
 
 @functools.lru_cache(maxsize=4)
@@ -201,9 +203,13 @@ def _entry_lines(key_text: str, value: Any, indent: int, style: _Style) -> list[
 
 
 def _block_lines(value: dict[Any, Any] | list[Any], inner: str, style: _Style) -> list[str]:
-    """A mapping or list in block style below its key: a list of text item by item as it was written."""
+    """A mapping or list in block style below its key: a list of text item by item as it was
+    written; a mapping entry by entry, as :func:`_entry_lines` writes a value (text over
+    several lines as a literal block: an answer given a data-to-follow note keeps its look)."""
     if isinstance(value, list) and _text_list(value) and style.items:
         return _list_lines(value, inner, style.items)
+    if isinstance(value, dict):
+        return [line for k, v in value.items() for line in _entry_lines(_format_key(k), v, len(inner), _Style())]
     return [f"{inner}{line}" for line in _dump(value).rstrip("\n").split("\n")]
 
 
@@ -287,7 +293,7 @@ def _dump(value: Any, yaml: YAML | None = None) -> str:
 
 def _yaml() -> YAML:
     yaml = YAML()
-    yaml.width = 1_000_000  # never folded: a value's line is the user's
+    yaml.width = 2**31 - 1  # never folded: a value's line is the user's, however long its words
     yaml.default_flow_style = False
     yaml.indent(mapping=2, sequence=2, offset=0)
     return yaml

@@ -9,7 +9,7 @@ import os
 import stat
 from pathlib import Path
 
-from .. import output
+from .. import interrupts, output
 from ..errors import OutputError
 
 
@@ -47,24 +47,29 @@ def _create_in_place(path: Path, data: bytes) -> None:
 def replace_if_unchanged(path: Path, data: bytes, expected: bytes) -> bool:
     """Replace the file ``path`` with ``data`` if it still holds ``expected`` (compared just
     before the rename, the new text already written beside it); False, with nothing written,
-    if it changed. Its permissions are kept."""
+    if it changed. Its permissions are kept; a read-only file is never replaced (OutputError),
+    even by a user whom the system would let (root). A Ctrl-C meanwhile comes once the file is
+    written or left as it was, and nothing is left beside it."""
     from .read import MAX_BYTES, read_capped
 
     try:
         mode = stat.S_IMODE(os.lstat(path).st_mode)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    tmp = _stage(path, data, mode)
-    try:
-        if read_capped(path, str(path), MAX_BYTES, "a country file") != expected:
-            return False
-        os.replace(tmp, path)
-        return True
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)  # gone once renamed
+    if not mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        raise OutputError(f"{path}: the file is read-only: not written (make it writable to save into it)")
+    with interrupts.endings_held():
+        tmp = _stage(path, data, mode)
+        try:
+            if read_capped(path, str(path), MAX_BYTES, "a country file") != expected:
+                return False
+            os.replace(tmp, path)
+            return True
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # gone once renamed
 
 
 def keep_beside(path: Path, label: str, data: bytes) -> Path:
