@@ -53,7 +53,7 @@ def replace_all(outputs: Mapping[Path, bytes], record: tuple[Path, bytes] | None
                 os.unlink(tmp)
 
 
-def _refuse_special(path: Path) -> None:
+def refuse_special(path: Path) -> None:
     """An output is only ever written over a regular file: a symbolic link (its target would
     stay as it was, the link be replaced), a FIFO, a device or a socket is refused."""
     try:
@@ -73,7 +73,7 @@ def _stage(path: Path, data: bytes, named: Path | None = None) -> str:
     try:
         if path.is_dir():
             raise OutputError(f"{path}: is a folder; cannot write the output there")
-        _refuse_special(path)
+        refuse_special(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = _create_temporary(path)
     except OSError as exc:

@@ -82,9 +82,13 @@ def _location_uri(path: str) -> dict[str, str]:
     pure = PurePath(path)
     if pure.is_absolute():
         try:
-            pure = Path(path).resolve().relative_to(Path.cwd().resolve())
+            resolved = Path(path).resolve()
+        except (OSError, RuntimeError):  # a loop of links, a folder that cannot be read: as named
+            resolved = Path(path)
+        try:
+            pure = resolved.relative_to(Path.cwd().resolve())
         except ValueError:
-            return {"uri": Path(path).resolve().as_uri()}
+            return {"uri": resolved.as_uri()}
     return {"uri": "/".join(_escape_segment(part) for part in pure.parts), "uriBaseId": "SRCROOT"}
 
 

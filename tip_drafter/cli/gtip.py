@@ -6,6 +6,8 @@ Registered on the one app in ``cli`` (which imports this module), as ``cli_year`
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -59,6 +61,7 @@ def collect(
     limit = _mark(up_to)  # the command line is checked whole before any folder is read
     write = _writer(output, limit)
     paths = cable_files([Path(f) for f in files]) if cables else expand(files)
+    _not_an_input(output, paths)
     options = Options(editions=editions or (), draft=draft)
     if write is None:
         return _book(paths, options, output, cables)
@@ -72,6 +75,14 @@ def collect(
         + (f"; {len(found.failures)} file(s) not collected" if found.failures else "")
     )
     return ExitStatus.FAILED if found.failures else ExitStatus.OK
+
+
+def _not_an_input(output: Path, paths: list[Path]) -> None:
+    """Refuse an output that is one of the files collected (the user's work, never overwritten)."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(path, output):
+                raise UsageError(f"-o {output}: is one of the files collected; not overwritten (name another file)")
 
 
 def _gathered(paths: list[Path], options: Options, cables: bool) -> Collection:

@@ -14,7 +14,7 @@ from .. import api, output
 from ..cable.model import Cable
 from ..cable.render import Rendered, bundled_templates, renderer_for
 from ..domain import classification
-from ..errors import ERROR, Code, Diagnostic, Place
+from ..errors import ERROR, Code, Diagnostic, Place, TipDraftError
 from ..pdf.job import PdfJob
 from ..pdf.maker import PdfMaker
 from .gather import Collection, Failure, SubmissionKey, latest, submission_key
@@ -42,7 +42,12 @@ def chapters(paths: Sequence[Path], options: api.Options, found: Collection) -> 
     cable looks the same in the book); a file that cannot be rendered is a failure of ``found``."""
     out = []
     for path in paths:
-        checked = api.check(path, options)
+        try:
+            checked = api.check(path, options)
+        except TipDraftError as exc:  # one file no template can render (a limit): not in the book, the others are
+            said = f"not in the book: {exc}"
+            found.failures.append(Failure(str(path), (Diagnostic(str(path), 0, 0, ERROR, Place(), said, Code.FILE),)))
+            continue
         if checked.cable is None or checked.rendered is None or checked.document is None:
             errors = tuple(d for d in checked.diagnostics if d.severity == ERROR) or (_not_rendered(path),)
             found.failures.append(Failure(str(path), errors))

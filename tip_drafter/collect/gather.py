@@ -95,6 +95,7 @@ class Collection:
     answers: list[AnswerRow] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # warnings about the collection itself (two files of one post and year)
+    up_to: str | None = None  # the highest portion mark of a copy made with --up-to (withhold)
 
     def marking(self) -> str:
         """The highest portion mark of any answer collected (``U`` when there is none)."""
@@ -328,9 +329,12 @@ def withhold(found: Collection, limit: str) -> Collection:
     rows = [
         row if classification.PORTION_RANK.get(row.mark, rank + 1) <= rank else _withheld(row, limit) for row in found.answers
     ]
-    return Collection(found.submissions, rows, found.failures, found.notes)
+    return Collection(found.submissions, rows, found.failures, found.notes, limit)
 
 
 def _withheld(row: AnswerRow, limit: str) -> AnswerRow:
+    """The row without a word of its portion: its text, and the topic and item id that the
+    file, not the edition, gave it (an unplaced passage's heading, a dropped answer's id)."""
     note = f"[withheld: a ({row.mark or 'unmarked'}) portion, above this copy's marking ({limit})]"
-    return dataclasses.replace(row, text=note, mark=limit)
+    own = row.status in KEPT
+    return dataclasses.replace(row, text=note, mark=limit, topic="" if own else row.topic, item="" if own else row.item)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 from pathlib import Path
 
 from .. import output
+from ..domain import classification
 from ..errors import OutputError
 from .gather import ANSWER_COLUMNS, Collection, Submission
 
@@ -65,8 +67,20 @@ def csv_bytes(found: Collection) -> bytes:
     buffer = io.StringIO(newline="")
     out = csv.writer(buffer, lineterminator="\r\n")
     out.writerow(ANSWER_COLUMNS)
-    out.writerows(("" if v is None else v for v in row.values()) for row in found.answers)
+    out.writerows((_cell(v) for v in row.values()) for row in found.answers)
     return buffer.getvalue().encode("utf-8")
+
+
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # how a cell a spreadsheet would run as a formula starts
+
+
+def _cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: a text that starts as a formula would
+    (``=HYPERLINK(...)``, ``+``, ``-``, ``@``) gets an apostrophe first, which Excel and
+    LibreOffice read as "text" and do not show (OWASP's advice on CSV injection)."""
+    if value is None:
+        return ""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA) else value
 
 
 def write_csv(found: Collection, path: Path) -> None:
@@ -79,13 +93,18 @@ def write_sqlite(found: Collection, path: Path) -> None:
     rows replace those of the same post and year (and country: one embassy may report on
     several), in one transaction, so collecting again
     is idempotent and a failure leaves the database as it was."""
+    output.refuse_special(path)  # never written through a link, into a FIFO or a device
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; cannot write the database there")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path, timeout=10, isolation_level=None)
-    except sqlite3.Error as exc:
+    except (OSError, sqlite3.Error) as exc:
         raise OutputError(f"{path}: cannot open the database: {exc}") from None
     try:
         with db:
             db.execute("BEGIN IMMEDIATE")
+            _ours_or_new(db, path, found.up_to)
             _schema(db)
             for submission in found.submissions:
                 _replace(db, submission, found)
@@ -93,6 +112,35 @@ def write_sqlite(found: Collection, path: Path) -> None:
         raise OutputError(f"{path}: cannot write the database ({exc}); it is unchanged") from None
     finally:
         db.close()
+
+
+APPLICATION_ID = 0x54495044  # "TIPD", in the file's header: a database tipdraft made
+TABLES = re.compile(r"CREATE (?:VIRTUAL )?TABLE IF NOT EXISTS (\w+)")
+
+
+def _ours_or_new(db: sqlite3.Connection, path: Path, up_to: str | None) -> None:
+    """Refuse (nothing changed) a database that is not tipdraft's (tables of its own), and a
+    copy withheld up to a mark into one that already holds text above it (the copy would then
+    show it). A new or empty one is marked as tipdraft's."""
+    ours = tuple(TABLES.findall(SCHEMA))  # and FTS5's own tables, named after its table
+    tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    others = [t for t in tables if not t.startswith(ours)]
+    if others or (tables and db.execute("PRAGMA application_id").fetchone()[0] not in (0, APPLICATION_ID)):
+        said = ", ".join(others[:5]) or "made by another program"
+        raise OutputError(f"{path}: is a database that is not tipdraft's ({said}); not changed: name a new file")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    if up_to is not None and "answers" in tables:
+        _nothing_above(db, path, up_to)
+
+
+def _nothing_above(db: sqlite3.Connection, path: Path, up_to: str) -> None:
+    rank = classification.PORTION_RANK[up_to]
+    marks = {row[0] for row in db.execute("SELECT DISTINCT mark FROM answers")}
+    above = sorted(str(m) for m in marks if classification.PORTION_RANK.get(m, rank + 1) > rank)
+    if above:
+        raise OutputError(
+            f"{path}: already holds text marked {', '.join(above)}, above --up-to {up_to}; not changed: write the copy to a new database"
+        )
 
 
 def _schema(db: sqlite3.Connection) -> None:
