@@ -310,3 +310,13 @@ def test_a_read_only_file_is_not_written(belgium: Path) -> None:
         assert belgium.read_text() == TEXT
     finally:
         belgium.chmod(0o644)
+
+
+@pytest.mark.slow  # a save of a megabyte, read back twice
+def test_a_word_longer_than_any_line_is_saved_on_its_key_s_line(belgium: Path) -> None:
+    """A writer's line width once folded a word of a million characters onto a line of its own,
+    at an indent that did not read back: the save was refused, with words about other values."""
+    session, page = opened(belgium)
+    word = "x" * 1_000_001
+    assert session.save(page["digest"], {"answers/23/D:text": word})[0]
+    assert f"    D: {word}\n" in belgium.read_text()
