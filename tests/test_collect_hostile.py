@@ -129,3 +129,12 @@ def test_sarif_names_a_loop_of_links_given_by_its_whole_path(tmp_path: Path) -> 
     done = runner.invoke(app, ["validate", "--format", "sarif", str(tmp_path / "one.yaml")])
     assert done.exit_code == 1 and (done.exception is None or isinstance(done.exception, SystemExit)), done.exception
     assert '"uri": "file://' in done.stdout and "Traceback" not in done.output
+
+
+def test_a_cable_that_is_not_a_tip_report_is_named_once(tmp_path: Path) -> None:
+    weekly = tmp_path / "weekly.txt"
+    weekly.write_text(
+        "UNCLASSIFIED\nSUBJECT: WEEKLY NARCOTICS REPORT\n\n1. Nothing on trafficking in persons.\n", encoding="utf-8"
+    )
+    status, said = _collect("--cables", str(weekly), "-o", str(tmp_path / "all.csv"))
+    assert status == 1 and said.count(str(weekly)) == 1, said

@@ -241,6 +241,10 @@ class TipDraftError(Exception):
         super().__init__(message)
         self.diagnostics = list(diagnostics)
 
+    def about(self, path: object) -> str:
+        """The message said of ``path``, as a diagnostic of it says it (the file's name not twice)."""
+        return str(self).removeprefix(f"{path}: ")
+
 
 class UsageError(TipDraftError):
     """The command line cannot be understood: a bad option value, a folder with no country files."""

@@ -45,7 +45,7 @@ def chapters(paths: Sequence[Path], options: api.Options, found: Collection) -> 
         try:
             checked = api.check(path, options)
         except TipDraftError as exc:  # one file no template can render (a limit): not in the book, the others are
-            said = f"not in the book: {exc}"
+            said = f"not in the book: {exc.about(path)}"
             found.failures.append(Failure(str(path), (Diagnostic(str(path), 0, 0, ERROR, Place(), said, Code.FILE),)))
             continue
         if checked.cable is None or checked.rendered is None or checked.document is None:

@@ -128,7 +128,9 @@ def gather(found: Collection, path: Path, options: api.Options, cables: bool = F
     try:
         loaded = load_cable(path, options) if cables else load_country_file(path, options)
     except TipDraftError as exc:
-        loaded = Failure(str(path), tuple(exc.diagnostics) or (Diagnostic(str(path), 0, 0, ERROR, Place(), str(exc), Code.FILE),))
+        loaded = Failure(
+            str(path), tuple(exc.diagnostics) or (Diagnostic(str(path), 0, 0, ERROR, Place(), exc.about(path), Code.FILE),)
+        )
     if isinstance(loaded, Failure):
         found.failures.append(loaded)
     else:

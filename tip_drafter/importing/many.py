@@ -158,7 +158,7 @@ def _shared_names(reads: dict[Path, importer.Read]) -> dict[Path, str]:
 
 
 def _first_line(exc: TipDraftError, cable: Path) -> str:
-    return str(exc).removeprefix(f"{cable}: ").splitlines()[0]
+    return exc.about(cable).splitlines()[0]
 
 
 def _fill(row: Row, read: importer.Read) -> None:
