@@ -165,6 +165,36 @@ def test_a_change_on_disk_is_merged_or_asked_about(browser: Any, edited: tuple[s
     assert page.control("answers/23/D:text").get_attribute("value") == "Theirs, to be kept."
 
 
+def test_a_field_gone_from_the_file_is_asked_about_from_the_keyboard(browser: Any, edited: tuple[str, Path]) -> None:  # noqa: F811
+    """25.E marked reviewed on the page and by `tipdraft review` on disk meanwhile: the dialog
+    shows the field, only the file's version can be kept (the other choice is disabled), Enter
+    on the focused button saves, and axe-core finds nothing serious with the dialog open."""
+    from selenium.webdriver.common.keys import Keys
+
+    url, path = edited
+    page = Page(browser, url)
+    page.control("answers/25/E:reviewed").click()
+    done = subprocess.run(
+        [sys.executable, "-m", "tip_drafter", "review", path.name, "25.E"],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    on_disk = path.read_text()
+    page.find("#save").click()
+    page.until(lambda: page.find("#conflict").is_displayed())
+    shown = page.find("#conflict-list").text
+    assert "25.E" in shown and "Marked reviewed" in shown and "no longer has this field" in shown and path.read_text() == on_disk
+    assert not page.find("#conflict-0-mine").is_enabled() and page.find("#conflict-0-theirs").is_selected()
+    assert serious_violations(browser) == []
+    assert browser.switch_to.active_element == page.find("#conflict-save")
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    page.until(lambda: page.status().startswith("Saved at"))
+    assert path.read_text() == on_disk and not page.find("#conflict").is_displayed()
+
+
 def test_typing_not_saved_is_offered_back_after_a_reload(browser: Any, edited: tuple[str, Path]) -> None:  # noqa: F811
     url, path = edited
     page = Page(browser, url)

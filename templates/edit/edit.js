@@ -492,7 +492,7 @@
         radio.checked = which === (c.gone ? "theirs" : "mine");
         radio.disabled = c.gone && which === "mine";
         const label = element("label", { for: id }, text);
-        const shown = element("pre", { class: "conflict-text" }, Array.isArray(value) ? value.join("\n") : String(value));
+        const shown = element("pre", { class: "conflict-text" }, shownValue(value, c.gone && which === "theirs"));
         group.append(radio, label, shown);
       }
       list.append(group);
@@ -503,6 +503,17 @@
     $("conflict").dataset.conflict = JSON.stringify(data.conflict);
     say("Not saved yet: the file was changed elsewhere; choose below what to keep.", true);
     $("conflict-save").focus();
+  }
+
+  function shownValue(value, gone) {
+    // A value as the drafter reads it in the dialog: lines, a yes or no in words.
+    if (gone) {
+      return "(the file no longer has this field)";
+    }
+    if (typeof value === "boolean") {
+      return value ? "Marked reviewed" : "Not marked reviewed";
+    }
+    return Array.isArray(value) ? value.join("\n") : String(value);
   }
 
   function resolve() {
