@@ -47,12 +47,16 @@ def test_a_database_behind_a_link_or_of_another_program_is_not_written(tmp_path:
     (tmp_path / "link.sqlite").symlink_to(target)
     status, said = _collect(str(BELGIUM), "-o", str(tmp_path / "link.sqlite"))
     assert status == 1 and "is a symbolic link; not replaced" in said and not target.exists()
-    theirs = tmp_path / "customers.sqlite"
-    with sqlite3.connect(theirs) as db:
-        db.execute("CREATE TABLE customers (name TEXT)")
-    before = theirs.read_bytes()
-    status, said = _collect(str(BELGIUM), "-o", str(theirs))
-    assert status == 1 and "is a database that is not tipdraft's (customers)" in said and theirs.read_bytes() == before
+    for table in ("customers", "answers_old"):  # a table named like one of tipdraft's is another program's too
+        theirs = tmp_path / f"{table}.sqlite"
+        with sqlite3.connect(theirs) as db:
+            db.execute(f"CREATE TABLE {table} (name TEXT)")
+        before = theirs.read_bytes()
+        status, said = _collect(str(BELGIUM), "-o", str(theirs))
+        assert status == 1 and f"is a database that is not tipdraft's ({table})" in said and theirs.read_bytes() == before
+    (tmp_path / "folder.sqlite").mkdir()
+    status, said = _collect(str(BELGIUM), "-o", str(tmp_path / "folder.sqlite"))
+    assert status == 1 and "is a folder; cannot write the database there" in said
     ours = tmp_path / "new" / "all.sqlite"  # its folder is made, as for every other output
     assert _collect(str(BELGIUM), "-o", str(ours))[0] == 0
     assert _collect(str(BELGIUM), "-o", str(ours))[0] == 0  # ours: collected again

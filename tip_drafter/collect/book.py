@@ -17,7 +17,7 @@ from ..domain import classification
 from ..errors import ERROR, Code, Diagnostic, Place, TipDraftError
 from ..pdf.job import PdfJob
 from ..pdf.maker import PdfMaker
-from .gather import Collection, Failure, SubmissionKey, latest, submission_key
+from .gather import Collection, Failure, SubmissionKey, failure_of, latest, submission_key
 
 PAGE = "collect/book.html.j2"
 MAIN = re.compile(r"<main>(.*)</main>", re.S)  # the cable's lines in its printable page
@@ -39,21 +39,22 @@ class Chapter:
 
 def chapters(paths: Sequence[Path], options: api.Options, found: Collection) -> list[Chapter]:
     """Each file's cable, rendered as ``render`` renders it (the bundled layout: every post's
-    cable looks the same in the book); a file that cannot be rendered is a failure of ``found``."""
+    cable looks the same in the book), one of each submission (:func:`gather.latest`); a file
+    that cannot be rendered is a failure of ``found``."""
     out = []
     for path in paths:
         try:
             checked = api.check(path, options)
         except TipDraftError as exc:  # one file no template can render (a limit): not in the book, the others are
-            said = f"not in the book: {exc.about(path)}"
-            found.failures.append(Failure(str(path), (Diagnostic(str(path), 0, 0, ERROR, Place(), said, Code.FILE),)))
+            found.failures.append(failure_of(path, exc, "not in the book: "))
             continue
         if checked.cable is None or checked.rendered is None or checked.document is None:
             errors = tuple(d for d in checked.diagnostics if d.severity == ERROR) or (_not_rendered(path),)
             found.failures.append(Failure(str(path), errors))
         else:
             out.append(_chapter(checked.cable, checked.rendered, checked.document.data, options.paper, str(path)))
-    return sorted(out, key=lambda c: (c.country, c.title))
+    kept = latest(out, lambda c: c.key, lambda c: c.source, found.notes)  # of one submission's files, the last named
+    return sorted(kept, key=lambda c: (c.country, c.title))
 
 
 def _chapter(cable: Cable, rendered: Rendered, data: Any, paper: str, source: str) -> Chapter:
@@ -96,11 +97,7 @@ def write_book(paths: Sequence[Path], options: api.Options, found: Collection, o
     """The book of every file that renders, replaced all or nothing; of two files of one post,
     country and year, the one named last, as every output of ``collect`` keeps (with the same
     note). Nothing is written when no file renders. Returns the number of cables in it."""
-    parts = chapters(paths, options, found)
-    named = {path: n for n, path in enumerate(map(str, paths))}
-    in_order = sorted(parts, key=lambda c: named[c.source])  # "last" is the order the files were named in
-    latest_ones = {id(c) for c in latest(in_order, lambda c: c.key, lambda c: c.source, found.notes)}
-    kept = [c for c in parts if id(c) in latest_ones]
+    kept = chapters(paths, options, found)
     if kept:
         output.replace_all({out: book_pdf(kept, options.paper, maker)})
     return len(kept)

@@ -128,13 +128,18 @@ def gather(found: Collection, path: Path, options: api.Options, cables: bool = F
     try:
         loaded = load_cable(path, options) if cables else load_country_file(path, options)
     except TipDraftError as exc:
-        loaded = Failure(
-            str(path), tuple(exc.diagnostics) or (Diagnostic(str(path), 0, 0, ERROR, Place(), exc.about(path), Code.FILE),)
-        )
+        loaded = failure_of(path, exc)
     if isinstance(loaded, Failure):
         found.failures.append(loaded)
     else:
         add(found, loaded)
+
+
+def failure_of(path: Path, exc: TipDraftError, said: str = "") -> Failure:
+    """A file that could not be collected: its located problems, else the error said of it
+    (after ``said``: "not in the book: ")."""
+    whole = Diagnostic(str(path), 0, 0, ERROR, Place(), said + exc.about(path), Code.FILE)
+    return Failure(str(path), tuple(exc.diagnostics) or (whole,))
 
 
 def finish(found: Collection) -> Collection:
@@ -327,10 +332,7 @@ def withhold(found: Collection, limit: str) -> Collection:
     """The collection with every answer marked above ``limit`` (a portion mark; an unknown mark
     counts as above any) withheld: its text replaced by a note marked ``limit``, so a copy marked
     ``limit`` never shows more and its marking says ``limit`` at most."""
-    rank = classification.PORTION_RANK[limit]
-    rows = [
-        row if classification.PORTION_RANK.get(row.mark, rank + 1) <= rank else _withheld(row, limit) for row in found.answers
-    ]
+    rows = [_withheld(row, limit) if classification.above(row.mark, limit) else row for row in found.answers]
     return Collection(found.submissions, rows, found.failures, found.notes, limit)
 
 

@@ -93,9 +93,9 @@ def write_sqlite(found: Collection, path: Path) -> None:
     rows replace those of the same post and year (and country: one embassy may report on
     several), in one transaction, so collecting again
     is idempotent and a failure leaves the database as it was."""
-    output.refuse_special(path)  # never written through a link, into a FIFO or a device
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; cannot write the database there")
+    output.refuse_special(path)  # never written through a link, into a FIFO or a device
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path, timeout=10, isolation_level=None)
@@ -116,15 +116,15 @@ def write_sqlite(found: Collection, path: Path) -> None:
 
 APPLICATION_ID = 0x54495044  # "TIPD", in the file's header: a database tipdraft made
 TABLES = re.compile(r"CREATE (?:VIRTUAL )?TABLE IF NOT EXISTS (\w+)")
+FTS_OWN = "answers_fts_"  # the tables FTS5 keeps for answers_fts (_data, _idx, _docsize, _config)
 
 
 def _ours_or_new(db: sqlite3.Connection, path: Path, up_to: str | None) -> None:
     """Refuse (nothing changed) a database that is not tipdraft's (tables of its own), and a
     copy withheld up to a mark into one that already holds text above it (the copy would then
     show it). A new or empty one is marked as tipdraft's."""
-    ours = tuple(TABLES.findall(SCHEMA))  # and FTS5's own tables, named after its table
     tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    others = [t for t in tables if not t.startswith(ours)]
+    others = [t for t in tables if not _ours(t)]
     if others or (tables and db.execute("PRAGMA application_id").fetchone()[0] not in (0, APPLICATION_ID)):
         said = ", ".join(others[:5]) or "made by another program"
         raise OutputError(f"{path}: is a database that is not tipdraft's ({said}); not changed: name a new file")
@@ -133,10 +133,14 @@ def _ours_or_new(db: sqlite3.Connection, path: Path, up_to: str | None) -> None:
         _nothing_above(db, path, up_to)
 
 
+def _ours(table: str) -> bool:
+    """A table of tipdraft's schema, or one FTS5 keeps for it."""
+    return table in TABLES.findall(SCHEMA) or table.startswith(FTS_OWN)
+
+
 def _nothing_above(db: sqlite3.Connection, path: Path, up_to: str) -> None:
-    rank = classification.PORTION_RANK[up_to]
     marks = {row[0] for row in db.execute("SELECT DISTINCT mark FROM answers")}
-    above = sorted(str(m) for m in marks if classification.PORTION_RANK.get(m, rank + 1) > rank)
+    above = sorted(str(m) for m in marks if classification.above(m, up_to))
     if above:
         raise OutputError(
             f"{path}: already holds text marked {', '.join(above)}, above --up-to {up_to}; not changed: write the copy to a new database"

@@ -77,6 +77,13 @@ def mark_of(level: Classification) -> str:
     return next(mark for mark, rank in PORTION_RANK.items() if rank == level.rank)
 
 
+def above(mark: object, limit: str) -> bool:
+    """Whether a portion marked ``mark`` is above the portion mark ``limit`` (a copy made up to
+    it withholds it); a mark tipdraft does not know counts as above any (the safe side)."""
+    rank = PORTION_RANK.get(mark, len(PORTION_RANK)) if isinstance(mark, str) else len(PORTION_RANK)
+    return rank > PORTION_RANK[limit]
+
+
 def of_mark(mark: str) -> Classification:
     """The classification a portion mark stands for (SBU: FOR OFFICIAL USE ONLY)."""
     return next(level for level in LEVELS if level.rank == PORTION_RANK[mark])

@@ -168,10 +168,6 @@ class EditSession:
         if clash:
             return False, _conflict(now, base, disk, changed, clash) | self.page(now)
         data = _encoded(apply_edits(self.text(now), form_edits(disk, changed), self.path.name), raw)
-        if len(data) > MAX_BYTES:  # a file no command could read again
-            raise TipDraftError(
-                f"{self.path.name}: not saved: the file would be larger than the {MAX_BYTES // 2**20} MiB a country file may hold"
-            )
         if data != raw and not rewrite.replace_if_unchanged(self.path, data, raw):
             return None
         saved = self.remember(data)

@@ -47,11 +47,13 @@ def _create_in_place(path: Path, data: bytes) -> None:
 def replace_if_unchanged(path: Path, data: bytes, expected: bytes) -> bool:
     """Replace the file ``path`` with ``data`` if it still holds ``expected`` (compared just
     before the rename, the new text already written beside it); False, with nothing written,
-    if it changed. Its permissions are kept; a read-only file is never replaced (OutputError),
+    if it changed. Text the loader would refuse is never written (its diagnostic is raised).
+    Its permissions are kept; a read-only file is never replaced (OutputError),
     even by a user whom the system would let (root). A Ctrl-C meanwhile comes once the file is
     written or left as it was, and nothing is left beside it."""
-    from .read import MAX_BYTES, read_capped
+    from .read import MAX_BYTES, check_text, read_capped
 
+    check_text(data, str(path))  # what every command would then refuse (too big, a NUL...) is never written
     try:
         mode = stat.S_IMODE(os.lstat(path).st_mode)
     except OSError as exc:

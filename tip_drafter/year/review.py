@@ -19,7 +19,7 @@ from ..errors import OutputError, TipDraftError, UsageError
 from ..format.validate import edition_of
 from ..yamlio import rewrite
 from ..yamlio.load import CountryYAML, Document, load, parse
-from ..yamlio.read import MAX_BYTES, check_text, decode, read_capped
+from ..yamlio.read import MAX_BYTES, decode, read_capped
 from .compare import answer_text
 
 
@@ -123,7 +123,6 @@ class Session:
             if not change():
                 return False
             data = CountryYAML().text(self.document.data).encode("utf-8")
-            check_text(data, str(self.path))
             if rewrite.replace_if_unchanged(self.path, data, self.raw):
                 self.raw = data
                 return True
