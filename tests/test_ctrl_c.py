@@ -177,6 +177,7 @@ def test_ctrl_c_while_the_pdf_worker_starts_prints_nothing(versions: Versions, t
     assert not out.exists() or list(out.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_second_and_third_ctrl_c_print_nothing(versions: Versions, tmp_path: Path) -> None:
     command = Command(render(versions.folder, tmp_path / "out"))
     wait_until(lambda: children(command.process.pid), 30, "the PDF workers start")

@@ -275,6 +275,7 @@ def test_a_field_gone_from_the_file_on_disk_is_asked_about_never_a_failure(draft
     ]
 
 
+@pytest.mark.slow  # a save of 4.5 MB
 def test_a_save_that_would_make_the_file_too_big_to_read_is_refused(belgium: Path) -> None:
     session, page = opened(belgium)
     values = {f"answers/23/{letter}:text": "word " * 180_000 for letter in "ABCDE"}  # 900 KB each
