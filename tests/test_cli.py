@@ -235,6 +235,7 @@ def test_validate_takes_the_layout_settings_of_render(project: Path) -> None:
     assert message in narrow.stderr.splitlines() and message in rendered.stderr.splitlines()
 
 
+@pytest.mark.slow
 def test_a_relative_template_dir_is_found_and_read_by_the_pdf(project: Path) -> None:
     (project / "house").mkdir()
     (project / "house" / "cable.txt.j2").write_text((ROOT / "templates" / "cable.txt.j2").read_text())

@@ -111,6 +111,7 @@ def test_a_full_disk_met_while_making_the_pdf_names_the_pdf_and_the_cause(
     assert digests(old) == before
 
 
+@pytest.mark.slow
 def test_a_pdf_failure_that_is_not_a_full_disk_keeps_the_systems_reason(old: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def weasyprint(job: object) -> object:
         raise PermissionError(errno.EACCES, "Permission denied", "/tmp/weasyprint-x")

@@ -193,6 +193,7 @@ def test_each_class_is_one_located_line_and_changes_nothing(project: Path, case:
     assert not [name for name in after if name.endswith(TMP_SUFFIX)]
 
 
+@pytest.mark.slow
 def test_a_relative_template_dir_that_works_replaces_both_outputs(project: Path) -> None:
     """Class 1 when nothing is wrong: the README's own example renders, all outputs new."""
     file_at("house/transmission.txt.j2", "")(project)

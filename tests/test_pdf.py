@@ -55,6 +55,7 @@ def test_every_page_carries_the_marking_top_and_bottom_and_its_number(belgium: t
 
 
 @pytest.mark.parametrize("paper", ["Letter", "A4"])
+@pytest.mark.slow
 def test_page_count_is_what_the_layout_implies(tmp_path: Path, paper: str, belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
     out = belgium[2]  # Letter is the default paper
     if paper != "Letter":
@@ -70,6 +71,7 @@ def test_page_count_is_what_the_layout_implies(tmp_path: Path, paper: str, belgi
     assert round(width) == {"Letter": 612, "A4": 595}[paper]
 
 
+@pytest.mark.slow
 def test_every_word_of_the_cable_is_in_the_pdf_in_order(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
     reader, text, _ = belgium
     pdf_text = " ".join(page_texts(reader))
@@ -121,6 +123,7 @@ def test_no_embedded_files(belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
     assert "/Names" not in reader.trailer["/Root"] or "/EmbeddedFiles" not in reader.trailer["/Root"]["/Names"]
 
 
+@pytest.mark.slow
 def test_the_same_input_gives_the_same_bytes_in_every_format(tmp_path: Path, belgium: tuple[pypdf.PdfReader, str, Path]) -> None:
     render(tmp_path)
     for name in ("belgium.txt", "belgium.html", "belgium.pdf"):
@@ -184,6 +187,7 @@ def hostile_templates(tmp_path: Path, canary: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_fetches_outside_the_bundled_assets_are_refused(tmp_path: Path, canary: Path, hostile_templates: Path) -> None:
     result = render(tmp_path / "out", template_dirs=[hostile_templates])
     refused = sorted(set(result.notes))
@@ -215,6 +219,7 @@ def test_bundled_assets_may_be_read(tmp_path: Path) -> None:
     assert result.notes == []
 
 
+@pytest.mark.slow
 def test_html_attributes_do_not_style_the_pdf_and_an_untagged_one_has_no_structure(tmp_path: Path) -> None:
     """Only the stylesheet styles the PDF (a template's ``<font color>`` is ignored);
     ``tagged=False`` (--untagged) leaves out the structure tree."""
@@ -243,6 +248,7 @@ def test_validate_and_text_render_never_import_weasyprint(tmp_path: Path, comman
     subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=True)
 
 
+@pytest.mark.slow
 def test_an_override_cannot_attach_a_file_of_its_own_folder(tmp_path: Path) -> None:
     """The override folder's stylesheets and fonts may be read; nothing else in it, and nothing
     is ever attached (a link to one of its fonts included)."""

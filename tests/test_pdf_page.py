@@ -75,6 +75,7 @@ def test_each_cable_section_starts_a_page_and_the_footer_names_it(tmp_path: Path
             page += 1
 
 
+@pytest.mark.slow
 def test_a_page_is_filled_to_its_last_line(final: Path) -> None:
     """Page 1 ended six lines early, after "3. (SBU) Begin Text of Report:": a heading kept
     with the text below it left the foot of the page empty."""
@@ -104,6 +105,7 @@ def test_the_text_column_is_centred_under_the_banner(final: Path) -> None:
     assert banner_middle == pytest.approx(width / 2, abs=1.5)
 
 
+@pytest.mark.slow
 def test_a_draft_pdf_says_draft_in_its_text_and_its_title(draft: Path) -> None:
     reader = pypdf.PdfReader(draft / "belgium.draft.pdf")
     text = (draft / "belgium.draft.txt").read_text().splitlines()
@@ -114,6 +116,7 @@ def test_a_draft_pdf_says_draft_in_its_text_and_its_title(draft: Path) -> None:
     assert reader.metadata.title == "DRAFT: BELGIUM: 2009 TIP REPORT -- CORRECTED COPY"
 
 
+@pytest.mark.slow
 def test_a_final_pdf_says_no_draft(final: Path) -> None:
     reader = pypdf.PdfReader(final / "belgium.pdf")
     assert reader.metadata is not None
